@@ -1,0 +1,62 @@
+// A retrieval dataset in memory, in the BEIR layout:
+//   DIR/corpus.jsonl         {"_id": ..., "title": ..., "text": ...} one per line
+//   DIR/queries.jsonl        {"_id": ..., "text": ...} one per line
+//   DIR/qrels/<split>.tsv    query-id<TAB>corpus-id<TAB>score, with a header line
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "embeval/qrels.h"
+
+namespace embeval {
+
+struct Document {
+  std::string id;
+  std::string title;
+  std::string text;
+};
+
+struct Query {
+  std::string id;
+  std::string text;
+};
+
+// What the loader fixed or noticed; printed to the user and stored in results.json.
+struct LoadReport {
+  std::size_t invalid_utf8_replaced = 0;    // texts whose invalid bytes became U+FFFD
+  std::size_t empty_documents = 0;          // title and text both empty (kept, counted)
+  std::size_t empty_queries = 0;            // dropped: nothing to search with
+  std::size_t qrels_unknown_documents = 0;  // judgments naming a doc not in the corpus (dropped)
+  std::size_t qrels_unknown_queries = 0;    // judgments naming a query not in queries (dropped)
+  std::size_t queries_without_qrels = 0;    // queries not judged in the split (not evaluated)
+  std::vector<std::string> warnings;        // one human-readable line per kind of problem
+};
+
+enum class Utf8Policy { kReplace, kReject };
+
+struct BeirLoadOptions {
+  std::string split = "test";
+  Utf8Policy utf8 = Utf8Policy::kReplace;
+  bool show_progress = true;
+};
+
+struct Dataset {
+  std::string name;
+  std::vector<Document> corpus;
+  std::vector<Query> queries;  // only queries with at least one judgment in the split
+  Qrels qrels;                 // only judgments whose query and document are known
+  LoadReport report;
+};
+
+// Throws InputError (file, line, hint) for: missing files, malformed JSON, a missing or
+// non-string "_id", duplicate ids, invalid UTF-8 under kReject, a qrels file without header.
+Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& options = {});
+
+// Writes the BEIR layout (qrels as qrels/<split>.tsv). Each file is written atomically.
+void write_beir(const std::filesystem::path& dir, const Dataset& dataset,
+                const std::string& split = "test");
+
+}  // namespace embeval

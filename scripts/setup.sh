@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything embeval needs from Debian 12 packages. Idempotent; run as root.
+# Each package and why (docs/dependencies.md repeats this list):
+#   build-essential cmake pkg-config   compiler and build system
+#   libgtest-dev libbenchmark-dev      tests (GoogleTest) and benchmarks (Google Benchmark)
+#   libcli11-dev                       command-line parsing
+#   libsimdjson-dev                    fast JSONL reading (corpus.jsonl can be gigabytes)
+#   nlohmann-json3-dev                 results.json writing/reading, where convenience matters
+#   libutf8proc-dev                    Unicode normalisation, case folding, UTF-8 validation
+#   libstemmer-dev                     Snowball stemmers for the BM25 analyzer
+#   libopenblas-dev liblapack-dev      SGEMM for exact dense search (LAPACK: FAISS needs it)
+#   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
+#   zlib1g-dev                         reading gzip'ed man pages
+#   man-db manpages manpages-dev       the demo's documents: this machine's man pages
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
+  libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
+  zlib1g-dev man-db manpages manpages-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: need root to install packages (try: sudo $0)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all Debian packages present" >&2

@@ -1,0 +1,15 @@
+// Each subcommand lives in its own file and registers itself on the app here. A command's
+// callback parses nothing by hand: CLI11 fills an options struct, then it calls the library.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace embeval::cli {
+
+void add_demo_command(CLI::App& app);     // demo_command.cpp
+void add_dataset_command(CLI::App& app);  // dataset_command.cpp
+void add_eval_command(CLI::App& app);     // eval_command.cpp
+void add_metrics_command(CLI::App& app);  // metrics_command.cpp
+void add_knn_command(CLI::App& app);      // knn_command.cpp
+
+}  // namespace embeval::cli

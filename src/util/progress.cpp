@@ -1,0 +1,69 @@
+#include "embeval/progress.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+namespace embeval {
+namespace {
+
+std::atomic<bool> g_enabled{std::getenv("EMBEVAL_NO_PROGRESS") == nullptr};
+
+}  // namespace
+
+void Progress::set_globally_enabled(bool enabled) { g_enabled = enabled; }
+
+Progress::Progress(std::string label, std::size_t total, std::string unit, bool enabled)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      enabled_(enabled && g_enabled.load()),
+      tty_(::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::add(std::size_t n) {
+  done_ += n;
+  since_check_ += n;
+  if (!enabled_ || since_check_ < 1024) return;
+  since_check_ = 0;
+  const auto now = std::chrono::steady_clock::now();
+  const auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+  if (now - last_print_ >= interval) {
+    last_print_ = now;
+    print(false);
+  }
+}
+
+void Progress::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (enabled_) print(true);
+}
+
+void Progress::print(bool final_line) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
+  char buf[256];
+  if (total_ > 0) {
+    std::snprintf(buf, sizeof buf, "%s: %zu/%zu %s (%.0f%%), %.0f %s/s, %.1fs", label_.c_str(),
+                  done_, total_, unit_.c_str(), 100.0 * static_cast<double>(done_) / total_, rate,
+                  unit_.c_str(), seconds);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s: %zu %s, %.0f %s/s, %.1fs", label_.c_str(), done_,
+                  unit_.c_str(), rate, unit_.c_str(), seconds);
+  }
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s%s", buf, final_line ? "\n" : "");
+  } else {
+    std::fprintf(stderr, "%s\n", buf);
+  }
+  std::fflush(stderr);
+}
+
+}  // namespace embeval
