@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   embeval::cli::add_eval_command(app);
   embeval::cli::add_metrics_command(app);
   embeval::cli::add_knn_command(app);
+  embeval::cli::add_encode_command(app);
+  embeval::cli::add_inspect_command(app);
+  embeval::cli::add_word2vec_command(app);
 
   try {
     app.parse(argc, argv);
