@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "embeval 0.1.0");
   bool quiet = false;
-  app.add_flag("-q,--quiet", quiet, "No progress lines on stderr");
+  app.add_flag("--quiet", quiet, "No progress lines on stderr");
   app.parse_complete_callback([&] { embeval::Progress::set_globally_enabled(!quiet); });
 
   embeval::cli::add_demo_command(app);

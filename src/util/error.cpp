@@ -2,21 +2,22 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 namespace embeval {
 namespace {
 
 std::string format_input_error(const std::string& message, const std::string& file,
                                std::size_t line, const std::string& hint) {
-  std::string out;
+  std::ostringstream out;  // not string concatenation: GCC 12 warns falsely (-Wrestrict)
   if (!file.empty()) {
-    out += file;
-    if (line > 0) out.append(":").append(std::to_string(line));
-    out += ": ";
+    out << file;
+    if (line > 0) out << ':' << line;
+    out << ": ";
   }
-  out += message;
-  if (!hint.empty()) out += " (hint: " + hint + ")";
-  return out;
+  out << message;
+  if (!hint.empty()) out << " (hint: " << hint << ")";
+  return out.str();
 }
 
 }  // namespace

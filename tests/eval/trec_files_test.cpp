@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "embeval/error.h"
+#include "embeval/qrels.h"
+#include "embeval/run.h"
+
+namespace embeval {
+namespace {
+
+class TrecFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("embeval_trec_files_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // The message of the InputError `fn` throws (fails the test if none).
+  template <typename Fn>
+  std::string error_of(Fn&& fn) {
+    try {
+      fn();
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "no InputError";
+    return {};
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(TrecFiles, ReadsTrecQrels) {
+  const Qrels q = read_qrels(write("q.txt", "1 0 a 1\n1 0 b 0\n\n2\t0\tc\t2\r\n3 0 d -1\n"));
+  ASSERT_EQ(q.judgments.size(), 3u);
+  EXPECT_EQ(q.judgments.at("1").at("a"), 1);
+  EXPECT_EQ(q.judgments.at("1").at("b"), 0);
+  EXPECT_EQ(q.judgments.at("2").at("c"), 2);
+  EXPECT_EQ(q.judgments.at("3").at("d"), -1);
+  EXPECT_EQ(q.num_judgments(), 4u);
+}
+
+TEST_F(TrecFiles, ReadsBeirQrelsWithHeader) {
+  const Qrels q = read_qrels(write("test.tsv", "query-id\tcorpus-id\tscore\nq1\tdoc 1\t1\nq1\td2\t2\n"));
+  EXPECT_EQ(q.judgments.at("q1").size(), 2u);
+  EXPECT_EQ(q.judgments.at("q1").at("d2"), 2);
+}
+
+TEST_F(TrecFiles, QrelsErrorsNameFileAndLine) {
+  const auto bad_rel = write("bad.txt", "1 0 a 1\n1 0 b x\n");
+  EXPECT_NE(error_of([&] { (void)read_qrels(bad_rel); }).find("bad.txt:2:"), std::string::npos);
+  const auto short_line = write("short.txt", "1 0 a 1\n1 0 b\n");
+  EXPECT_NE(error_of([&] { (void)read_qrels(short_line); }).find("short.txt:2:"), std::string::npos);
+  const auto conflict = write("conflict.txt", "1 0 a 1\n1 0 a 2\n");
+  const std::string msg = error_of([&] { (void)read_qrels(conflict); });
+  EXPECT_NE(msg.find("conflict.txt:2:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("line 1"), std::string::npos) << msg;
+  EXPECT_NO_THROW((void)read_qrels(write("same.txt", "1 0 a 1\n1 0 a 1\n")));
+  EXPECT_THROW((void)read_qrels(dir_ / "missing.txt"), InputError);
+}
+
+TEST_F(TrecFiles, ReadsRunsAndRejectsWhatTrecEvalRejects) {
+  const TrecRun run = read_run(write("r.txt", "q1 Q0 a 1 2.5 tag\nq1 Q0 b 2 -1e3 tag\nq2 Q0 a 1 0 tag\n"));
+  EXPECT_EQ(run.tag, "tag");
+  ASSERT_EQ(run.by_query.at("q1").size(), 2u);
+  EXPECT_DOUBLE_EQ(run.by_query.at("q1")[1].score, -1000.0);
+  const auto dup = write("dup.txt", "q1 Q0 a 1 2 t\nq1 Q0 a 2 1 t\n");
+  const std::string msg = error_of([&] { (void)read_run(dup); });
+  EXPECT_NE(msg.find("dup.txt:2:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("first on line 1"), std::string::npos) << msg;
+  for (const char* bad : {"q1 Q0 a 1 nan t\n", "q1 Q0 a 1 inf t\n", "q1 Q0 a 1 1.5x t\n",
+                          "q1 Q0 a 1 1\n", "q1 Q0 a 1 1 t extra\n"}) {
+    const auto path = write("bad_run.txt", std::string("q0 Q0 z 1 1 t\n") + bad);
+    EXPECT_NE(error_of([&] { (void)read_run(path); }).find("bad_run.txt:2:"), std::string::npos)
+        << bad;
+  }
+}
+
+TEST_F(TrecFiles, WrittenRunsAreSortedAndRoundTripScoresExactly) {
+  TrecRun run;
+  run.tag = "mine";
+  run.by_query["q1"] = {{"a", 0.1f}, {"c", 0.30000001192092896}, {"b", 0.30000001192092896}};
+  const auto path = dir_ / "sub" / "run.trec";
+  write_run(path, run);
+  std::ifstream in(path);
+  std::string l1, l2, l3;
+  std::getline(in, l1);
+  std::getline(in, l2);
+  std::getline(in, l3);
+  EXPECT_EQ(l1, "q1 Q0 c 1 0.30000001192092896 mine");  // tie: docno descending
+  EXPECT_EQ(l2, "q1 Q0 b 2 0.30000001192092896 mine");
+  const TrecRun back = read_run(path);
+  EXPECT_EQ(back.by_query.at("q1")[2].docno, "a");
+  EXPECT_EQ(back.by_query.at("q1")[2].score, static_cast<double>(0.1f));
+  TrecRun spaced;
+  spaced.by_query["q 1"] = {{"a", 1}};
+  EXPECT_THROW(write_run(dir_ / "bad.trec", spaced), InputError);
+}
+
+}  // namespace
+}  // namespace embeval
