@@ -1,0 +1,64 @@
+// BM25 as a sparse encoder (DESIGN.md: "a sparse model such as BM25 ... is fitted").
+// Spec: bm25?k1=0.9&b=0.4&analyzer=english (defaults as Anserini's BEIR baselines).
+//
+// fit() learns the vocabulary, document frequencies and average document length. Then
+//   document d -> weights w(t, d) = idf(t) * tf / (tf + k1 * (1 - b + b * dl / avgdl))
+//   query q    -> term counts (a repeated query term counts twice, as Lucene sums clauses)
+// so that score(q, d) = q . d is Lucene's BM25 (Lucene >= 8 dropped the constant (k1 + 1)
+// factor; rankings are unchanged). idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)).
+// dl counts every analyzed token of the document. Unlike Lucene, lengths are exact (Lucene
+// stores them in one lossy byte), so scores can differ from Anserini's in the 3rd digit.
+// Query terms not in the fitted vocabulary are dropped.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "embeval/analyzer.h"
+#include "embeval/encoder.h"
+#include "embeval/model_spec.h"
+
+namespace embeval {
+
+struct Bm25Params {
+  double k1 = 0.9;
+  double b = 0.4;
+  std::string analyzer = "english";
+
+  // InputError for unknown keys, k1 < 0, b outside [0, 1], unknown analyzer.
+  static Bm25Params from_spec(const ModelSpec& spec);
+};
+
+class Bm25Encoder : public Encoder, public CorpusFittedEncoder {
+ public:
+  explicit Bm25Encoder(Bm25Params params, int threads = 0);  // threads 0: all cores
+
+  std::string spec() const override;
+  ModelCard card() const override;
+  void fit(std::span<const std::string_view> documents) override;
+  // Documents need a prior fit() (EMBEVAL_CHECK). Each batch yields a SparseMatrix with
+  // dim = vocabulary size.
+  EmbeddingBatch encode(std::span<const std::string_view> texts, Role role) override;
+
+  std::size_t vocabulary_size() const { return vocabulary_.size(); }
+  double average_document_length() const { return avgdl_; }
+  // idf of a term as the analyzer produces it; nullopt if not in the vocabulary.
+  std::optional<double> idf(const std::string& term) const;
+
+ private:
+  // Analyzes texts in parallel; result[i] holds the terms of texts[i].
+  std::vector<std::vector<std::string>> analyze_all(std::span<const std::string_view> texts) const;
+
+  Bm25Params params_;
+  int threads_;
+  std::unique_ptr<Analyzer> analyzer_;  // the prototype each worker clones
+  std::unordered_map<std::string, std::uint32_t> vocabulary_;
+  std::vector<double> idf_;  // by term id
+  double avgdl_ = 0.0;
+  bool fitted_ = false;
+};
+
+}  // namespace embeval

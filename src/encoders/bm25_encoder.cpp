@@ -1,0 +1,188 @@
+#include "embeval/bm25_encoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+int resolve_threads(int threads) {
+  if (threads > 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Runs fn(begin, end) over [0, n) split into contiguous ranges, one per worker.
+template <typename Fn>
+void parallel_ranges(std::size_t n, int threads, Fn&& fn) {
+  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads),
+                                                    std::max<std::size_t>(1, n / 64));
+  if (workers <= 1) {
+    fn(std::size_t{0}, n, 0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (std::size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] { fn(n * w / workers, n * (w + 1) / workers, w); });
+  }
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+Bm25Params Bm25Params::from_spec(const ModelSpec& spec) {
+  spec.require_known_keys({"k1", "b", "analyzer"});
+  Bm25Params p;
+  p.k1 = spec.get_double("k1", p.k1);
+  p.b = spec.get_double("b", p.b);
+  p.analyzer = spec.get_string("analyzer", p.analyzer);
+  if (p.k1 < 0) throw InputError("bm25: k1 must be >= 0, got " + format_number(p.k1));
+  if (p.b < 0 || p.b > 1) throw InputError("bm25: b must be in [0, 1], got " + format_number(p.b));
+  (void)Analyzer::create(p.analyzer);  // validates the name
+  return p;
+}
+
+Bm25Encoder::Bm25Encoder(Bm25Params params, int threads)
+    : params_(std::move(params)),
+      threads_(resolve_threads(threads)),
+      analyzer_(Analyzer::create(params_.analyzer)) {}
+
+std::string Bm25Encoder::spec() const {
+  ModelSpec s;
+  s.scheme = "bm25";
+  s.params["analyzer"] = params_.analyzer;
+  s.params["b"] = format_number(params_.b);
+  s.params["k1"] = format_number(params_.k1);
+  return s.to_string();
+}
+
+ModelCard Bm25Encoder::card() const {
+  ModelCard c;
+  c.family = "sparse";
+  c.architecture = "bm25";
+  c.tokenizer = "word";
+  c.dimension = vocabulary_.size();
+  c.vocabulary_size = vocabulary_.size();
+  c.training_data = "none: statistics of the evaluated corpus";
+  return c;
+}
+
+std::vector<std::vector<std::string>> Bm25Encoder::analyze_all(
+    std::span<const std::string_view> texts) const {
+  std::vector<std::vector<std::string>> terms(texts.size());
+  parallel_ranges(texts.size(), threads_, [&](std::size_t begin, std::size_t end, std::size_t) {
+    auto analyzer = analyzer_->clone();
+    for (std::size_t i = begin; i < end; ++i) analyzer->analyze(texts[i], terms[i]);
+  });
+  return terms;
+}
+
+void Bm25Encoder::fit(std::span<const std::string_view> documents) {
+  const auto terms = analyze_all(documents);
+  std::unordered_map<std::string, std::uint32_t> df;
+  std::size_t total_length = 0;
+  std::vector<std::string> unique;
+  for (const auto& doc : terms) {
+    total_length += doc.size();
+    unique = doc;
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    for (auto& t : unique) ++df[t];
+  }
+  // Term ids in sorted order: the same corpus gives the same ids whatever the thread count.
+  std::vector<std::pair<std::string, std::uint32_t>> sorted(df.begin(), df.end());
+  std::sort(sorted.begin(), sorted.end());
+  vocabulary_.clear();
+  vocabulary_.reserve(sorted.size());
+  idf_.assign(sorted.size(), 0.0);
+  const double n = static_cast<double>(documents.size());
+  for (std::uint32_t id = 0; id < sorted.size(); ++id) {
+    vocabulary_.emplace(sorted[id].first, id);
+    const double d = sorted[id].second;
+    idf_[id] = std::log(1.0 + (n - d + 0.5) / (d + 0.5));
+  }
+  avgdl_ = documents.empty() ? 0.0 : static_cast<double>(total_length) / n;
+  fitted_ = true;
+}
+
+std::optional<double> Bm25Encoder::idf(const std::string& term) const {
+  const auto it = vocabulary_.find(term);
+  if (it == vocabulary_.end()) return std::nullopt;
+  return idf_[it->second];
+}
+
+EmbeddingBatch Bm25Encoder::encode(std::span<const std::string_view> texts, Role role) {
+  EMBEVAL_CHECK(fitted_, "bm25: encode() before fit()");
+  const auto terms = analyze_all(texts);
+  // Each worker fills its own rows; rows are then concatenated in input order.
+  struct Rows {
+    std::vector<std::uint64_t> lengths;
+    std::vector<std::uint32_t> ids;
+    std::vector<float> values;
+  };
+  const int workers = threads_;
+  std::vector<Rows> parts(static_cast<std::size_t>(workers));
+  std::vector<std::pair<std::size_t, std::size_t>> ranges(static_cast<std::size_t>(workers));
+  parallel_ranges(texts.size(), workers, [&](std::size_t begin, std::size_t end, std::size_t w) {
+    ranges[w] = {begin, end};
+    Rows& out = parts[w];
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> counts;  // (term id, tf)
+    for (std::size_t i = begin; i < end; ++i) {
+      counts.clear();
+      for (const auto& t : terms[i]) {
+        const auto it = vocabulary_.find(t);
+        if (it != vocabulary_.end()) counts.emplace_back(it->second, 1);
+      }
+      std::sort(counts.begin(), counts.end());
+      std::size_t unique = 0;
+      for (std::size_t j = 0; j < counts.size(); ++j) {
+        if (unique > 0 && counts[unique - 1].first == counts[j].first) {
+          ++counts[unique - 1].second;
+        } else {
+          counts[unique++] = counts[j];
+        }
+      }
+      counts.resize(unique);
+      const double dl = static_cast<double>(terms[i].size());
+      const double relative_length = avgdl_ > 0 ? dl / avgdl_ : 1.0;  // empty corpus: no NaN
+      const double norm = params_.k1 * (1.0 - params_.b + params_.b * relative_length);
+      for (const auto& [id, tf] : counts) {
+        out.ids.push_back(id);
+        if (role == Role::kQuery) {
+          out.values.push_back(static_cast<float>(tf));
+        } else {
+          out.values.push_back(static_cast<float>(idf_[id] * tf / (tf + norm)));
+        }
+      }
+      out.lengths.push_back(counts.size());
+    }
+  });
+  SparseMatrix m;
+  m.dim = vocabulary_.size();
+  for (std::size_t w = 0; w < parts.size(); ++w) {
+    const Rows& part = parts[w];
+    std::size_t offset = 0;
+    for (std::uint64_t len : part.lengths) {
+      m.indices.insert(m.indices.end(), part.ids.begin() + offset, part.ids.begin() + offset + len);
+      m.values.insert(m.values.end(), part.values.begin() + offset,
+                      part.values.begin() + offset + len);
+      m.indptr.push_back(m.indices.size());
+      offset += len;
+      ++m.rows;
+    }
+  }
+  EMBEVAL_CHECK(m.rows == texts.size(), "bm25: lost rows while encoding");
+  EmbeddingBatch batch;
+  batch.sparse = std::move(m);
+  return batch;
+}
+
+}  // namespace embeval

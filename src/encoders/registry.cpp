@@ -1,0 +1,53 @@
+#include "embeval/registry.h"
+
+#include "embeval/bm25_encoder.h"
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&);
+
+struct Entry {
+  EncoderKind kind;
+  Factory make;
+};
+
+// The one table from spec schemes to implementations; --help and docs are generated from it.
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> kEntries = {
+      {{"bm25", "Okapi BM25 (Lucene formula) over an inverted index, fitted on the corpus",
+        "k1=0.9 b=0.4 analyzer=english|standard|whitespace|<snowball language>"},
+       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+         if (!spec.path.empty()) {
+           throw InputError("bm25 takes no path ('" + spec.to_string() + "')", {}, 0,
+                            "write bm25?k1=1.2&b=0.75");
+         }
+         return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
+       }},
+  };
+  return kEntries;
+}
+
+}  // namespace
+
+const std::vector<EncoderKind>& encoder_kinds() {
+  static const std::vector<EncoderKind> kKinds = [] {
+    std::vector<EncoderKind> kinds;
+    for (const auto& e : entries()) kinds.push_back(e.kind);
+    return kinds;
+  }();
+  return kKinds;
+}
+
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) {
+  for (const auto& e : entries()) {
+    if (e.kind.scheme == spec.scheme) return e.make(spec);
+  }
+  std::string known;
+  for (const auto& e : entries()) known += (known.empty() ? "" : ", ") + e.kind.scheme;
+  throw InputError("unknown model family '" + spec.scheme + "' in spec '" + spec.to_string() + "'",
+                   {}, 0, "known families: " + known);
+}
+
+}  // namespace embeval
