@@ -6,7 +6,8 @@
 //              stopwords removed, Porter stemmer. This is Anserini's default, so BM25 numbers
 //              are comparable with the Lucene/Anserini BEIR baselines.
 //   standard   NFKC + case fold + tokens; no stopwords, no stemming.
-//   whitespace split on white space only, no folding (what you see is what is indexed).
+//   whitespace split on white space only, no folding (what you see is what is indexed);
+//              "none" is the same analyzer.
 //   <language> NFKC + case fold + tokens + that Snowball stemmer, no stopwords ("german",
 //              "french", "porter2" for English Porter2, ... see `sb_stemmer_list`).
 // Tokens are maximal runs of letters, marks and digits (an apostrophe between letters stays

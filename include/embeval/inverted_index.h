@@ -16,10 +16,10 @@ namespace embeval {
 struct PostingStatistics {
   std::size_t documents = 0;
   std::size_t terms_with_postings = 0;
-  std::size_t postings = 0;              // non-zeros over all documents
+  std::size_t postings = 0;  // non-zeros over all documents
   double average_terms_per_document = 0;
   std::size_t longest_list = 0;
-  std::size_t bytes = 0;                 // ids + weights + per-term arrays
+  std::size_t bytes = 0;  // ids + weights + per-term arrays
 };
 
 class InvertedIndex : public Index {

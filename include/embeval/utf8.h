@@ -15,6 +15,7 @@ namespace embeval {
 
 // Copy of `text` with each invalid sequence replaced by U+FFFD; `replaced` (optional) receives
 // how many replacements were made.
-[[nodiscard]] std::string replace_invalid_utf8(std::string_view text, std::size_t* replaced = nullptr);
+[[nodiscard]] std::string replace_invalid_utf8(std::string_view text,
+                                               std::size_t* replaced = nullptr);
 
 }  // namespace embeval

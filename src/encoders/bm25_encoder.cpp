@@ -23,8 +23,8 @@ int resolve_threads(int threads) {
 // Runs fn(begin, end) over [0, n) split into contiguous ranges, one per worker.
 template <typename Fn>
 void parallel_ranges(std::size_t n, int threads, Fn&& fn) {
-  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads),
-                                                    std::max<std::size_t>(1, n / 64));
+  const std::size_t workers =
+      std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64));
   if (workers <= 1) {
     fn(std::size_t{0}, n, 0);
     return;

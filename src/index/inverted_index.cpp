@@ -103,20 +103,19 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
     double upper_bound;  // query weight x largest document weight
     std::size_t position = 0;
     std::size_t query_order;  // index among the query's terms
-    std::uint32_t doc() const {
-      return position < list->docs.size() ? list->docs[position] : kEnd;
-    }
+    std::uint32_t doc() const { return position < list->docs.size() ? list->docs[position] : kEnd; }
   };
   std::vector<Cursor> cursors;
   for (std::size_t i = 0; i < terms.size(); ++i) {
     if (terms[i] >= lists_.size() || lists_[terms[i]].docs.empty() || weights[i] == 0) continue;
     if (!std::isfinite(weights[i]) || weights[i] < 0) {
       throw InputError("query term " + std::to_string(terms[i]) + " has weight " +
-                       std::to_string(weights[i]) + "; the inverted index needs finite, non-negative weights");
+                       std::to_string(weights[i]) +
+                       "; the inverted index needs finite, non-negative weights");
     }
     const PostingList& list = lists_[terms[i]];
-    cursors.push_back({&list, weights[i], static_cast<double>(weights[i]) * list.max_weight, 0,
-                       cursors.size()});
+    cursors.push_back(
+        {&list, weights[i], static_cast<double>(weights[i]) * list.max_weight, 0, cursors.size()});
   }
   std::vector<double> contribution(cursors.size(), 0.0);  // by query order
   const auto canonical_score = [&](std::vector<std::size_t>& touched) {
@@ -169,14 +168,14 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
   while (true) {
     if (top.full()) {
       const double t = top.threshold();
-      while (first_essential < by_bound.size() &&
-             prefix_bound[first_essential] < t - slack(t)) {
+      while (first_essential < by_bound.size() && prefix_bound[first_essential] < t - slack(t)) {
         ++first_essential;
       }
     }
     if (first_essential == by_bound.size()) break;
     std::uint32_t d = kEnd;
-    for (std::size_t i = first_essential; i < by_bound.size(); ++i) d = std::min(d, by_bound[i]->doc());
+    for (std::size_t i = first_essential; i < by_bound.size(); ++i)
+      d = std::min(d, by_bound[i]->doc());
     if (d == kEnd) break;
     double partial = 0.0;
     for (std::size_t i = first_essential; i < by_bound.size(); ++i) {
@@ -261,7 +260,8 @@ PostingStatistics InvertedIndex::statistics() const {
     s.longest_list = std::max(s.longest_list, list.docs.size());
   }
   s.average_terms_per_document =
-      num_documents_ > 0 ? static_cast<double>(s.postings) / static_cast<double>(num_documents_) : 0;
+      num_documents_ > 0 ? static_cast<double>(s.postings) / static_cast<double>(num_documents_)
+                         : 0;
   s.bytes = memory_bytes();
   return s;
 }

@@ -17,10 +17,9 @@ namespace {
 // Lucene's EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, which Anserini's default analyzer uses.
 const std::unordered_set<std::string_view>& english_stopwords() {
   static const std::unordered_set<std::string_view> kWords = {
-      "a",    "an",   "and",   "are",  "as",   "at",    "be",    "but",  "by",
-      "for",  "if",   "in",    "into", "is",   "it",    "no",    "not",  "of",
-      "on",   "or",   "such",  "that", "the",  "their", "then",  "there", "these",
-      "they", "this", "to",    "was",  "will", "with"};
+      "a",   "an",    "and",  "are",   "as",    "at",   "be",   "but", "by",  "for",  "if",
+      "in",  "into",  "is",   "it",    "no",    "not",  "of",   "on",  "or",  "such", "that",
+      "the", "their", "then", "there", "these", "they", "this", "to",  "was", "will", "with"};
   return kWords;
 }
 
@@ -71,11 +70,11 @@ void fold(std::string_view token, std::string& out) {
     return;
   }
   utf8proc_uint8_t* mapped = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(token.data()),
-      static_cast<utf8proc_ssize_t>(token.size()), &mapped,
-      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                     UTF8PROC_CASEFOLD));
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(token.data()),
+                   static_cast<utf8proc_ssize_t>(token.size()), &mapped,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
   if (n < 0) {
     out.assign(token);  // cannot happen for tokens we cut from valid code points
   } else {
@@ -90,10 +89,11 @@ void tokenize(std::string_view text, Emit&& emit) {
   const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   const auto size = static_cast<utf8proc_ssize_t>(text.size());
   utf8proc_ssize_t pos = 0;
-  utf8proc_ssize_t start = -1;            // start of the current token
+  utf8proc_ssize_t start = -1;               // start of the current token
   utf8proc_ssize_t pending_apostrophe = -1;  // an apostrophe that may continue the token
   const auto flush = [&](utf8proc_ssize_t end) {
-    if (start >= 0) emit(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
+    if (start >= 0)
+      emit(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
     start = -1;
     pending_apostrophe = -1;
   };
@@ -163,9 +163,9 @@ class TokenAnalyzer : public Analyzer {
         if (folded_.empty() || english_stopwords().count(folded_) != 0) return;
       }
       if (stemmer_) {
-        const sb_symbol* stem = sb_stemmer_stem(
-            stemmer_.get(), reinterpret_cast<const sb_symbol*>(folded_.data()),
-            static_cast<int>(folded_.size()));
+        const sb_symbol* stem =
+            sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(folded_.data()),
+                            static_cast<int>(folded_.size()));
         EMBEVAL_CHECK(stem != nullptr, "stemmer out of memory");
         terms.emplace_back(reinterpret_cast<const char*>(stem),
                            static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
@@ -203,7 +203,9 @@ class WhitespaceAnalyzer : public Analyzer {
       i = j;
     }
   }
-  std::unique_ptr<Analyzer> clone() const override { return std::make_unique<WhitespaceAnalyzer>(); }
+  std::unique_ptr<Analyzer> clone() const override {
+    return std::make_unique<WhitespaceAnalyzer>();
+  }
 
  private:
   std::string name_ = "whitespace";
@@ -218,7 +220,7 @@ std::vector<std::string> snowball_languages() {
 }  // namespace
 
 std::vector<std::string> Analyzer::known_names() {
-  std::vector<std::string> names = {"english", "standard", "whitespace"};
+  std::vector<std::string> names = {"english", "standard", "whitespace", "none"};
   for (auto& lang : snowball_languages()) names.push_back(std::move(lang));
   return names;
 }
@@ -226,7 +228,8 @@ std::vector<std::string> Analyzer::known_names() {
 std::unique_ptr<Analyzer> Analyzer::create(std::string_view name) {
   if (name == "english") return std::make_unique<TokenAnalyzer>("english", "porter", true);
   if (name == "standard") return std::make_unique<TokenAnalyzer>("standard", "", false);
-  if (name == "whitespace") return std::make_unique<WhitespaceAnalyzer>();
+  // "none" is an alias: nothing is normalised, the text is only split.
+  if (name == "whitespace" || name == "none") return std::make_unique<WhitespaceAnalyzer>();
   for (const auto& lang : snowball_languages()) {
     if (lang == name) return std::make_unique<TokenAnalyzer>(lang, lang, false);
   }

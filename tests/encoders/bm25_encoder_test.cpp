@@ -30,7 +30,8 @@ double dot(const SparseMatrix& q, std::size_t qi, const SparseMatrix& d, std::si
 TEST(Bm25Encoder, ScoresMatchTheLuceneFormulaByHand) {
   // "standard" analyzer: no stemming or stopwords, so the counts below are plain to see.
   Bm25Encoder bm25(Bm25Params::from_spec(ModelSpec::parse("bm25?analyzer=standard&k1=1.2&b=0.75")));
-  const std::vector<std::string> docs = {"apple banana apple", "banana cherry", "cherry cherry cherry date"};
+  const std::vector<std::string> docs = {"apple banana apple", "banana cherry",
+                                         "cherry cherry cherry date"};
   bm25.fit(views(docs));
   const double N = 3, avgdl = (3.0 + 2.0 + 4.0) / 3.0, k1 = 1.2, b = 0.75;
   const auto idf = [&](double df) { return std::log(1 + (N - df + 0.5) / (df + 0.5)); };

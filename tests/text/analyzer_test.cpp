@@ -33,7 +33,9 @@ TEST(Analyzer, StandardOnlyFoldsAndTokenizes) {
 }
 
 TEST(Analyzer, InvalidUtf8IsASeparatorNotACrash) {
-  EXPECT_EQ(terms("standard", std::string("ab\xff" "cd\xc3")), (V{"ab", "cd"}));
+  EXPECT_EQ(terms("standard", std::string("ab\xff"
+                                          "cd\xc3")),
+            (V{"ab", "cd"}));
   EXPECT_EQ(terms("english", std::string("\x80\x80", 2)), V{});
   EXPECT_EQ(terms("standard", std::string("a\0b", 3)), (V{"a", "b"}));
   EXPECT_EQ(terms("whitespace", std::string("a\0b  c", 6)), (V{std::string("a\0b", 3), "c"}));
@@ -42,6 +44,7 @@ TEST(Analyzer, InvalidUtf8IsASeparatorNotACrash) {
 TEST(Analyzer, SnowballLanguagesAndErrors) {
   EXPECT_EQ(terms("german", "Häuser"), (V{"haus"}));
   EXPECT_EQ(terms("whitespace", " A  b\tC "), (V{"A", "b", "C"}));
+  EXPECT_EQ(terms("none", "Dogs' É"), (V{"Dogs'", "É"}));
   EXPECT_THROW((void)Analyzer::create("klingon"), InputError);
   auto a = Analyzer::create("english");
   auto b = a->clone();
@@ -56,7 +59,11 @@ TEST(Utf8, ValidatesAndReplaces) {
   EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
   EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
   std::size_t n = 0;
-  EXPECT_EQ(replace_invalid_utf8("a\xff" "b\xfe", &n), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(replace_invalid_utf8("a\xff"
+                                 "b\xfe",
+                                 &n),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
   EXPECT_EQ(n, 2u);
   EXPECT_EQ(replace_invalid_utf8("ok", &n), "ok");
   EXPECT_EQ(n, 0u);
