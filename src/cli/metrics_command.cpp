@@ -22,9 +22,11 @@ struct MetricsOptions {
   int precision = 4;
 };
 
-// trec_eval's output when no -m is given (its "official" set, restricted to what we implement).
-const std::vector<std::string> kDefaultMeasures = {"num_q", "num_ret", "num_rel", "num_rel_ret",
-                                                   "map",   "Rprec",   "recip_rank", "P"};
+// When no -m is given: trec_eval's "official" set restricted to what we implement (no runid,
+// gm_map, bpref, iprec_at_recall), plus the measures embedding benchmarks report.
+const std::vector<std::string> kDefaultMeasures = {
+    "num_q",      "num_ret", "num_rel",    "num_rel_ret", "map",        "Rprec",
+    "recip_rank", "P",       "recall.100", "ndcg",        "ndcg_cut.10"};
 
 void run(MetricsOptions o) {
   if (!o.positional.empty()) {

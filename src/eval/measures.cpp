@@ -9,7 +9,7 @@ namespace embeval {
 namespace {
 
 struct Family {
-  const char* name;   // as given to -m
+  const char* name;  // as given to -m
   MeasureKind kind;
   bool has_cutoffs;
   std::vector<long> default_cutoffs;
@@ -66,9 +66,9 @@ std::vector<long> parse_cutoffs(std::string_view text, const std::string& arg) {
     long value = 0;
     const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() || value <= 0) {
-      throw InputError("measure '" + arg + "': cutoff '" + std::string(part) +
-                           "' is not a positive integer",
-                       {}, 0, "write e.g. ndcg_cut.10,100");
+      throw InputError(
+          "measure '" + arg + "': cutoff '" + std::string(part) + "' is not a positive integer", {},
+          0, "write e.g. ndcg_cut.10,100");
     }
     cutoffs.push_back(value);
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
@@ -101,7 +101,8 @@ MeasureSet parse_measures(std::span<const std::string> args) {
     const std::size_t dot = arg.find('.');
     const std::string name = arg.substr(0, dot);
     const auto& fs = families();
-    const auto it = std::find_if(fs.begin(), fs.end(), [&](const Family& f) { return name == f.name; });
+    const auto it =
+        std::find_if(fs.begin(), fs.end(), [&](const Family& f) { return name == f.name; });
     if (it == fs.end()) {
       throw InputError("unknown measure '" + arg + "'", {}, 0, "known: " + known_list());
     }

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
 #include <string_view>
+
+#include "embeval/error.h"
 
 namespace embeval {
 namespace {
@@ -18,14 +20,14 @@ constexpr int kUnjudged = -2;   // present with a negative judgment
 
 // What every measure of one query needs, computed once. Buffers are reused across queries.
 struct RankedQuery {
-  std::vector<int> rels;            // judgment per retrieved doc in rank order (or kNotIn..)
-  std::vector<long> level_counts;   // judged docs per non-negative judgment value
-  long num_rel = 0;                 // judged >= relevance_level
+  std::vector<int> rels;           // judgment per retrieved doc in rank order (or kNotIn..)
+  std::vector<long> level_counts;  // judged docs per non-negative judgment value
+  long num_rel = 0;                // judged >= relevance_level
   // Prefix sums over ranks (index i = the top i documents), so every cutoff measure is O(1):
-  std::vector<long> relevant;       // relevant documents in the top i
-  std::vector<double> precision;    // sum of precision at each relevant rank in the top i
-  std::vector<double> gain;         // DCG of the top i
-  long first_relevant = 0;          // 1-based rank of the first relevant document, 0 if none
+  std::vector<long> relevant;     // relevant documents in the top i
+  std::vector<double> precision;  // sum of precision at each relevant rank in the top i
+  std::vector<double> gain;       // DCG of the top i
+  long first_relevant = 0;        // 1-based rank of the first relevant document, 0 if none
 };
 
 // The judged documents of one query as an open-addressing table: one hash per retrieved
@@ -81,8 +83,11 @@ class JudgedTable {
   std::size_t mask_ = 0;
 };
 
+// trec_eval keeps scores as float (trec_format.h, TEXT_RESULTS.sim): compare them the same way.
 bool ranks_before(const RunEntry* a, const RunEntry* b) {
-  if (a->score != b->score) return a->score > b->score;
+  const float sa = static_cast<float>(a->score);
+  const float sb = static_cast<float>(b->score);
+  if (sa != sb) return sa > sb;
   return std::strcmp(a->docno.c_str(), b->docno.c_str()) > 0;  // ties: docno descending
 }
 
@@ -97,7 +102,14 @@ void rank_query(const std::vector<RunEntry>& entries,
                 Workspace& ws) {
   auto& order = ws.order;
   order.resize(entries.size());
-  for (std::size_t i = 0; i < entries.size(); ++i) order[i] = &entries[i];
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    // A NaN would break the sort's ordering; the file readers reject it, in-memory runs land here.
+    if (!std::isfinite(entries[i].score)) {
+      throw InputError("score of document '" + entries[i].docno + "' is not a finite number", {}, 0,
+                       "drop or fix NaN/inf scores before evaluating");
+    }
+    order[i] = &entries[i];
+  }
   // Runs embeval writes are already in trec_eval order: checking is cheaper than sorting.
   if (!std::is_sorted(order.begin(), order.end(), ranks_before)) {
     std::sort(order.begin(), order.end(), ranks_before);
@@ -122,7 +134,8 @@ void rank_query(const std::vector<RunEntry>& entries,
     const bool is_rel = rel >= relevance_level;
     q.relevant[i + 1] = q.relevant[i] + (is_rel ? 1 : 0);
     q.precision[i + 1] =
-        q.precision[i] + (is_rel ? static_cast<double>(q.relevant[i + 1]) / static_cast<double>(i + 1) : 0.0);
+        q.precision[i] +
+        (is_rel ? static_cast<double>(q.relevant[i + 1]) / static_cast<double>(i + 1) : 0.0);
     q.gain[i + 1] = q.gain[i] + (rel > 0 ? rel / std::log2(static_cast<double>(i + 2)) : 0.0);
     if (is_rel && q.first_relevant == 0) q.first_relevant = static_cast<long>(i + 1);
   }
@@ -189,8 +202,7 @@ double measure_value(const Measure& m, const RankedQuery& q) {
     case MeasureKind::kMrrCut:
       return reciprocal_rank(q, m.cutoff);
     case MeasureKind::kP:
-      return static_cast<double>(relevant_in_top(q, m.cutoff)) /
-             static_cast<double>(m.cutoff);
+      return static_cast<double>(relevant_in_top(q, m.cutoff)) / static_cast<double>(m.cutoff);
     case MeasureKind::kRecall:
       return q.num_rel > 0 ? relevant_in_top(q, m.cutoff) / num_rel : 0.0;
     case MeasureKind::kRecallCap: {
@@ -218,7 +230,7 @@ EvalResult evaluate(const Qrels& qrels, const TrecRun& run, const MeasureSet& se
   EvalResult result;
   for (const auto& m : set.measures) result.measure_names.push_back(m.name);
   const std::size_t n = set.measures.size();
-  result.aggregate.assign(n, 0.0);
+  result.mean.assign(n, 0.0);
 
   // Both maps are ordered by query id: walk them together instead of a lookup per query.
   Workspace ws;
@@ -236,18 +248,31 @@ EvalResult evaluate(const Qrels& qrels, const TrecRun& run, const MeasureSet& se
     std::vector<double> values(n);
     for (std::size_t i = 0; i < n; ++i) {
       values[i] = measure_value(set.measures[i], ws.query);
-      result.aggregate[i] += values[i];
+      result.mean[i] += values[i];
     }
     result.per_query.emplace_hint(result.per_query.end(), qid, std::move(values));
     ++result.num_queries;
   }
-  if (options.complete) result.num_queries = qrels.judgments.size();
+  if (options.complete) {
+    result.num_queries = qrels.judgments.size();
+    // trec_eval 9.0.8 -c (m_num_rel.c, te_calc_avg_num_rel): the summary num_rel counts every
+    // judgment > 0 of every judged query, ignoring -l. Reproduced as is, quirk included.
+    long judged_positive = 0;
+    for (const auto& [qid, judged] : qrels.judgments) {
+      for (const auto& [docno, rel] : judged) judged_positive += rel > 0 ? 1 : 0;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (set.measures[i].kind == MeasureKind::kNumRel) {
+        result.mean[i] = static_cast<double>(judged_positive);
+      }
+    }
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const Measure& m = set.measures[i];
     if (m.kind == MeasureKind::kNumQ) {
-      result.aggregate[i] = static_cast<double>(result.num_queries);
+      result.mean[i] = static_cast<double>(result.num_queries);
     } else if (!m.is_count() && result.num_queries > 0) {
-      result.aggregate[i] /= static_cast<double>(result.num_queries);
+      result.mean[i] /= static_cast<double>(result.num_queries);
     }
   }
   return result;
@@ -262,8 +287,8 @@ std::string format_trec_eval(const EvalResult& result, const MeasureSet& set, bo
       std::snprintf(line, sizeof line, "%-22s\t%s\t%ld\n", m.name.c_str(), qid.c_str(),
                     static_cast<long>(std::llround(value)));
     } else {
-      std::snprintf(line, sizeof line, "%-22s\t%s\t%.*f\n", m.name.c_str(), qid.c_str(),
-                    precision, value);
+      std::snprintf(line, sizeof line, "%-22s\t%s\t%.*f\n", m.name.c_str(), qid.c_str(), precision,
+                    value);
     }
     out += line;
   };
@@ -279,7 +304,7 @@ std::string format_trec_eval(const EvalResult& result, const MeasureSet& set, bo
     }
   }
   for (std::size_t i = 0; i < set.measures.size(); ++i) {
-    emit(set.measures[i], "all", result.aggregate[i]);
+    emit(set.measures[i], "all", result.mean[i]);
   }
   return out;
 }

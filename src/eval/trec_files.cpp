@@ -134,9 +134,10 @@ Qrels read_qrels(const std::filesystem::path& path) {
       add_judgment(qrels, first_line, f[0], f[2], rel, line_number, path);
     } else {
       if (n != 3) {
-        throw InputError("BEIR qrels lines have 3 fields (query-id corpus-id score), this one has " +
-                             std::to_string(n),
-                         path.string(), line_number);
+        throw InputError(
+            "BEIR qrels lines have 3 fields (query-id corpus-id score), this one has " +
+                std::to_string(n),
+            path.string(), line_number);
       }
       if (!parse_int(f[2], rel)) {
         throw InputError("score '" + std::string(f[2]) + "' is not an integer", path.string(),
@@ -197,7 +198,14 @@ void write_run(const std::filesystem::path& path, const TrecRun& run) {
   check_id(run.tag, "run tag");
   for (const auto& [qid, entries] : run.by_query) {
     check_id(qid, "query id");
-    for (const auto& e : entries) check_id(e.docno, "document id");
+    for (const auto& e : entries) {
+      check_id(e.docno, "document id");
+      if (!std::isfinite(e.score)) {
+        throw InputError(
+            "score of document '" + e.docno + "' for query '" + qid + "' is not a finite number",
+            path.string(), 0, "drop or fix NaN/inf scores before writing a run");
+      }
+    }
   }
   AtomicFileWriter out(path);
   std::string buffer;
@@ -205,8 +213,11 @@ void write_run(const std::filesystem::path& path, const TrecRun& run) {
   for (const auto& [qid, entries] : run.by_query) {
     order.clear();
     for (const auto& e : entries) order.push_back(&e);
+    // trec_eval's order: scores compared as float (as it stores them), ties by docno descending.
     std::sort(order.begin(), order.end(), [](const RunEntry* a, const RunEntry* b) {
-      if (a->score != b->score) return a->score > b->score;
+      const float sa = static_cast<float>(a->score);
+      const float sb = static_cast<float>(b->score);
+      if (sa != sb) return sa > sb;
       return std::strcmp(a->docno.c_str(), b->docno.c_str()) > 0;
     });
     for (std::size_t rank = 0; rank < order.size(); ++rank) {

@@ -42,11 +42,11 @@ double value(const EvalResult& r, const std::string& qid, const std::string& mea
 double all(const EvalResult& r, const std::string& measure) {
   const auto it = std::find(r.measure_names.begin(), r.measure_names.end(), measure);
   EXPECT_NE(it, r.measure_names.end()) << measure;
-  return r.aggregate[static_cast<std::size_t>(it - r.measure_names.begin())];
+  return r.mean[static_cast<std::size_t>(it - r.measure_names.begin())];
 }
 
-const std::vector<std::string> kAll = {"all_embeval", "P.1,3,5", "recall.3", "ndcg_cut.3",
-                                       "map_cut.3", "success.1,5", "recall_cap.2", "mrr_cut.1,2"};
+const std::vector<std::string> kAll = {"all_embeval", "P.1,3,5",     "recall.3",     "ndcg_cut.3",
+                                       "map_cut.3",   "success.1,5", "recall_cap.2", "mrr_cut.1,2"};
 
 TEST(Metrics, HandComputedValuesForOneQuery) {
   const EvalResult r = evaluate(sample_qrels(), sample_run(), parse_measures(kAll));
@@ -89,7 +89,7 @@ TEST(Metrics, AveragesOnlyQueriesInRunAndQrelsByDefault) {
   const double q1_map = (1.0 / 2 + 2.0 / 4 + 3.0 / 5) / 3;
   EXPECT_DOUBLE_EQ(all(r, "map"), (q1_map + 1.0 + 0.0) / 3);
   EXPECT_DOUBLE_EQ(all(r, "num_q"), 3);
-  EXPECT_DOUBLE_EQ(all(r, "num_rel"), 3 + 1 + 0);     // summed, not averaged
+  EXPECT_DOUBLE_EQ(all(r, "num_rel"), 3 + 1 + 0);  // summed, not averaged
   EXPECT_DOUBLE_EQ(all(r, "num_ret"), 6 + 1 + 2);
   EXPECT_DOUBLE_EQ(all(r, "P_5"), (3.0 / 5 + 1.0 / 5 + 0) / 3);
 }
@@ -104,7 +104,50 @@ TEST(Metrics, CompleteModeCountsMissingQueriesAsZero) {
   const double q1_map = (1.0 / 2 + 2.0 / 4 + 3.0 / 5) / 3;
   EXPECT_DOUBLE_EQ(all(r, "map"), (q1_map + 1.0 + 0.0 + 0.0) / 4);
   EXPECT_DOUBLE_EQ(all(r, "num_q"), 4);
-  EXPECT_DOUBLE_EQ(all(r, "num_rel"), 4);  // trec_eval -c does not add a missing query's num_rel
+  // trec_eval 9.0.8 -c: summary num_rel counts every judgment > 0 of every judged query
+  // (q1: d1 d2 d4, q2: d1, q3: d9); num_ret and num_rel_ret only sum the evaluated queries.
+  EXPECT_DOUBLE_EQ(all(r, "num_rel"), 5);
+  EXPECT_DOUBLE_EQ(all(r, "num_ret"), 6 + 1 + 2);
+  EXPECT_DOUBLE_EQ(all(r, "num_rel_ret"), 3 + 1 + 0);
+  // ...and ignores -l for that count (a quirk of te_calc_avg_num_rel, reproduced).
+  options.relevance_level = 2;
+  const EvalResult level2 = evaluate(sample_qrels(), sample_run(), parse_measures(kAll), options);
+  EXPECT_DOUBLE_EQ(all(level2, "num_rel"), 5);
+  EXPECT_DOUBLE_EQ(all(level2, "map"), (1.0 / 5 + 0.0 + 0.0 + 0.0) / 4);  // only q1's d1 counts
+}
+
+TEST(Metrics, ScoresEqualAsFloatTieLikeTrecEval) {
+  // trec_eval stores scores as float: 0.5 + 1e-12 and 0.5 tie, so docno descending decides.
+  Qrels q;
+  q.judgments["q"] = {{"a", 1}, {"b", 0}};
+  TrecRun run;
+  run.by_query["q"] = {{"a", 0.5 + 1e-12}, {"b", 0.5}};
+  const std::vector<std::string> args = {"P.1", "recip_rank"};
+  const EvalResult r = evaluate(q, run, parse_measures(args));
+  EXPECT_DOUBLE_EQ(value(r, "q", "P_1"), 0.0);  // b before a
+  EXPECT_DOUBLE_EQ(value(r, "q", "recip_rank"), 0.5);
+  run.by_query["q"] = {{"a", 0.5 + 1e-6}, {"b", 0.5}};  // distinct as float: score decides
+  EXPECT_DOUBLE_EQ(value(evaluate(q, run, parse_measures(args)), "q", "P_1"), 1.0);
+}
+
+TEST(Metrics, NonFiniteScoreInMemoryIsInputError) {
+  Qrels q;
+  q.judgments["q"] = {{"a", 1}};
+  TrecRun run;
+  run.by_query["q"] = {{"a", 1.0}, {"b", std::nan("")}};
+  const std::vector<std::string> args = {"map"};
+  EXPECT_THROW((void)evaluate(q, run, parse_measures(args)), InputError);
+}
+
+TEST(Metrics, QueryWithEmptyRankingScoresZero) {
+  Qrels q;
+  q.judgments["q"] = {{"a", 1}};
+  TrecRun run;
+  run.by_query["q"] = {};  // present in the run, nothing retrieved
+  const std::vector<std::string> args = {"num_ret", "map", "P.5", "ndcg", "recip_rank"};
+  const EvalResult r = evaluate(q, run, parse_measures(args));
+  EXPECT_EQ(r.num_queries, 1u);
+  EXPECT_EQ(r.per_query.at("q"), (std::vector<double>{0, 0, 0, 0, 0}));
 }
 
 TEST(Metrics, RelevanceLevelChangesBinaryMeasuresButNotNdcgGains) {
@@ -131,8 +174,8 @@ TEST(Metrics, ParseMeasuresFollowsTrecEvalNamesAndOrder) {
   const MeasureSet set = parse_measures(args);
   std::vector<std::string> names;
   for (const auto& m : set.measures) names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"map", "recip_rank", "P_5", "ndcg_cut_5",
-                                             "ndcg_cut_10"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"map", "recip_rank", "P_5", "ndcg_cut_5", "ndcg_cut_10"}));
   const std::vector<std::string> bare = {"P"};
   EXPECT_EQ(parse_measures(bare).measures.size(), 9u);  // 5 10 15 20 30 100 200 500 1000
   for (const char* bad : {"nope", "map.5", "P.0", "P.x", "P.5,", "ndcg_cut.-1"}) {
@@ -170,11 +213,11 @@ TEST(MetricsProperty, InvariantUnderShuffleAndMonotoneScoreTransform) {
     Qrels qrels;
     TrecRun run;
     for (int q = 0; q < 8; ++q) {
-      const std::string qid = "q" + std::to_string(q);
+      const std::string qid = std::to_string(q).insert(0, 1, 'q');
       auto& judged = qrels.judgments[qid];
       std::vector<RunEntry> entries;
       for (int d = 0; d < 40; ++d) {
-        const std::string docno = "d" + std::to_string(d);
+        const std::string docno = std::to_string(d).insert(0, 1, 'd');
         if (rng() % 3 == 0) judged[docno] = static_cast<int>(rng() % 4) - 1;  // -1..2
         // Scores on a coarse grid so ties are common and *2 - 1 stays exact.
         if (rng() % 2 == 0) entries.push_back({docno, static_cast<double>(rng() % 8) / 4.0});
@@ -184,7 +227,8 @@ TEST(MetricsProperty, InvariantUnderShuffleAndMonotoneScoreTransform) {
     const EvalResult base = evaluate(qrels, run, set);
     TrecRun shuffled = run;
     TrecRun transformed = run;
-    for (auto& [qid, entries] : shuffled.by_query) std::shuffle(entries.begin(), entries.end(), rng);
+    for (auto& [qid, entries] : shuffled.by_query)
+      std::shuffle(entries.begin(), entries.end(), rng);
     for (auto& [qid, entries] : transformed.by_query) {
       for (auto& e : entries) e.score = e.score * 2.0 - 1.0;
     }

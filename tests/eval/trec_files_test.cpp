@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -50,16 +51,36 @@ TEST_F(TrecFiles, ReadsTrecQrels) {
 }
 
 TEST_F(TrecFiles, ReadsBeirQrelsWithHeader) {
-  const Qrels q = read_qrels(write("test.tsv", "query-id\tcorpus-id\tscore\nq1\tdoc 1\t1\nq1\td2\t2\n"));
+  const Qrels q =
+      read_qrels(write("test.tsv", "query-id\tcorpus-id\tscore\nq1\tdoc 1\t1\nq1\td2\t2\n"));
   EXPECT_EQ(q.judgments.at("q1").size(), 2u);
   EXPECT_EQ(q.judgments.at("q1").at("d2"), 2);
+}
+
+TEST_F(TrecFiles, WrittenRunsTieScoresThatAreEqualAsFloat) {
+  TrecRun run;
+  run.by_query["q"] = {{"a", 0.5 + 1e-12}, {"b", 0.5}};  // equal as float: docno descending
+  write_run(dir_ / "r.trec", run);
+  std::ifstream in(dir_ / "r.trec");
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first, "q Q0 b 1 0.5 embeval");
+}
+
+TEST_F(TrecFiles, BeirHeaderIsDetectedAndNotReadAsAJudgment) {
+  const Qrels q = read_qrels(write("h.tsv", "query-id\tcorpus-id\tscore\n1\ta\t1\n"));
+  EXPECT_EQ(q.num_judgments(), 1u);
+  EXPECT_EQ(q.judgments.count("query-id"), 0u);
+  const auto bad = write("bad.tsv", "query-id\tcorpus-id\tscore\n1\ta\n");
+  EXPECT_NE(error_of([&] { (void)read_qrels(bad); }).find("bad.tsv:2:"), std::string::npos);
 }
 
 TEST_F(TrecFiles, QrelsErrorsNameFileAndLine) {
   const auto bad_rel = write("bad.txt", "1 0 a 1\n1 0 b x\n");
   EXPECT_NE(error_of([&] { (void)read_qrels(bad_rel); }).find("bad.txt:2:"), std::string::npos);
   const auto short_line = write("short.txt", "1 0 a 1\n1 0 b\n");
-  EXPECT_NE(error_of([&] { (void)read_qrels(short_line); }).find("short.txt:2:"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)read_qrels(short_line); }).find("short.txt:2:"),
+            std::string::npos);
   const auto conflict = write("conflict.txt", "1 0 a 1\n1 0 a 2\n");
   const std::string msg = error_of([&] { (void)read_qrels(conflict); });
   EXPECT_NE(msg.find("conflict.txt:2:"), std::string::npos) << msg;
@@ -69,7 +90,8 @@ TEST_F(TrecFiles, QrelsErrorsNameFileAndLine) {
 }
 
 TEST_F(TrecFiles, ReadsRunsAndRejectsWhatTrecEvalRejects) {
-  const TrecRun run = read_run(write("r.txt", "q1 Q0 a 1 2.5 tag\nq1 Q0 b 2 -1e3 tag\nq2 Q0 a 1 0 tag\n"));
+  const TrecRun run =
+      read_run(write("r.txt", "q1 Q0 a 1 2.5 tag\nq1 Q0 b 2 -1e3 tag\nq2 Q0 a 1 0 tag\n"));
   EXPECT_EQ(run.tag, "tag");
   ASSERT_EQ(run.by_query.at("q1").size(), 2u);
   EXPECT_DOUBLE_EQ(run.by_query.at("q1")[1].score, -1000.0);
@@ -101,6 +123,10 @@ TEST_F(TrecFiles, WrittenRunsAreSortedAndRoundTripScoresExactly) {
   const TrecRun back = read_run(path);
   EXPECT_EQ(back.by_query.at("q1")[2].docno, "a");
   EXPECT_EQ(back.by_query.at("q1")[2].score, static_cast<double>(0.1f));
+  TrecRun nan_run;
+  nan_run.by_query["q1"] = {{"a", std::nan("")}};
+  EXPECT_THROW(write_run(dir_ / "nan.trec", nan_run), InputError);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nan.trec"));
   TrecRun spaced;
   spaced.by_query["q 1"] = {{"a", 1}};
   EXPECT_THROW(write_run(dir_ / "bad.trec", spaced), InputError);

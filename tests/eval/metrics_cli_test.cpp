@@ -1,0 +1,137 @@
+// End-to-end: the built `embeval metrics` on files in tests/data/eval, output compared byte for
+// byte with expected files derived by hand from trec_eval 9.0.8's definitions:
+//   query 1 ranks d3(0.9) d2(0.9) dx(0.7) d1(0.5) -> judgments 0 1 - 2 (tie: docno descending);
+//   query 2 ranks d5(2.0) d1(1.0) -> - 1; query 3 is judged but absent; query 4 is not judged.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+const std::filesystem::path kData = std::filesystem::path(EMBEVAL_TEST_DATA_DIR) / "eval";
+
+struct Output {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class MetricsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("embeval_metrics_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs `embeval metrics <args>`; stdout and stderr go to files in the test's own directory.
+  Output run(const std::string& args) {
+    const auto out = dir_ / "stdout.txt";
+    const auto err = dir_ / "stderr.txt";
+    const std::string cmd = std::string("'") + EMBEVAL_BINARY + "' --quiet metrics " + args +
+                            " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int raw = std::system(cmd.c_str());
+    Output o;
+    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    o.out = slurp(out);
+    o.err = slurp(err);
+    return o;
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return "'" + path.string() + "'";
+  }
+
+  std::filesystem::path dir_;
+};
+
+const std::string kMeasures =
+    "-m num_q -m num_ret -m num_rel -m num_rel_ret -m map -m Rprec -m recip_rank -m P.10,5 "
+    "-m ndcg -m ndcg_cut.3";
+
+std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+TEST_F(MetricsCli, PerQueryOutputMatchesTrecEvalByteForByte) {
+  const Output o = run(kMeasures + " -q --qrels " + quoted(kData / "qrels.txt") + " --run " +
+                       quoted(kData / "run.txt"));
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, slurp(kData / "expected_q.txt"));
+}
+
+TEST_F(MetricsCli, PositionalFilesAndBeirQrelsGiveTheSameOutput) {
+  const Output o =
+      run(kMeasures + " -q " + quoted(kData / "qrels.tsv") + " " + quoted(kData / "run.txt"));
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, slurp(kData / "expected_q.txt"));
+}
+
+TEST_F(MetricsCli, CompleteModeAveragesOverEveryJudgedQuery) {
+  const Output o = run(kMeasures + " -q -c --qrels " + quoted(kData / "qrels.txt") + " --run " +
+                       quoted(kData / "run.txt"));
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, slurp(kData / "expected_qc.txt"));
+}
+
+TEST_F(MetricsCli, SummaryOnlyAndPrecisionFlag) {
+  const Output o = run("-m map -m P.5 --precision 6 --qrels " + quoted(kData / "qrels.txt") +
+                       " --run " + quoted(kData / "run.txt"));
+  ASSERT_EQ(o.status, 0) << o.err;
+  // map = (1/3 + 1/2) / 2, P_5 = (2/5 + 1/5) / 2.
+  EXPECT_EQ(o.out,
+            "map                   \tall\t0.416667\n"
+            "P_5                   \tall\t0.300000\n");
+}
+
+TEST_F(MetricsCli, RelevanceLevelTwo) {
+  const Output o = run("-m num_rel -m map -m ndcg_cut.3 -l 2 --qrels " +
+                       quoted(kData / "qrels.txt") + " --run " + quoted(kData / "run.txt"));
+  ASSERT_EQ(o.status, 0) << o.err;
+  // Only query 1's d1 (judged 2) is relevant, found at rank 4: map 1/4 for q1, 0 for q2.
+  // nDCG gains still use every judgment value, so ndcg_cut_3 is unchanged by -l.
+  EXPECT_EQ(o.out,
+            "num_rel               \tall\t1\n"
+            "map                   \tall\t0.1250\n"
+            "ndcg_cut_3            \tall\t0.4162\n");
+}
+
+TEST_F(MetricsCli, BadInputExitsTwoNamingFileAndLine) {
+  const std::string qrels = quoted(kData / "qrels.txt");
+  const Output dup = run("--qrels " + qrels + " --run " +
+                         write("dup.run", "1 Q0 a 1 2 t\n1 Q0 b 2 1 t\n1 Q0 a 3 0 t\n"));
+  EXPECT_EQ(dup.status, 2);
+  EXPECT_NE(dup.err.find("dup.run:3:"), std::string::npos) << dup.err;
+  const Output nan = run("--qrels " + qrels + " --run " + write("nan.run", "1 Q0 a 1 nan t\n"));
+  EXPECT_EQ(nan.status, 2);
+  EXPECT_NE(nan.err.find("nan.run:1:"), std::string::npos) << nan.err;
+  const Output bad_qrels =
+      run("--qrels " + write("bad.qrels", "1 0 a 1\n1 0 b\n") + " --run " + qrels);
+  EXPECT_EQ(bad_qrels.status, 2);
+  EXPECT_NE(bad_qrels.err.find("bad.qrels:2:"), std::string::npos) << bad_qrels.err;
+  const Output unknown = run("-m nope --qrels " + qrels + " --run " + quoted(kData / "run.txt"));
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("unknown measure 'nope'"), std::string::npos) << unknown.err;
+  const Output disjoint =
+      run("--qrels " + qrels + " --run " + write("other.run", "9 Q0 a 1 1 t\n"));
+  EXPECT_EQ(disjoint.status, 2);
+  EXPECT_TRUE(dup.out.empty() && nan.out.empty() && disjoint.out.empty());
+}
+
+}  // namespace
