@@ -1,0 +1,259 @@
+#include "embeval/jsonl.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+namespace fs = std::filesystem;
+
+class JsonlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("embeval_jsonl_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& bytes) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  struct Row {
+    std::size_t line;
+    std::string id;
+    std::string text;
+  };
+  static std::vector<Row> read_all(const fs::path& path, const JsonlOptions& options = {}) {
+    std::vector<Row> rows;
+    read_jsonl(
+        path,
+        [&](const JsonlRecord& r) {
+          rows.push_back({r.line(), std::string(r.id()),
+                          std::string(r.string_field("text").value_or("<none>"))});
+        },
+        options);
+    return rows;
+  }
+
+  // The InputError thrown by reading `path`; fails the test when nothing is thrown.
+  static InputError error_of(const fs::path& path, const JsonlOptions& options = {}) {
+    try {
+      read_all(path, options);
+    } catch (const InputError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "expected an InputError for " << path;
+    return InputError("none");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(JsonlTest, ReadsRecordsInOrderWithLineNumbersAndSkipsBlankLines) {
+  const fs::path path = write("a.jsonl",
+                              "{\"_id\": \"d1\", \"text\": \"one\"}\n"
+                              "\n"
+                              "   \t\n"
+                              "{\"text\": \"two\", \"_id\": \"d2\", \"title\": null}\r\n"
+                              "{\"_id\": \"d3\"}");  // no trailing newline
+  const auto rows = read_all(path);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].line, 1u);
+  EXPECT_EQ(rows[0].id, "d1");
+  EXPECT_EQ(rows[0].text, "one");
+  EXPECT_EQ(rows[1].line, 4u);
+  EXPECT_EQ(rows[1].id, "d2");
+  EXPECT_EQ(rows[1].text, "two");
+  EXPECT_EQ(rows[2].line, 5u);
+  EXPECT_EQ(rows[2].text, "<none>");  // absent field
+}
+
+TEST_F(JsonlTest, ReturnsRecordCountAndNullIsAbsent) {
+  const fs::path path = write("b.jsonl", "{\"_id\":\"x\",\"title\":null}\n{\"_id\":\"y\"}\n");
+  std::size_t nulls = 0;
+  const std::size_t n = read_jsonl(path, [&](const JsonlRecord& r) {
+    if (!r.string_field("title").has_value()) ++nulls;
+  });
+  EXPECT_EQ(n, 2u);
+  EXPECT_EQ(nulls, 2u);
+}
+
+TEST_F(JsonlTest, IntegerIdsBecomeDecimalText) {
+  const fs::path path = write("c.jsonl",
+                              "{\"_id\": 42, \"text\": \"a\"}\n"
+                              "{\"_id\": -7, \"text\": \"b\"}\n"
+                              "{\"_id\": 18446744073709551615, \"text\": \"c\"}\n");
+  const auto rows = read_all(path);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].id, "42");
+  EXPECT_EQ(rows[1].id, "-7");
+  EXPECT_EQ(rows[2].id, "18446744073709551615");
+}
+
+TEST_F(JsonlTest, MalformedJsonNamesFileAndLine) {
+  const fs::path path = write("bad.jsonl",
+                              "{\"_id\": \"a\", \"text\": \"x\"}\n"
+                              "{\"_id\": \"b\", \"text\": \"y\"}\n"
+                              "{\"_id\": \"c\", \"text\": \"unterminated}\n"
+                              "{\"_id\": \"d\", \"text\": \"z\"}\n");
+  const InputError e = error_of(path);
+  EXPECT_EQ(e.file(), path.string());
+  EXPECT_EQ(e.line(), 3u);
+  EXPECT_NE(std::string(e.what()).find(path.string() + ":3: malformed JSON"), std::string::npos)
+      << e.what();
+}
+
+TEST_F(JsonlTest, TrailingGarbageAfterObjectIsMalformed) {
+  const fs::path path = write("bad2.jsonl", "{\"_id\": \"a\"} {\"_id\": \"b\"}\n");
+  EXPECT_EQ(error_of(path).line(), 1u);
+}
+
+TEST_F(JsonlTest, NonObjectLineIsAnError) {
+  const fs::path path = write("arr.jsonl", "{\"_id\": \"a\"}\n[1, 2]\n");
+  const InputError e = error_of(path);
+  EXPECT_EQ(e.line(), 2u);
+  EXPECT_NE(e.message().find("JSON array, expected an object"), std::string::npos) << e.what();
+}
+
+TEST_F(JsonlTest, MissingIdIsAnErrorUnlessNotRequired) {
+  const fs::path path = write("noid.jsonl", "{\"_id\": \"a\"}\n{\"text\": \"no id\"}\n");
+  const InputError e = error_of(path);
+  EXPECT_EQ(e.line(), 2u);
+  EXPECT_NE(e.message().find("no \"_id\""), std::string::npos) << e.what();
+
+  JsonlOptions lax;
+  lax.require_id = false;
+  const auto rows = read_all(path, lax);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].id, "");
+  EXPECT_EQ(rows[1].text, "no id");
+}
+
+TEST_F(JsonlTest, NonStringNonIntegerIdIsAnError) {
+  for (const std::string bad : {"1.5", "true", "null", "{\"a\":1}", "\"\""}) {
+    const fs::path path = write("badid.jsonl", "{\"_id\": \"ok\"}\n\n{\"_id\": " + bad + "}\n");
+    const InputError e = error_of(path);
+    EXPECT_EQ(e.line(), 3u) << bad;
+  }
+}
+
+TEST_F(JsonlTest, NonStringFieldThrowsWhenAsked) {
+  const fs::path path = write("num.jsonl", "{\"_id\": \"a\", \"text\": 5}\n");
+  const InputError e = error_of(path);
+  EXPECT_EQ(e.line(), 1u);
+  EXPECT_NE(e.message().find("\"text\" is a JSON integer"), std::string::npos) << e.what();
+}
+
+TEST_F(JsonlTest, InvalidUtf8RejectedWithoutRepairHook) {
+  const fs::path path =
+      write("latin1.jsonl", "{\"_id\": \"a\"}\n{\"_id\": \"b\", \"text\": \"caf\xE9\"}\n");
+  const InputError e = error_of(path);
+  EXPECT_EQ(e.line(), 2u);
+  EXPECT_NE(e.message().find("not valid UTF-8"), std::string::npos) << e.what();
+}
+
+TEST_F(JsonlTest, InvalidUtf8RepairedByHook) {
+  const fs::path path =
+      write("latin1.jsonl", "{\"_id\": \"a\"}\n{\"_id\": \"b\", \"text\": \"caf\xE9\"}\n");
+  JsonlOptions options;
+  std::vector<std::size_t> hooked_lines;
+  options.on_invalid_utf8 = [&](std::string& line, std::size_t line_number) {
+    hooked_lines.push_back(line_number);
+    const std::size_t bad = line.find('\xE9');
+    line.replace(bad, 1, "\xC3\xA9");  // what a Latin-1 fix would do
+  };
+  std::vector<bool> repaired;
+  std::vector<std::string> texts;
+  read_jsonl(
+      path,
+      [&](const JsonlRecord& r) {
+        repaired.push_back(r.utf8_repaired());
+        texts.emplace_back(r.string_field("text").value_or(""));
+      },
+      options);
+  EXPECT_EQ(hooked_lines, std::vector<std::size_t>{2});
+  EXPECT_EQ(repaired, (std::vector<bool>{false, true}));
+  EXPECT_EQ(texts[1], "caf\xC3\xA9");
+}
+
+TEST_F(JsonlTest, HookMayThrowItsOwnError) {
+  const fs::path path = write("latin1.jsonl", "{\"_id\": \"b\", \"text\": \"\xFF\"}\n");
+  JsonlOptions options;
+  options.on_invalid_utf8 = [&](std::string&, std::size_t line_number) {
+    throw InputError("custom", path.string(), line_number);
+  };
+  const InputError e = error_of(path, options);
+  EXPECT_EQ(e.message(), "custom");
+  EXPECT_EQ(e.line(), 1u);
+}
+
+TEST_F(JsonlTest, HugeLinesAndManyLinesAcrossBufferBoundaries) {
+  // A 9 MiB line forces the 4 MiB buffer to grow; small lines around it cross block edges.
+  std::string big(9u << 20, 'x');
+  std::string content = "{\"_id\": \"first\", \"text\": \"a\"}\n";
+  content += "{\"_id\": \"big\", \"text\": \"" + big + "\"}\n";
+  for (int i = 0; i < 100000; ++i) {
+    content += "{\"_id\": \"n" + std::to_string(i) + "\", \"text\": \"t\"}\n";
+  }
+  const fs::path path = write("big.jsonl", content);
+  JsonlOptions quiet;
+  quiet.show_progress = false;
+  std::size_t count = 0;
+  std::size_t big_size = 0;
+  std::size_t last_line = 0;
+  std::string last_id;
+  read_jsonl(
+      path,
+      [&](const JsonlRecord& r) {
+        ++count;
+        if (r.id() == "big") big_size = r.string_field("text")->size();
+        last_line = r.line();
+        last_id = std::string(r.id());
+      },
+      quiet);
+  EXPECT_EQ(count, 100002u);
+  EXPECT_EQ(big_size, big.size());
+  EXPECT_EQ(last_line, 100002u);
+  EXPECT_EQ(last_id, "n99999");
+}
+
+TEST_F(JsonlTest, MissingFileIsAnInputError) {
+  const InputError e = error_of(dir_ / "nope.jsonl");
+  EXPECT_EQ(e.file(), (dir_ / "nope.jsonl").string());
+  EXPECT_EQ(e.line(), 0u);
+}
+
+TEST_F(JsonlTest, CallbackExceptionsPropagate) {
+  const fs::path path = write("ok.jsonl", "{\"_id\": \"a\"}\n{\"_id\": \"b\"}\n");
+  std::size_t seen = 0;
+  EXPECT_THROW(read_jsonl(path,
+                          [&](const JsonlRecord& r) {
+                            ++seen;
+                            if (r.id() == "a") throw std::runtime_error("stop");
+                          }),
+               std::runtime_error);
+  EXPECT_EQ(seen, 1u);
+}
+
+TEST_F(JsonlTest, FirstOccurrenceOfRepeatedKeyWins) {
+  const fs::path path = write("dup.jsonl", "{\"_id\": \"a\", \"text\": \"1\", \"text\": \"2\"}\n");
+  const auto rows = read_all(path);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].text, "1");
+}
+
+}  // namespace
+}  // namespace embeval
