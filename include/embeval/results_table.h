@@ -1,0 +1,26 @@
+// The terminal table `eval` and `demo` print: one row per model, quality with 95% bootstrap
+// confidence intervals, then cost (speed, index size, memory).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "embeval/evaluation.h"
+
+namespace embeval {
+
+struct ConfidenceInterval {
+  double low = 0;
+  double high = 0;
+};
+
+// Percentile bootstrap of the mean over `values` (per-query scores): `resamples` draws with a
+// fixed seed, so the same data always prints the same interval. Empty input: {0, 0}.
+[[nodiscard]] ConfidenceInterval bootstrap_mean_ci(std::span<const double> values,
+                                                   int resamples = 1000, double level = 0.95,
+                                                   std::uint64_t seed = 42);
+
+[[nodiscard]] std::string format_results_table(const EvaluationResults& results);
+
+}  // namespace embeval

@@ -1,0 +1,17 @@
+// Chooses the index for an encoder's output: the exact oracle for each representation.
+#pragma once
+
+#include <memory>
+
+#include "embeval/embeddings.h"
+#include "embeval/index.h"
+#include "embeval/model_spec.h"
+
+namespace embeval {
+
+// `sample` is the first document batch; its representations decide the index. Sparse output
+// goes to the inverted index, dense output to exact inner-product search (encoders normalise
+// when the model is meant for cosine). InputError when the batch holds nothing indexable.
+std::unique_ptr<Index> make_index_for(const EmbeddingBatch& sample, const ModelSpec& spec);
+
+}  // namespace embeval

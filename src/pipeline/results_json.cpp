@@ -1,0 +1,211 @@
+#include "embeval/results_json.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "embeval/atomic_file.h"
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+using nlohmann::json;
+
+json card_to_json(const ModelCard& c) {
+  json j = {{"family", c.family},
+            {"architecture", c.architecture},
+            {"tokenizer", c.tokenizer},
+            {"dimension", c.dimension},
+            {"vocabulary_size", c.vocabulary_size},
+            {"training_data", c.training_data}};
+  j["context_window_tokens"] =
+      c.context_window_tokens ? json(*c.context_window_tokens) : json(nullptr);
+  j["parameters"] = c.parameters ? json(*c.parameters) : json(nullptr);
+  return j;
+}
+
+ModelCard card_from_json(const json& j) {
+  ModelCard c;
+  c.family = j.at("family").get<std::string>();
+  c.architecture = j.at("architecture").get<std::string>();
+  c.tokenizer = j.at("tokenizer").get<std::string>();
+  c.dimension = j.at("dimension").get<std::size_t>();
+  c.vocabulary_size = j.at("vocabulary_size").get<std::size_t>();
+  c.training_data = j.value("training_data", "");
+  if (!j.at("context_window_tokens").is_null()) {
+    c.context_window_tokens = j.at("context_window_tokens").get<std::size_t>();
+  }
+  if (j.contains("parameters") && !j.at("parameters").is_null()) {
+    c.parameters = j.at("parameters").get<std::size_t>();
+  }
+  return c;
+}
+
+json timings_to_json(const StageTimings& t) {
+  return {{"fit_s", t.fit_s},
+          {"encode_documents_s", t.encode_documents_s},
+          {"index_s", t.index_s},
+          {"encode_queries_s", t.encode_queries_s},
+          {"search_s", t.search_s},
+          {"documents_per_s", t.documents_per_s},
+          {"queries_per_s", t.queries_per_s}};
+}
+
+StageTimings timings_from_json(const json& j) {
+  StageTimings t;
+  t.fit_s = j.at("fit_s").get<double>();
+  t.encode_documents_s = j.at("encode_documents_s").get<double>();
+  t.index_s = j.at("index_s").get<double>();
+  t.encode_queries_s = j.at("encode_queries_s").get<double>();
+  t.search_s = j.at("search_s").get<double>();
+  t.documents_per_s = j.at("documents_per_s").get<double>();
+  t.queries_per_s = j.at("queries_per_s").get<double>();
+  return t;
+}
+
+json metrics_to_json(const EvalResult& m) {
+  json mean = json::object();
+  for (std::size_t i = 0; i < m.measure_names.size(); ++i) mean[m.measure_names[i]] = m.mean[i];
+  json per_query = json::object();
+  for (const auto& [qid, values] : m.per_query) {
+    json row = json::object();
+    for (std::size_t i = 0; i < m.measure_names.size(); ++i) row[m.measure_names[i]] = values[i];
+    per_query[qid] = std::move(row);
+  }
+  return {{"measures", m.measure_names},
+          {"num_queries", m.num_queries},
+          {"mean", std::move(mean)},
+          {"per_query", std::move(per_query)}};
+}
+
+EvalResult metrics_from_json(const json& j) {
+  EvalResult m;
+  m.measure_names = j.at("measures").get<std::vector<std::string>>();
+  m.num_queries = j.at("num_queries").get<std::size_t>();
+  const json& mean = j.at("mean");
+  for (const auto& name : m.measure_names) m.mean.push_back(mean.at(name).get<double>());
+  for (const auto& [qid, row] : j.at("per_query").items()) {
+    std::vector<double> values;
+    values.reserve(m.measure_names.size());
+    for (const auto& name : m.measure_names) values.push_back(row.at(name).get<double>());
+    m.per_query.emplace(qid, std::move(values));
+  }
+  return m;
+}
+
+json load_report_to_json(const LoadReport& r) {
+  return {{"invalid_utf8_replaced", r.invalid_utf8_replaced},
+          {"empty_documents", r.empty_documents},
+          {"empty_queries", r.empty_queries},
+          {"qrels_unknown_documents", r.qrels_unknown_documents},
+          {"qrels_unknown_queries", r.qrels_unknown_queries},
+          {"queries_without_qrels", r.queries_without_qrels},
+          {"warnings", r.warnings}};
+}
+
+LoadReport load_report_from_json(const json& j) {
+  LoadReport r;
+  r.invalid_utf8_replaced = j.at("invalid_utf8_replaced").get<std::size_t>();
+  r.empty_documents = j.at("empty_documents").get<std::size_t>();
+  r.empty_queries = j.at("empty_queries").get<std::size_t>();
+  r.qrels_unknown_documents = j.at("qrels_unknown_documents").get<std::size_t>();
+  r.qrels_unknown_queries = j.at("qrels_unknown_queries").get<std::size_t>();
+  r.queries_without_qrels = j.at("queries_without_qrels").get<std::size_t>();
+  r.warnings = j.at("warnings").get<std::vector<std::string>>();
+  return r;
+}
+
+}  // namespace
+
+json to_json(const ModelResult& m) {
+  return {{"spec", m.spec},
+          {"label", m.label},
+          {"card", card_to_json(m.card)},
+          {"timings", timings_to_json(m.timings)},
+          {"index_bytes", m.index_bytes},
+          {"peak_rss_bytes", m.peak_rss_bytes},
+          {"run_file", m.run_file.string()},
+          {"metrics", metrics_to_json(m.metrics)}};
+}
+
+ModelResult model_result_from_json(const json& j, const std::string& source) {
+  try {
+    ModelResult m;
+    m.spec = j.at("spec").get<std::string>();
+    m.label = j.at("label").get<std::string>();
+    m.card = card_from_json(j.at("card"));
+    m.timings = timings_from_json(j.at("timings"));
+    m.index_bytes = j.at("index_bytes").get<std::size_t>();
+    m.peak_rss_bytes = j.at("peak_rss_bytes").get<std::size_t>();
+    m.run_file = j.at("run_file").get<std::string>();
+    m.metrics = metrics_from_json(j.at("metrics"));
+    return m;
+  } catch (const json::exception& e) {
+    throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,
+                     "delete the file to recompute it");
+  }
+}
+
+json to_json(const EvaluationResults& r) {
+  json models = json::array();
+  for (const auto& m : r.models) models.push_back(to_json(m));
+  return {{"format", kResultsFormat},
+          {"version", kResultsVersion},
+          {"dataset",
+           {{"name", r.dataset_name},
+            {"path", r.dataset_path},
+            {"fingerprint", r.dataset_fingerprint},
+            {"documents", r.num_documents},
+            {"queries", r.num_queries},
+            {"judgments", r.num_judgments},
+            {"load_report", load_report_to_json(r.load_report)}}},
+          {"settings",
+           {{"k", r.config.k},
+            {"ignore_identical_ids", r.config.ignore_identical_ids},
+            {"evaluation_mode", "complete"}}},
+          {"models", std::move(models)}};
+}
+
+void write_results_json(const std::filesystem::path& path, const EvaluationResults& results) {
+  write_file_atomic(path, to_json(results).dump(1) + "\n");
+}
+
+EvaluationResults read_results_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot open results file", path.string());
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw InputError(std::string("results file is not valid JSON: ") + e.what(), path.string());
+  }
+  if (j.value("format", "") != kResultsFormat) {
+    throw InputError("not an embeval results file (no \"format\": \"embeval-results\")",
+                     path.string());
+  }
+  const int version = j.value("version", 0);
+  if (version < 1 || version > kResultsVersion) {
+    throw InputError("results file version " + std::to_string(version) + " is not supported",
+                     path.string(), 0, "this embeval reads versions 1.." +
+                                           std::to_string(kResultsVersion));
+  }
+  EvaluationResults r;
+  try {
+    const json& d = j.at("dataset");
+    r.dataset_name = d.at("name").get<std::string>();
+    r.dataset_path = d.at("path").get<std::string>();
+    r.dataset_fingerprint = d.at("fingerprint").get<std::string>();
+    r.num_documents = d.at("documents").get<std::size_t>();
+    r.num_queries = d.at("queries").get<std::size_t>();
+    r.num_judgments = d.at("judgments").get<std::size_t>();
+    r.load_report = load_report_from_json(d.at("load_report"));
+    r.config.k = j.at("settings").at("k").get<std::size_t>();
+    r.config.ignore_identical_ids = j.at("settings").at("ignore_identical_ids").get<bool>();
+  } catch (const json::exception& e) {
+    throw InputError(std::string("results file is missing a field: ") + e.what(), path.string());
+  }
+  for (const auto& m : j.at("models")) r.models.push_back(model_result_from_json(m, path.string()));
+  return r;
+}
+
+}  // namespace embeval

@@ -1,0 +1,158 @@
+#include "embeval/results_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+namespace embeval {
+namespace {
+
+std::string format(const char* fmt, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string human_bytes(std::size_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+std::string human_rate(double per_s) {
+  if (per_s >= 1e6) return format("%.2fM", per_s / 1e6);
+  if (per_s >= 1e4) return format("%.1fk", per_s / 1e3);
+  return format("%.0f", per_s);
+}
+
+// Index of `name` in the model's measures, or -1.
+int measure_index(const ModelResult& m, const std::string& name) {
+  const auto& names = m.metrics.measure_names;
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+std::vector<double> per_query_values(const ModelResult& m, int index) {
+  std::vector<double> values;
+  values.reserve(m.metrics.per_query.size());
+  for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[index]);
+  return values;
+}
+
+struct Column {
+  std::string header;
+  std::vector<std::string> cells;
+  bool left_align = false;
+};
+
+}  // namespace
+
+ConfidenceInterval bootstrap_mean_ci(std::span<const double> values, int resamples, double level,
+                                     std::uint64_t seed) {
+  if (values.empty() || resamples <= 0) return {};
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, values.size() - 1);
+  std::vector<double> means(static_cast<std::size_t>(resamples));
+  for (auto& mean : means) {
+    double sum = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) sum += values[pick(rng)];
+    mean = sum / static_cast<double>(values.size());
+  }
+  std::sort(means.begin(), means.end());
+  const double tail = (1.0 - level) / 2.0;
+  const auto at = [&](double q) {
+    const double pos = q * static_cast<double>(means.size() - 1);
+    return means[static_cast<std::size_t>(std::lround(pos))];
+  };
+  return {at(tail), at(1.0 - tail)};
+}
+
+std::string format_results_table(const EvaluationResults& results) {
+  struct Quality {
+    const char* measure;
+    const char* header;
+    bool with_ci;
+  };
+  const Quality quality[] = {{"ndcg_cut_10", "nDCG@10 (95% CI)", true},
+                             {"recall_100", "R@100", false},
+                             {"mrr_cut_10", "MRR@10", false},
+                             {"map_cut_100", "MAP@100", false}};
+
+  std::vector<Column> columns;
+  columns.push_back({"model", {}, true});
+  for (const auto& q : quality) columns.push_back({q.header, {}, false});
+  columns.push_back({"docs/s", {}, false});
+  columns.push_back({"QPS", {}, false});
+  columns.push_back({"index", {}, false});
+  columns.push_back({"peak mem", {}, false});
+  columns.push_back({"time", {}, false});
+
+  for (const auto& m : results.models) {
+    std::size_t c = 0;
+    columns[c++].cells.push_back(m.label + (m.resumed ? " *" : ""));
+    for (const auto& q : quality) {
+      const int i = measure_index(m, q.measure);
+      std::string cell = "-";
+      if (i >= 0) {
+        cell = format("%.4f", m.metrics.mean[static_cast<std::size_t>(i)]);
+        if (q.with_ci) {
+          const auto values = per_query_values(m, i);
+          const auto ci = bootstrap_mean_ci(values);
+          cell += " (" + format("%.3f", ci.low) + "-" + format("%.3f", ci.high) + ")";
+        }
+      }
+      columns[c++].cells.push_back(cell);
+    }
+    const auto& t = m.timings;
+    columns[c++].cells.push_back(human_rate(t.documents_per_s));
+    columns[c++].cells.push_back(human_rate(t.queries_per_s));
+    columns[c++].cells.push_back(human_bytes(m.index_bytes));
+    columns[c++].cells.push_back(m.peak_rss_bytes ? human_bytes(m.peak_rss_bytes) : "-");
+    const double total = t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
+    columns[c++].cells.push_back(format("%.2fs", total));
+  }
+
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "dataset %s: %zu documents, %zu queries, %zu judgments\n",
+                results.dataset_name.c_str(), results.num_documents, results.num_queries,
+                results.num_judgments);
+  out += line;
+  std::vector<std::size_t> widths;
+  for (const auto& col : columns) {
+    std::size_t w = col.header.size();
+    for (const auto& cell : col.cells) w = std::max(w, cell.size());
+    widths.push_back(w);
+  }
+  const auto emit_row = [&](auto cell_of) {
+    std::string row;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::string cell = cell_of(c);
+      const std::string pad(widths[c] - cell.size(), ' ');
+      row += c == 0 ? "" : "  ";
+      row += columns[c].left_align ? cell + pad : pad + cell;
+    }
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    out += row + "\n";
+  };
+  emit_row([&](std::size_t c) { return columns[c].header; });
+  emit_row([&](std::size_t c) { return std::string(widths[c], '-'); });
+  for (std::size_t r = 0; r < results.models.size(); ++r) {
+    emit_row([&](std::size_t c) { return columns[c].cells[r]; });
+  }
+  bool any_resumed = false;
+  for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
+  if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";
+  return out;
+}
+
+}  // namespace embeval

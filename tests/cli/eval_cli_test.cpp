@@ -1,0 +1,94 @@
+// End-to-end: the built `embeval` binary on a small BEIR folder, as a user runs it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string text;  // stdout and stderr
+};
+
+Output run(const std::string& args) {
+  const std::string cmd = std::string(EMBEVAL_BINARY) + " --quiet " + args + " 2>&1";
+  Output out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.text.append(buf.data(), n);
+  const int status = pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+class EvalCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("embeval_eval_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "data" / "qrels");
+    write("data/corpus.jsonl",
+          "{\"_id\": \"d1\", \"title\": \"Zebras\", \"text\": \"zebra stripes savanna\"}\n"
+          "{\"_id\": \"d2\", \"title\": \"\", \"text\": \"volcano lava eruption\"}\n"
+          "{\"_id\": \"d3\", \"text\": \"glacier ice mountain\"}\n");
+    write("data/queries.jsonl",
+          "{\"_id\": \"q1\", \"text\": \"zebra\"}\n{\"_id\": \"q2\", \"text\": \"lava flows\"}\n");
+    write("data/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+  std::string path(const std::string& rel) const { return (dir_ / rel).string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(EvalCli, EvaluatesBm25AndWritesRunsAndResults) {
+  const Output out = run("eval --dataset " + path("data") + " --model bm25 --out " + path("out"));
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("nDCG@10"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("1.0000"), std::string::npos) << out.text;  // both queries perfect
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "out/runs/bm25.trec"));
+  std::ifstream in(dir_ / "out/results.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("format"), "embeval-results");
+  EXPECT_EQ(j.at("models").at(0).at("spec"), "bm25?analyzer=english&b=0.4&k1=0.9");
+  EXPECT_DOUBLE_EQ(j.at("models").at(0).at("metrics").at("mean").at("ndcg_cut_10").get<double>(), 1.0);
+
+  // The run file evaluates to the same numbers with the trec_eval drop-in.
+  const Output m = run("metrics -m ndcg_cut.10 " + path("data/qrels/test.tsv") + " " +
+                       path("out/runs/bm25.trec"));
+  ASSERT_EQ(m.status, 0) << m.text;
+  EXPECT_EQ(m.text, "ndcg_cut_10           \tall\t1.0000\n");
+}
+
+TEST_F(EvalCli, BadInputNamesFileAndLineAndExitsWith2) {
+  write("data/corpus.jsonl", "{\"_id\": \"d1\", \"text\": \"ok\"}\n{\"_id\": \"d2\", \"text\": }\n");
+  const Output out = run("eval --dataset " + path("data") + " --model bm25 --out " + path("out"));
+  EXPECT_EQ(out.status, 2) << out.text;
+  EXPECT_NE(out.text.find("corpus.jsonl:2"), std::string::npos) << out.text;
+
+  const Output spec = run("eval --dataset " + path("data") + " --model 'bm25?k1=oops' --out " +
+                          path("out"));
+  EXPECT_EQ(spec.status, 2) << spec.text;
+  EXPECT_NE(spec.text.find("k1"), std::string::npos) << spec.text;
+}
+
+TEST_F(EvalCli, SecondRunReusesFinishedModels) {
+  const std::string args = "eval --dataset " + path("data") + " --model bm25 --out " + path("out");
+  ASSERT_EQ(run(args).status, 0);
+  const Output again = run(args);
+  ASSERT_EQ(again.status, 0) << again.text;
+  EXPECT_NE(again.text.find("reusing saved result"), std::string::npos) << again.text;
+}
+
+}  // namespace
