@@ -6,6 +6,7 @@
 #include "cli/registry_help.h"
 #include "embeval/dataset.h"
 #include "embeval/evaluation.h"
+#include "embeval/registry.h"
 #include "embeval/results_table.h"
 
 namespace embeval::cli {
@@ -27,6 +28,8 @@ void print_load_report(const LoadReport& report) {
 }
 
 void run(const EvalOptions& o) {
+  // A typo in a model spec should fail now, not after the corpus is loaded.
+  for (const auto& spec : o.models) (void)make_encoder(spec);
   BeirLoadOptions load;
   load.split = o.split;
   load.utf8 = o.reject_invalid_utf8 ? Utf8Policy::kReject : Utf8Policy::kReplace;

@@ -69,7 +69,8 @@ void add_metrics_command(CLI::App& app) {
   cmd->add_option("-m,--measure", o->measures,
                   "Measure, repeatable: map ndcg ndcg_cut.10,100 P.5 recall.100 recip_rank "
                   "success.1 Rprec map_cut.K num_q num_ret num_rel num_rel_ret; not in "
-                  "trec_eval: recall_cap.K (BEIR/MTEB capped recall), mrr_cut.K; all_embeval");
+                  "trec_eval: recall_cap.K (BEIR/MTEB capped recall), mrr_cut.K; all_embeval")
+      ->allow_extra_args(false);  // `-m P.5 qrels run`: one value per -m, as in trec_eval
   cmd->add_flag("-c,--complete", o->complete,
                 "Average over every judged query; queries missing from the run count as 0");
   cmd->add_flag("-q,--per-query", o->per_query, "Print each query's values before the summary");
