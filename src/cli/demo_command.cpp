@@ -35,6 +35,7 @@ void run(const DemoOptions& o) {
   options.sections = o.sections;
   options.max_pages = o.max_pages;
   ManPagesReport report;
+  std::fflush(stdout);  // keep our lines in order with the progress lines on stderr
   const Dataset dataset = build_manpages_dataset(options, &report);
   const std::filesystem::path out = o.out;
   write_beir(out / "dataset", dataset);
@@ -51,12 +52,13 @@ void run(const DemoOptions& o) {
   config.model_specs = o.models;
   config.out_dir = out / "results";
   config.resume = false;  // the demo always measures afresh
+  std::fflush(stdout);
   const EvaluationResults results = run_evaluation(dataset, out / "dataset", config);
   std::printf("%s", format_results_table(results).c_str());
   std::printf(
       "\nQuery: a page's NAME line (\"copy files and directories\"); relevant: that page (grade 2)\n"
       "and the pages its SEE ALSO names (grade 1). Metrics are trec_eval's; runs and results.json\n"
-      "are in %s. Try: embeval metrics --qrels %s --run %s -m ndcg_cut.10\n",
+      "are in %s.\nTry: embeval metrics -m ndcg_cut.10 %s %s\n",
       config.out_dir.c_str(), (out / "dataset/qrels/test.tsv").c_str(),
       results.models.front().run_file.c_str());
 }
