@@ -103,11 +103,12 @@ ModelSpec ModelSpec::parse(std::string_view text) {
 
 std::string ModelSpec::to_string() const {
   std::string out = scheme;
-  if (!path.empty()) out += ":" + percent_encode(path, /*is_path=*/true);
+  // Appends, not `"x" + string`: GCC 12 warns falsely (-Wrestrict) on that form.
+  if (!path.empty()) out.append(":").append(percent_encode(path, /*is_path=*/true));
   char sep = '?';
   for (const auto& [key, value] : params) {
     out += sep;
-    out += percent_encode(key, false) + "=" + percent_encode(value, false);
+    out.append(percent_encode(key, false)).append("=").append(percent_encode(value, false));
     sep = '&';
   }
   return out;
