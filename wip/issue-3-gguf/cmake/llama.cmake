@@ -1,0 +1,92 @@
+# The `gguf` layer: transformer and LLM encoders through llama.cpp (issue 3).
+#
+# Finds the llama.cpp libraries that scripts/setup_llama.sh built and installed into a cache
+# outside the repo, then defines embeval_gguf over src/gguf/*.cpp. Without a llama.cpp build the
+# layer is simply absent (a message says how to get it) and everything else builds as before.
+#
+# Search order for the install prefix (lib/libllama.a, include/llama.h):
+#   -DEMBEVAL_LLAMA_DIR=... or the environment variable of the same name,
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1 (setup_llama.sh default).
+# EMBEVAL_LLAMA_CUDA=ON looks for the -cuda build and links the CUDA runtime.
+option(EMBEVAL_WITH_LLAMA "Build the gguf layer when a llama.cpp build is found" ON)
+option(EMBEVAL_LLAMA_CUDA "Use the CUDA build of llama.cpp (setup_llama.sh with EMBEVAL_LLAMA_CUDA=ON)" OFF)
+set(EMBEVAL_LLAMA_VERSION_KEY "node-llama-cpp-3.22.1")
+
+if(NOT EMBEVAL_WITH_LLAMA)
+  return()
+endif()
+
+set(_llama_suffix "")
+if(EMBEVAL_LLAMA_CUDA)
+  set(_llama_suffix "-cuda")
+endif()
+if(NOT EMBEVAL_LLAMA_DIR AND DEFINED ENV{EMBEVAL_LLAMA_DIR})
+  set(EMBEVAL_LLAMA_DIR "$ENV{EMBEVAL_LLAMA_DIR}")
+endif()
+if(NOT EMBEVAL_LLAMA_DIR)
+  if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+    set(_llama_cache "$ENV{XDG_CACHE_HOME}/embeval")
+  else()
+    set(_llama_cache "$ENV{HOME}/.cache/embeval")
+  endif()
+  if(DEFINED ENV{EMBEVAL_CACHE_DIR})
+    set(_llama_cache "$ENV{EMBEVAL_CACHE_DIR}")
+  endif()
+  set(EMBEVAL_LLAMA_DIR "${_llama_cache}/llama-${EMBEVAL_LLAMA_VERSION_KEY}${_llama_suffix}")
+endif()
+set(EMBEVAL_LLAMA_DIR "${EMBEVAL_LLAMA_DIR}" CACHE PATH "Install prefix of the llama.cpp build")
+
+if(NOT EXISTS "${EMBEVAL_LLAMA_DIR}/.embeval-llama-installed")
+  message(STATUS "embeval: no llama.cpp build in ${EMBEVAL_LLAMA_DIR}; the gguf layer is off "
+                 "(run scripts/setup_llama.sh to build it)")
+  return()
+endif()
+message(STATUS "embeval: llama.cpp from ${EMBEVAL_LLAMA_DIR}")
+
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+# Imported targets over the installed static libraries, in dependency order.
+foreach(_lib llama ggml ggml-cpu ggml-base)
+  string(REPLACE "-" "_" _tgt "embeval_llama_${_lib}")
+  add_library(${_tgt} STATIC IMPORTED)
+  set_target_properties(${_tgt} PROPERTIES IMPORTED_LOCATION "${EMBEVAL_LLAMA_DIR}/lib/lib${_lib}.a")
+endforeach()
+target_include_directories(embeval_llama_llama SYSTEM INTERFACE "${EMBEVAL_LLAMA_DIR}/include")
+target_link_libraries(embeval_llama_ggml_base INTERFACE Threads::Threads m ${CMAKE_DL_LIBS})
+target_link_libraries(embeval_llama_ggml_cpu INTERFACE embeval_llama_ggml_base OpenMP::OpenMP_CXX)
+target_link_libraries(embeval_llama_ggml INTERFACE embeval_llama_ggml_cpu embeval_llama_ggml_base)
+if(EMBEVAL_LLAMA_CUDA)
+  find_package(CUDAToolkit REQUIRED)
+  add_library(embeval_llama_ggml_cuda STATIC IMPORTED)
+  set_target_properties(embeval_llama_ggml_cuda PROPERTIES
+                        IMPORTED_LOCATION "${EMBEVAL_LLAMA_DIR}/lib/libggml-cuda.a")
+  target_link_libraries(embeval_llama_ggml_cuda INTERFACE CUDA::cudart CUDA::cublas CUDA::cuda_driver)
+  target_link_libraries(embeval_llama_ggml INTERFACE embeval_llama_ggml_cuda)
+endif()
+target_link_libraries(embeval_llama_llama INTERFACE embeval_llama_ggml)
+
+embeval_layer(gguf DEPS embeval_encoders embeval_text embeval_io embeval_llama_llama)
+target_compile_definitions(embeval_gguf PRIVATE
+  EMBEVAL_LLAMA_VERSION="${EMBEVAL_LLAMA_VERSION_KEY}")
+# bench/gguf_bench.cpp finds llama.cpp's own llama-embedding and gguf-py under this prefix.
+target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}")
+
+# The registry (in embeval_encoders) constructs GgufEncoder: tell it the layer exists and link
+# the two static libraries as a cycle (CMake repeats them on the link line).
+get_target_property(_enc_type embeval_encoders TYPE)
+if(_enc_type STREQUAL "INTERFACE_LIBRARY")
+  target_compile_definitions(embeval_encoders INTERFACE EMBEVAL_HAVE_LLAMA=1)
+  target_link_libraries(embeval_encoders INTERFACE embeval_gguf)
+else()
+  target_compile_definitions(embeval_encoders PUBLIC EMBEVAL_HAVE_LLAMA=1)
+  target_link_libraries(embeval_encoders PUBLIC embeval_gguf)
+endif()
+
+# Tests of the gguf layer read the llama.cpp source tree (tokenizer vocab files, gguf-py).
+add_library(embeval_gguf_test_support INTERFACE)
+target_compile_definitions(embeval_gguf_test_support INTERFACE
+  EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
+  EMBEVAL_PYTHON="/usr/bin/python3")
+
+# embeval_all is defined after this file is included: link it at the end of this directory.
+cmake_language(DEFER DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
+               CALL target_link_libraries embeval_all INTERFACE embeval_gguf)

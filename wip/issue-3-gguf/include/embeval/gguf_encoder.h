@@ -1,0 +1,122 @@
+// Dense embeddings from a GGUF model through llama.cpp (BERT family, XLM-RoBERTa, nomic-bert,
+// LLM embedders such as Qwen3-Embedding). Spec:
+//   gguf:PATH?pooling=mean|cls|last&normalize=true&query_prefix=..&document_prefix=..
+//            &max_tokens=N&causal=false&window=N&stride=N&chunk_agg=max|first|mean
+// Every key is optional: pooling from the GGUF metadata, prefixes from the model family
+// (e5, bge, nomic, Qwen3-Embedding, EmbeddingGemma), max_tokens = the training context.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "embeval/encoder.h"
+#include "embeval/gguf_chunking.h"
+#include "embeval/gguf_model.h"
+#include "embeval/model_spec.h"
+
+struct llama_context;
+
+namespace embeval {
+
+struct GgufOptions {
+  std::string path;
+  std::string pooling;  // "" = from the model's metadata
+  bool normalize = true;
+  std::optional<std::string> query_prefix;     // absent: family default
+  std::optional<std::string> document_prefix;  // absent: family default
+  std::optional<std::size_t> max_tokens;       // absent: the model's context window
+  std::optional<bool> causal;                  // absent: the model's own attention
+  std::size_t window = 0;                      // 0: truncate instead of splitting
+  std::optional<std::size_t> stride;           // absent: window (no overlap)
+  ChunkAggregation chunk_agg = ChunkAggregation::kMean;
+
+  // Throws InputError on unknown keys or bad values (naming the key).
+  static GgufOptions from_spec(const ModelSpec& spec);
+};
+
+// Prompts a model family expects, guessed from general.name / the file name (lowercase match).
+struct FamilyPrompts {
+  std::string query;
+  std::string document;
+};
+[[nodiscard]] FamilyPrompts default_prompts(std::string_view model_name);
+
+// What happened to the texts: truncation and splitting are never silent.
+struct GgufEncodeStats {
+  std::size_t texts = 0;
+  std::size_t tokens = 0;     // tokens sent to the model (incl. special tokens)
+  std::size_t truncated = 0;  // texts cut at max_tokens (window == 0)
+  std::size_t split = 0;      // texts encoded as more than one window
+  std::size_t chunks = 0;     // sequences encoded
+  std::size_t batches = 0;    // llama_decode / llama_encode calls
+  double model_seconds = 0;   // wall time inside llama.cpp calls
+};
+
+// Chunk-level output: chunk rows of document i are [offsets[i], offsets[i+1]).
+struct ChunkedEmbeddings {
+  DenseMatrix chunks;
+  std::vector<std::size_t> offsets;  // texts + 1
+};
+
+class GgufEncoder : public Encoder {
+ public:
+  // Loads the model and creates one llama.cpp context (all cores). Throws InputError for a
+  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options.
+  explicit GgufEncoder(const ModelSpec& spec);
+  ~GgufEncoder() override;
+
+  std::string spec() const override { return spec_.to_string(); }
+  ModelCard card() const override { return model_->card(); }
+  // One row per text. With window > 0, chunk_agg=mean averages the chunk embeddings (before
+  // normalisation) and first keeps the first chunk; max needs per-chunk scores: use
+  // encode_chunks() and aggregate_chunk_scores() (encode() throws InputError for it).
+  EmbeddingBatch encode(std::span<const std::string_view> texts, Role role) override;
+  // Every chunk's (normalised, if asked) embedding.
+  ChunkedEmbeddings encode_chunks(std::span<const std::string_view> texts, Role role);
+  // Embeddings of already tokenized sequences (specials included), one row each, in order.
+  // Each sequence must fit the context (size <= max_tokens). Batch-invariant by construction.
+  DenseMatrix encode_tokens(const std::vector<std::vector<std::int32_t>>& sequences);
+
+  const GgufModel& model() const { return *model_; }
+  const GgufOptions& options() const { return options_; }
+  const std::string& prefix(Role role) const {
+    return role == Role::kQuery ? query_prefix_ : document_prefix_;
+  }
+  std::string pooling_name() const;
+  std::size_t max_tokens() const { return max_tokens_; }
+  const GgufEncodeStats& stats() const { return stats_; }
+  void reset_stats() { stats_ = {}; }
+
+ private:
+  // Token sequences (specials added) of every chunk of every text; offsets as ChunkedEmbeddings.
+  std::vector<std::vector<std::int32_t>> chunk_tokens(std::span<const std::string_view> texts,
+                                                      Role role, std::vector<std::size_t>& offsets);
+
+  // (Re)creates the llama.cpp context when it holds fewer than min(max_tokens, max(tokens, 512))
+  // tokens per batch.
+  void ensure_context(std::size_t tokens);
+
+  ModelSpec spec_;
+  GgufOptions options_;
+  std::unique_ptr<GgufModel> model_;
+  llama_context* ctx_ = nullptr;
+  int pooling_ = 0;  // llama_pooling_type in effect
+  bool use_encode_ = false;
+  std::size_t max_tokens_ = 0;
+  std::size_t n_seq_max_ = 1;
+  std::size_t dim_ = 0;
+  std::string query_prefix_;
+  std::string document_prefix_;
+  GgufEncodeStats stats_;
+};
+
+// For the registry: scheme "gguf".
+[[nodiscard]] std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec);
+
+}  // namespace embeval

@@ -1,0 +1,367 @@
+#include "embeval/gguf_encoder.h"
+
+#include <llama.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#include "embeval/error.h"
+#include "embeval/progress.h"
+
+namespace embeval {
+namespace {
+
+// Upper bound of sequences per llama_decode call; llama.cpp's own limit is LLAMA_MAX_SEQ (256).
+constexpr std::size_t kMaxSequencesPerBatch = 64;
+// Tokens per llama.cpp ubatch when the model allows it: the non-causal attention of a ubatch
+// spans all its tokens, so much larger ubatches waste work on masked pairs.
+constexpr std::size_t kMinBatchTokens = 512;
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int pooling_from_name(const std::string& name, const std::string& spec) {
+  if (name == "mean") return LLAMA_POOLING_TYPE_MEAN;
+  if (name == "cls") return LLAMA_POOLING_TYPE_CLS;
+  if (name == "last") return LLAMA_POOLING_TYPE_LAST;
+  if (name == "none") {
+    throw InputError(
+        "pooling=none gives one vector per token; embeval's dense encoders need one "
+        "vector per text",
+        "", 0, "use pooling=mean, cls or last (" + spec + ")");
+  }
+  throw InputError("pooling must be mean, cls, last or none, not '" + name + "'", "", 0, spec);
+}
+
+void l2_normalize(float* v, std::size_t n) {
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
+  if (s <= 0) return;
+  const float inv = static_cast<float>(1.0 / std::sqrt(s));
+  for (std::size_t i = 0; i < n; ++i) v[i] *= inv;
+}
+
+}  // namespace
+
+GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
+  spec.require_known_keys({"pooling", "normalize", "query_prefix", "document_prefix", "max_tokens",
+                           "causal", "window", "stride", "chunk_agg"});
+  if (spec.path.empty()) {
+    throw InputError("gguf needs a model file: gguf:PATH", "", 0, "e.g. gguf:bge-small.gguf");
+  }
+  GgufOptions o;
+  o.path = spec.path;
+  o.pooling = spec.get_string("pooling", "");
+  o.normalize = spec.get_bool("normalize", true);
+  if (spec.params.count("query_prefix")) o.query_prefix = spec.params.at("query_prefix");
+  if (spec.params.count("document_prefix")) o.document_prefix = spec.params.at("document_prefix");
+  auto positive = [&](const std::string& key) -> std::optional<std::size_t> {
+    if (!spec.params.count(key)) return std::nullopt;
+    const long v = spec.get_int(key, 0);
+    if (v < 1) throw InputError(key + " must be a positive integer", "", 0, spec.to_string());
+    return static_cast<std::size_t>(v);
+  };
+  o.max_tokens = positive("max_tokens");
+  if (spec.params.count("causal")) o.causal = spec.get_bool("causal", true);
+  o.window = positive("window").value_or(0);
+  o.stride = positive("stride");
+  if (o.stride && o.window == 0) {
+    throw InputError("stride needs window", "", 0, "e.g. window=256&stride=128");
+  }
+  if (spec.params.count("chunk_agg")) {
+    if (o.window == 0) throw InputError("chunk_agg needs window", "", 0, spec.to_string());
+    o.chunk_agg = parse_chunk_aggregation(spec.params.at("chunk_agg"));
+  }
+  if (!o.pooling.empty()) pooling_from_name(o.pooling, spec.to_string());
+  return o;
+}
+
+FamilyPrompts default_prompts(std::string_view model_name) {
+  const std::string n = lowercase(model_name);
+  auto has = [&](std::string_view s) { return n.find(s) != std::string::npos; };
+  if (has("qwen3") && has("embed")) {
+    return {
+        "Instruct: Given a web search query, retrieve relevant passages that answer the "
+        "query\nQuery:",
+        ""};
+  }
+  if (has("embeddinggemma") || has("gemma-embed")) {
+    return {"task: search result | query: ", "title: none | text: "};
+  }
+  if (has("nomic")) return {"search_query: ", "search_document: "};
+  if (has("e5")) return {"query: ", "passage: "};
+  if (has("bge") && !has("m3") && !has("-zh")) {
+    return {"Represent this sentence for searching relevant passages: ", ""};
+  }
+  return {};
+}
+
+GgufEncoder::GgufEncoder(const ModelSpec& spec)
+    : spec_(spec), options_(GgufOptions::from_spec(spec)) {
+  model_ = std::make_unique<GgufModel>(options_.path, /*vocab_only=*/false);
+  llama_model* m = model_->raw();
+  if (llama_model_has_encoder(m) && llama_model_has_decoder(m)) {
+    throw InputError("encoder-decoder models (e.g. T5) have no embedding output here",
+                     options_.path, 0, "use an encoder-only or decoder-only embedding model");
+  }
+  use_encode_ = llama_model_has_encoder(m) && !llama_model_has_decoder(m);
+  dim_ = static_cast<std::size_t>(llama_model_n_embd_out(m));
+  const std::size_t n_ctx_train = model_->context_window();
+  max_tokens_ = options_.max_tokens.value_or(n_ctx_train);
+  if (n_ctx_train > 0 && max_tokens_ > n_ctx_train) {
+    throw InputError("max_tokens=" + std::to_string(max_tokens_) +
+                         " exceeds the model's context "
+                         "window of " +
+                         std::to_string(n_ctx_train) + " tokens",
+                     options_.path, 0, "use max_tokens <= " + std::to_string(n_ctx_train));
+  }
+  const std::size_t specials = model_->leading_special().size() + model_->trailing_special().size();
+  if (max_tokens_ <= specials) {
+    throw InputError("max_tokens must exceed the " + std::to_string(specials) + " special tokens",
+                     options_.path, 0, "");
+  }
+  if (options_.window > max_tokens_ || (options_.window > 0 && options_.window <= specials)) {
+    throw InputError("window must be in (" + std::to_string(specials) +
+                         ", max_tokens=" + std::to_string(max_tokens_) + "]",
+                     options_.path, 0, "");
+  }
+  const FamilyPrompts prompts = default_prompts(
+      model_->info().name + " " + std::filesystem::path(options_.path).stem().string());
+  query_prefix_ = options_.query_prefix.value_or(prompts.query);
+  document_prefix_ = options_.document_prefix.value_or(prompts.document);
+
+  // The context starts small and grows to the longest sequence seen (up to max_tokens): a
+  // 32k-token context window must not cost 32k-token compute buffers on a corpus of abstracts.
+  ensure_context(std::min(max_tokens_, kMinBatchTokens));
+  pooling_ = llama_pooling_type(ctx_);
+  if (pooling_ == LLAMA_POOLING_TYPE_NONE || pooling_ == LLAMA_POOLING_TYPE_UNSPECIFIED ||
+      pooling_ == LLAMA_POOLING_TYPE_RANK) {
+    // The destructor does not run for a constructor that throws.
+    llama_free(ctx_);
+    ctx_ = nullptr;
+  }
+  if (pooling_ == LLAMA_POOLING_TYPE_NONE || pooling_ == LLAMA_POOLING_TYPE_UNSPECIFIED) {
+    throw InputError("the model's metadata names no pooling (not an embedding model?)",
+                     options_.path, 0, "pass pooling=mean, cls or last in the spec");
+  }
+  if (pooling_ == LLAMA_POOLING_TYPE_RANK) {
+    throw InputError("this is a reranker (rank pooling), not an embedding model", options_.path, 0,
+                     "");
+  }
+}
+
+void GgufEncoder::ensure_context(std::size_t tokens) {
+  const std::size_t wanted = std::min(max_tokens_, std::max(tokens, kMinBatchTokens));
+  if (ctx_ != nullptr && llama_n_batch(ctx_) >= wanted) return;
+  if (ctx_ != nullptr) {
+    llama_free(ctx_);
+    ctx_ = nullptr;
+  }
+  llama_context_params cp = llama_context_default_params();
+  n_seq_max_ = std::min<std::size_t>(kMaxSequencesPerBatch, wanted);
+  cp.n_ctx = static_cast<std::uint32_t>(wanted);
+  cp.n_batch = cp.n_ctx;
+  cp.n_ubatch = cp.n_ctx;  // non-causal models need a whole sequence in one ubatch
+  cp.n_seq_max = static_cast<std::uint32_t>(n_seq_max_);
+  cp.kv_unified = true;  // the n_ctx cells are shared by whatever sequences a batch holds
+  cp.embeddings = true;
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cp.n_threads = threads;
+  cp.n_threads_batch = threads;
+  cp.no_perf = true;
+  if (!options_.pooling.empty()) {
+    cp.pooling_type = static_cast<enum llama_pooling_type>(
+        pooling_from_name(options_.pooling, spec_.to_string()));
+  }
+  ctx_ = llama_init_from_model(model_->raw(), cp);
+  if (ctx_ == nullptr) {
+    throw InputError("llama.cpp could not create a context of " + std::to_string(wanted) +
+                         " tokens for this model",
+                     options_.path, 0, "try a smaller max_tokens");
+  }
+  if (options_.causal) llama_set_causal_attn(ctx_, *options_.causal);
+}
+
+GgufEncoder::~GgufEncoder() {
+  if (ctx_ != nullptr) llama_free(ctx_);
+}
+
+std::string GgufEncoder::pooling_name() const {
+  switch (pooling_) {
+    case LLAMA_POOLING_TYPE_MEAN:
+      return "mean";
+    case LLAMA_POOLING_TYPE_CLS:
+      return "cls";
+    case LLAMA_POOLING_TYPE_LAST:
+      return "last";
+    default:
+      return "none";
+  }
+}
+
+std::vector<std::vector<std::int32_t>> GgufEncoder::chunk_tokens(
+    std::span<const std::string_view> texts, Role role, std::vector<std::size_t>& offsets) {
+  const std::vector<std::int32_t>& lead = model_->leading_special();
+  const std::vector<std::int32_t>& trail = model_->trailing_special();
+  const std::size_t specials = lead.size() + trail.size();
+  const std::size_t budget = (options_.window > 0 ? options_.window : max_tokens_) - specials;
+  const std::size_t stride = options_.stride.value_or(budget);
+  const std::string& pre = prefix(role);
+  std::vector<std::vector<std::int32_t>> content(texts.size());
+  // llama.cpp's vocabulary is read-only after load: tokenize on all cores.
+  const std::size_t n_threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 0; t < n_threads; ++t) {
+      pool.emplace_back([&, t] {
+        std::string buf;
+        for (std::size_t i = t; i < texts.size(); i += n_threads) {
+          buf.assign(pre);
+          buf.append(texts[i]);
+          content[i] = model_->tokenize(buf, /*add_special=*/false);
+        }
+      });
+    }
+  }
+  std::vector<std::vector<std::int32_t>> seqs;
+  offsets.assign(1, 0);
+  for (const std::vector<std::int32_t>& c : content) {
+    std::vector<TokenWindow> windows;
+    if (options_.window > 0) {
+      windows = plan_windows(c.size(), budget, stride);
+      if (windows.size() > 1) ++stats_.split;
+    } else {
+      if (c.size() > budget) ++stats_.truncated;
+      windows = {TokenWindow{0, std::min(c.size(), budget)}};
+    }
+    for (const TokenWindow& w : windows) {
+      std::vector<std::int32_t> s;
+      s.reserve(w.end - w.begin + specials);
+      s.insert(s.end(), lead.begin(), lead.end());
+      s.insert(s.end(), c.begin() + static_cast<std::ptrdiff_t>(w.begin),
+               c.begin() + static_cast<std::ptrdiff_t>(w.end));
+      s.insert(s.end(), trail.begin(), trail.end());
+      seqs.push_back(std::move(s));
+    }
+    offsets.push_back(seqs.size());
+  }
+  stats_.texts += texts.size();
+  return seqs;
+}
+
+DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_t>>& sequences) {
+  DenseMatrix out(sequences.size(), dim_);
+  // Longest first: batches hold sequences of similar length, and the big ones go early so the
+  // progress estimate is pessimistic rather than optimistic.
+  std::vector<std::size_t> order(sequences.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return sequences[a].size() > sequences[b].size();
+  });
+  std::size_t longest = 0;
+  for (const auto& s : sequences) longest = std::max(longest, s.size());
+  EMBEVAL_CHECK(longest <= max_tokens_, "encode_tokens: a sequence is longer than max_tokens");
+  ensure_context(longest);
+  const std::size_t capacity = llama_n_batch(ctx_);
+  llama_batch batch = llama_batch_init(static_cast<std::int32_t>(capacity), 0,
+                                       static_cast<std::int32_t>(n_seq_max_));
+  Progress progress("encode", sequences.size(), "texts", sequences.size() >= 256);
+  std::vector<std::size_t> members;
+  std::size_t next = 0;
+  try {
+    while (next < order.size()) {
+      members.clear();
+      batch.n_tokens = 0;
+      while (next < order.size() && members.size() < n_seq_max_) {
+        const std::vector<std::int32_t>& s = sequences[order[next]];
+        EMBEVAL_CHECK(s.size() <= capacity, "a sequence longer than the context reached decode");
+        if (static_cast<std::size_t>(batch.n_tokens) + s.size() > capacity) break;
+        const auto seq = static_cast<llama_seq_id>(members.size());
+        for (std::size_t p = 0; p < s.size(); ++p) {
+          const std::int32_t k = batch.n_tokens++;
+          batch.token[k] = s[p];
+          batch.pos[k] = static_cast<llama_pos>(p);
+          batch.n_seq_id[k] = 1;
+          batch.seq_id[k][0] = seq;
+          batch.logits[k] = 1;
+        }
+        members.push_back(order[next]);
+        ++next;
+      }
+      EMBEVAL_CHECK(!members.empty(), "batch planning made no progress");
+      if (batch.n_tokens > 0) {
+        if (llama_memory_t mem = llama_get_memory(ctx_)) llama_memory_clear(mem, true);
+        const auto t0 = std::chrono::steady_clock::now();
+        const int rc = use_encode_ ? llama_encode(ctx_, batch) : llama_decode(ctx_, batch);
+        stats_.model_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (rc != 0) {
+          throw InputError("llama.cpp failed to evaluate a batch (code " + std::to_string(rc) + ")",
+                           options_.path, 0, "try a smaller max_tokens");
+        }
+        ++stats_.batches;
+        stats_.tokens += static_cast<std::size_t>(batch.n_tokens);
+      }
+      for (std::size_t j = 0; j < members.size(); ++j) {
+        float* dst = out.row(members[j]);
+        if (sequences[members[j]].empty()) continue;  // nothing to embed: a zero vector
+        const float* e = llama_get_embeddings_seq(ctx_, static_cast<llama_seq_id>(j));
+        EMBEVAL_CHECK(e != nullptr, "pooled embeddings missing for a sequence");
+        std::copy(e, e + dim_, dst);
+        if (options_.normalize) l2_normalize(dst, dim_);
+      }
+      progress.add(members.size());
+    }
+  } catch (...) {
+    llama_batch_free(batch);
+    throw;
+  }
+  llama_batch_free(batch);
+  stats_.chunks += sequences.size();
+  return out;
+}
+
+ChunkedEmbeddings GgufEncoder::encode_chunks(std::span<const std::string_view> texts, Role role) {
+  ChunkedEmbeddings r;
+  const auto seqs = chunk_tokens(texts, role, r.offsets);
+  r.chunks = encode_tokens(seqs);
+  return r;
+}
+
+EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role role) {
+  if (options_.window > 0 && options_.chunk_agg == ChunkAggregation::kMax) {
+    throw InputError("chunk_agg=max scores every chunk, so it cannot be one vector per text", "", 0,
+                     "use chunk_agg=mean or first, or a chunk-aware search");
+  }
+  ChunkedEmbeddings c = encode_chunks(texts, role);
+  DenseMatrix out(texts.size(), dim_);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::size_t b = c.offsets[i];
+    const std::size_t e = options_.chunk_agg == ChunkAggregation::kFirst ? b + 1 : c.offsets[i + 1];
+    float* dst = out.row(i);
+    for (std::size_t k = b; k < e; ++k) {
+      const float* src = c.chunks.row(k);
+      for (std::size_t d = 0; d < dim_; ++d) dst[d] += src[d];
+    }
+    const float inv = 1.0f / static_cast<float>(e - b);
+    for (std::size_t d = 0; d < dim_; ++d) dst[d] *= inv;
+    if (options_.normalize) l2_normalize(dst, dim_);
+  }
+  EmbeddingBatch batch;
+  batch.dense = std::move(out);
+  return batch;
+}
+
+std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec) {
+  return std::make_unique<GgufEncoder>(spec);
+}
+
+}  // namespace embeval

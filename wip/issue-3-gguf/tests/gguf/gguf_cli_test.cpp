@@ -1,0 +1,109 @@
+// End to end: `embeval encode` and `embeval inspect` with GGUF models.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "embeval/gguf_encoder.h"
+#include "embeval/npy.h"
+#include "gguf/tiny_model_fixture.h"
+
+namespace embeval {
+namespace {
+
+using testing_gguf::tiny_model;
+using testing_gguf::work_dir;
+
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr
+};
+
+CliRun run_cli(const std::string& args) {
+  const std::string cmd =
+      std::string("EMBEVAL_NO_PROGRESS=1 '") + EMBEVAL_BINARY + "' " + args + " 2>&1";
+  CliRun r{0, {}};
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+const std::string kVocab =
+    (testing_gguf::kLlamaSource / "models" / "ggml-vocab-bert-bge.gguf").string();
+
+TEST(GgufCli, EncodeWritesNpyAndIds) {
+  const auto input = work_dir() / "texts.jsonl";
+  std::ofstream(input) << "{\"_id\": \"a\", \"title\": \"T\", \"text\": \"hello world\"}\n"
+                       << "{\"text\": \"no id here\"}\n";
+  const auto out = work_dir() / "emb.npy";
+  const CliRun r = run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() +
+                           " --input " + input.string() + " --role query --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const DenseMatrix m = read_npy_matrix(out.string());
+  EXPECT_EQ(m.rows, 2u);
+  EXPECT_EQ(m.cols, 32u);
+  std::ifstream ids(work_dir() / "emb.ids.txt");
+  std::stringstream s;
+  s << ids.rdbuf();
+  EXPECT_EQ(s.str(), "a\n2\n");  // a record without _id is named by its line
+  // Same vector as the library gives for "T hello world" as a query.
+  GgufEncoder enc(ModelSpec::parse("gguf:" + tiny_model("tiny-bert-cls.gguf").string()));
+  const std::vector<std::string_view> t = {"T hello world"};
+  const auto direct = enc.encode(t, Role::kQuery);
+  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(m.row(0)[d], direct.dense->row(0)[d], 1e-6);
+}
+
+TEST(GgufCli, EncodeRejectsVocabularyOnlyAndBadInput) {
+  const auto input = work_dir() / "ok.jsonl";
+  std::ofstream(input) << "{\"_id\": \"a\", \"text\": \"x\"}\n";
+  CliRun r = run_cli("encode --model gguf:" + kVocab + " --input " + input.string() + " --out " +
+                     (work_dir() / "v.npy").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("vocabulary only"), std::string::npos) << r.output;
+  const auto bad = work_dir() / "bad.jsonl";
+  std::ofstream(bad) << "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\"}\n";
+  r = run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
+              bad.string() + " --out " + (work_dir() / "b.npy").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("bad.jsonl"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2"), std::string::npos);
+}
+
+TEST(GgufCli, InspectVocabularyOnlyOnDataset) {
+  const auto ds = work_dir() / "ds";
+  std::filesystem::create_directories(ds / "qrels");
+  std::ofstream(ds / "corpus.jsonl") << "{\"_id\": \"d1\", \"text\": \"hello world\"}\n";
+  std::ofstream(ds / "queries.jsonl") << "{\"_id\": \"q1\", \"text\": \"hello\"}\n";
+  std::ofstream(ds / "qrels" / "test.tsv") << "query-id\tcorpus-id\tscore\nq1\td1\t1\n";
+  const CliRun r = run_cli("inspect --model gguf:" + kVocab + " --dataset " + ds.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("wordpiece, vocabulary 30522"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("vocabulary only"), std::string::npos);
+  EXPECT_NE(r.output.find("documents: 1 texts, 2 words, 2 tokens"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("p50 4"), std::string::npos);  // [CLS] hello world [SEP]
+}
+
+TEST(GgufCli, InspectModelWithWeights) {
+  const CliRun r = run_cli("inspect --model gguf:" + tiny_model("tiny-bert-mean.gguf").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("architecture    bert"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("pooling         mean"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("dimension       32"), std::string::npos) << r.output;
+}
+
+TEST(GgufCli, CorruptModelIsExitTwo) {
+  const auto p = work_dir() / "corrupt.gguf";
+  std::ofstream(p) << "GGUF but not really";
+  const CliRun r = run_cli("inspect --model gguf:" + p.string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("not a valid GGUF"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace embeval
