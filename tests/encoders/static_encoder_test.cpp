@@ -1,0 +1,137 @@
+// StaticEncoder: pooling on hand-computed 2-d vectors (mean, tf-idf, SIF with the principal
+// component removed), OOV accounting, spec round trip and model card.
+#include "embeval/static_encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+namespace fs = std::filesystem;
+
+// cat = (1, 0), dog = (0, 1), the = (1, 1).
+WordVectors toy_vectors() {
+  DenseMatrix m(3, 2);
+  m.data = {1, 1, 1, 0, 0, 1};
+  return WordVectors({"the", "cat", "dog"}, m);
+}
+
+std::vector<float> encode_one(StaticEncoder& encoder, std::string_view text,
+                              Role role = Role::kQuery) {
+  const std::string_view texts[] = {text};
+  const EmbeddingBatch batch = encoder.encode(texts, role);
+  EXPECT_TRUE(batch.dense.has_value());
+  EXPECT_FALSE(batch.sparse.has_value());
+  return batch.dense->data;
+}
+
+const std::vector<std::string_view> kCorpus = {"cat the", "dog the", "the"};
+
+TEST(StaticEncoder, MeanPoolingAveragesTokenVectors) {
+  StaticEncoder raw(ModelSpec::parse("static:toy?normalize=false"), toy_vectors());
+  const std::vector<float> v = encode_one(raw, "The CAT");  // case folded by the analyzer
+  EXPECT_FLOAT_EQ(v[0], 1.0f);
+  EXPECT_FLOAT_EQ(v[1], 0.5f);
+  StaticEncoder unit(ModelSpec::parse("static:toy"), toy_vectors());
+  const std::vector<float> u = encode_one(unit, "the cat");
+  EXPECT_NEAR(u[0], 2 / std::sqrt(5.0), 1e-6);
+  EXPECT_NEAR(u[1], 1 / std::sqrt(5.0), 1e-6);
+  // Repeated words count once per occurrence: (the + cat + cat) / 3.
+  const std::vector<float> r = encode_one(raw, "the cat cat");
+  EXPECT_FLOAT_EQ(r[0], 1.0f);
+  EXPECT_FLOAT_EQ(r[1], 1.0f / 3.0f);
+}
+
+TEST(StaticEncoder, OovTokensAreCountedPerRoleAndAllOovGivesZero) {
+  StaticEncoder encoder(ModelSpec::parse("static:toy"), toy_vectors());
+  (void)encode_one(encoder, "the zebra cat", Role::kQuery);
+  const std::vector<float> z = encode_one(encoder, "zebra okapi", Role::kDocument);
+  EXPECT_EQ(z, (std::vector<float>{0, 0}));
+  const OovCounts& oov = encoder.oov_counts();
+  EXPECT_EQ(oov.query_tokens, 3u);
+  EXPECT_EQ(oov.query_oov, 1u);
+  EXPECT_EQ(oov.document_tokens, 2u);
+  EXPECT_EQ(oov.document_oov, 2u);
+  EXPECT_DOUBLE_EQ(oov.oov_share(), 3.0 / 5.0);
+}
+
+TEST(StaticEncoder, TfIdfWeightsBySmoothedIdf) {
+  StaticEncoder encoder(ModelSpec::parse("static:toy?pooling=tfidf&normalize=false"),
+                        toy_vectors());
+  encoder.fit(kCorpus);
+  // N = 3: idf(the) = ln(4/4) + 1 = 1, idf(cat) = ln(4/2) + 1.
+  const double idf_cat = std::log(2.0) + 1.0;
+  const std::vector<float> v = encode_one(encoder, "the cat");
+  EXPECT_NEAR(v[0], (1 + idf_cat) / (1 + idf_cat), 1e-6);
+  EXPECT_NEAR(v[1], 1 / (1 + idf_cat), 1e-6);
+  // Refit on a corpus without "dog": a word with a vector but absent from the corpus gets the
+  // largest idf, ln((1 + 2) / 1) + 1.
+  const std::vector<std::string_view> no_dog = {"cat the", "the"};
+  encoder.fit(no_dog);
+  const double idf_unseen = std::log(3.0) + 1.0;
+  const std::vector<float> w = encode_one(encoder, "the dog");
+  EXPECT_NEAR(w[0], 1 / (1 + idf_unseen), 1e-6);
+  EXPECT_NEAR(w[1], 1.0, 1e-6);
+}
+
+TEST(StaticEncoder, SifWeightsAndRemovesTheFirstPrincipalComponent) {
+  StaticEncoder encoder(ModelSpec::parse("static:toy?pooling=sif&sif_a=0.5&normalize=false"),
+                        toy_vectors());
+  encoder.fit(kCorpus);
+  // p(the) = 3/5, p(cat) = p(dog) = 1/5: weights 0.5/1.1 and 0.5/0.7. The fitted averages are
+  // symmetric in the two axes, so the first component is (1, 1)/sqrt(2).
+  const std::vector<float>& u = encoder.principal_component();
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_NEAR(std::abs(u[0]), 1 / std::sqrt(2.0), 1e-6);
+  EXPECT_NEAR(u[0], u[1], 1e-6);
+  // "the cat" = (w_the (1,1) + w_cat (1,0)) / 2; removing (1,1) leaves ((x-y)/2, (y-x)/2).
+  const double w_cat = 0.5 / 0.7;
+  const std::vector<float> v = encode_one(encoder, "the cat");
+  EXPECT_NEAR(v[0], w_cat / 4, 1e-6);
+  EXPECT_NEAR(v[1], -w_cat / 4, 1e-6);
+  // "the" lies on the component: nothing is left.
+  const std::vector<float> t = encode_one(encoder, "the");
+  EXPECT_NEAR(t[0], 0.0, 1e-6);
+  EXPECT_NEAR(t[1], 0.0, 1e-6);
+}
+
+TEST(StaticEncoder, SpecRoundTripsAndCardDescribesTheModel) {
+  const fs::path dir = fs::temp_directory_path() / ("embeval_static_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / "glove.2d.txt";
+  std::ofstream(file) << "the 1 1\ncat 1 0\ndog 0 1\n";
+  const std::string text = "static:" + file.string() + "?pooling=sif&normalize=false";
+  StaticEncoder encoder(ModelSpec::parse(text));
+  EXPECT_EQ(encoder.spec(), ModelSpec::parse(text).to_string());
+  EXPECT_EQ(ModelSpec::parse(encoder.spec()), ModelSpec::parse(text));
+  const ModelCard card = encoder.card();
+  EXPECT_EQ(card.family, "dense");
+  EXPECT_EQ(card.architecture, "glove");
+  EXPECT_EQ(card.tokenizer, "word");
+  EXPECT_FALSE(card.context_window_tokens.has_value());
+  EXPECT_EQ(card.dimension, 2u);
+  EXPECT_EQ(card.vocabulary_size, 3u);
+  fs::remove_all(dir);
+}
+
+TEST(StaticEncoder, BadSpecsAreInputErrors) {
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static:toy?pooling=max"), toy_vectors()),
+               InputError);
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static:toy?window=3"), toy_vectors()), InputError);
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static:toy?sif_a=-1"), toy_vectors()), InputError);
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static:toy?analyzer=klingon"), toy_vectors()),
+               InputError);
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static:/no/such/file.txt")), InputError);
+  EXPECT_THROW(StaticEncoder(ModelSpec::parse("static")), InputError);
+}
+
+}  // namespace
+}  // namespace embeval
