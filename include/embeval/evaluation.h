@@ -19,19 +19,19 @@ struct EvaluationConfig {
   std::size_t k = 100;                   // depth of each run
   bool ignore_identical_ids = false;     // drop a hit whose doc id equals the query id
   std::filesystem::path out_dir;         // runs/<label>.trec, models/<label>.json, results.json
-  bool resume = true;   // reuse a model's saved result when spec and dataset fingerprint match
-  std::size_t encode_batch = 4096;       // documents per encode() call (progress granularity)
+  bool resume = true;  // reuse a model's saved result when spec and dataset fingerprint match
+  std::size_t encode_batch = 4096;  // documents per encode() call (progress granularity)
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
 struct StageTimings {
-  double fit_s = 0;             // corpus statistics (BM25 IDF, SIF weights, ...)
+  double fit_s = 0;  // corpus statistics (BM25 IDF, SIF weights, ...)
   double encode_documents_s = 0;
-  double index_s = 0;           // adding document embeddings to the index
+  double index_s = 0;  // adding document embeddings to the index
   double encode_queries_s = 0;
   double search_s = 0;
-  double documents_per_s = 0;   // documents / encode_documents_s
-  double queries_per_s = 0;     // queries / (encode_queries_s + search_s)
+  double documents_per_s = 0;  // documents / encode_documents_s
+  double queries_per_s = 0;    // queries / (encode_queries_s + search_s)
 };
 
 struct ModelResult {
@@ -42,8 +42,8 @@ struct ModelResult {
   std::size_t index_bytes = 0;
   std::size_t peak_rss_bytes = 0;  // process peak while this model ran (0 if unknown)
   std::filesystem::path run_file;
-  EvalResult metrics;              // complete mode: every judged query counts
-  bool resumed = false;            // loaded from an earlier run rather than computed
+  EvalResult metrics;    // complete mode: every judged query counts
+  bool resumed = false;  // loaded from an earlier run rather than computed
 };
 
 struct EvaluationResults {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "embeval/evaluation.h"
@@ -16,7 +15,8 @@ inline constexpr int kResultsVersion = 1;
 
 [[nodiscard]] nlohmann::json to_json(const ModelResult& model);
 // Throws InputError naming `source` when the JSON lacks a field or has the wrong type.
-[[nodiscard]] ModelResult model_result_from_json(const nlohmann::json& j, const std::string& source);
+[[nodiscard]] ModelResult model_result_from_json(const nlohmann::json& j,
+                                                 const std::string& source);
 
 [[nodiscard]] nlohmann::json to_json(const EvaluationResults& results);
 

@@ -21,8 +21,9 @@ struct DemoOptions {
 };
 
 void run(const DemoOptions& o) {
-  std::printf("embeval demo: which retrieval model finds the right man page for its one-line "
-              "description?\n");
+  std::printf(
+      "embeval demo: which retrieval model finds the right man page for its one-line "
+      "description?\n");
   std::printf("Building the dataset from %s (sections %s)...\n", o.man_dir.c_str(),
               [&] {
                 std::string s;
@@ -39,13 +40,13 @@ void run(const DemoOptions& o) {
   const Dataset dataset = build_manpages_dataset(options, &report);
   const std::filesystem::path out = o.out;
   write_beir(out / "dataset", dataset);
-  std::printf("%zu pages parsed in %.1fs (%zu links, %zu .so redirects, %zu duplicates, %zu failed "
-              "skipped); %zu queries (%zu with an empty or shared description dropped), %zu SEE "
-              "ALSO judgments\n",
-              report.parsed, report.seconds, report.skipped_links, report.skipped_so,
-              report.skipped_duplicates, report.failed, report.queries,
-              report.queries_dropped_empty + report.queries_dropped_ambiguous,
-              report.see_also_judgments);
+  std::printf(
+      "%zu pages parsed in %.1fs (%zu links, %zu .so redirects, %zu duplicates, %zu failed "
+      "skipped); %zu queries (%zu with an empty or shared description dropped), %zu SEE "
+      "ALSO judgments\n",
+      report.parsed, report.seconds, report.skipped_links, report.skipped_so,
+      report.skipped_duplicates, report.failed, report.queries,
+      report.queries_dropped_empty + report.queries_dropped_ambiguous, report.see_also_judgments);
   std::printf("Dataset written to %s (BEIR layout).\n\n", (out / "dataset").c_str());
 
   EvaluationConfig config;
@@ -56,7 +57,8 @@ void run(const DemoOptions& o) {
   const EvaluationResults results = run_evaluation(dataset, out / "dataset", config);
   std::printf("%s", format_results_table(results).c_str());
   std::printf(
-      "\nQuery: a page's NAME line (\"copy files and directories\"); relevant: that page (grade 2)\n"
+      "\nQuery: a page's NAME line (\"copy files and directories\"); relevant: that page (grade "
+      "2)\n"
       "and the pages its SEE ALSO names (grade 1). Metrics are trec_eval's; runs and results.json\n"
       "are in %s.\nTry: embeval metrics -m ndcg_cut.10 %s %s\n",
       config.out_dir.c_str(), (out / "dataset/qrels/test.tsv").c_str(),
@@ -69,7 +71,8 @@ void add_demo_command(CLI::App& app) {
   auto options = std::make_shared<DemoOptions>();
   CLI::App* cmd = app.add_subcommand(
       "demo", "Build a retrieval dataset from this machine's man pages and evaluate BM25 on it");
-  cmd->add_option("--man-dir", options->man_dir, "Root of the man page tree")->capture_default_str();
+  cmd->add_option("--man-dir", options->man_dir, "Root of the man page tree")
+      ->capture_default_str();
   cmd->add_option("--sections", options->sections, "Man sections to use")
       ->delimiter(',')
       ->capture_default_str();

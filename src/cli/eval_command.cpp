@@ -54,17 +54,22 @@ void add_eval_command(CLI::App& app) {
   auto options = std::make_shared<EvalOptions>();
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate models on a BEIR dataset: runs, trec_eval metrics, timings, results.json");
-  cmd->add_option("--dataset", options->dataset, "BEIR folder (corpus.jsonl, queries.jsonl, qrels/)")
+  cmd->add_option("--dataset", options->dataset,
+                  "BEIR folder (corpus.jsonl, queries.jsonl, qrels/)")
       ->required()
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--split", options->split, "qrels split: qrels/<split>.tsv")->capture_default_str();
+  cmd->add_option("--split", options->split, "qrels split: qrels/<split>.tsv")
+      ->capture_default_str();
   cmd->add_option("-m,--model", options->models, "Model spec, repeatable. " + model_kinds_help())
       ->required();
   cmd->add_option("--out", options->out, "Output folder (runs/, models/, results.json)")
       ->capture_default_str();
-  cmd->add_option("--k", options->k, "Depth of each run")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_flag("--ignore-identical-ids", options->ignore_identical_ids,
-                "Drop a retrieved document whose id equals the query id (BEIR's self-retrieval fix)");
+  cmd->add_option("--k", options->k, "Depth of each run")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag(
+      "--ignore-identical-ids", options->ignore_identical_ids,
+      "Drop a retrieved document whose id equals the query id (BEIR's self-retrieval fix)");
   cmd->add_flag("--no-resume", options->no_resume,
                 "Recompute every model even if OUT holds a result for the same spec and dataset");
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,

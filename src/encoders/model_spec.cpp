@@ -27,8 +27,8 @@ std::string percent_decode(std::string_view in, std::string_view whole) {
       continue;
     }
     if (i + 2 >= in.size()) {
-      throw InputError("truncated percent escape in model spec '" + std::string(whole) + "'", {},
-                       0, "write a literal % as %25");
+      throw InputError("truncated percent escape in model spec '" + std::string(whole) + "'", {}, 0,
+                       "write a literal % as %25");
     }
     const int hi = hex_value(in[i + 1]);
     const int lo = hex_value(in[i + 2]);
@@ -88,9 +88,9 @@ ModelSpec ModelSpec::parse(std::string_view text) {
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos || eq == 0) {
-      throw InputError("model spec '" + std::string(text) + "': '" + std::string(pair) +
-                           "' is not key=value",
-                       {}, 0, "parameters look like ?k1=0.9&b=0.4");
+      throw InputError(
+          "model spec '" + std::string(text) + "': '" + std::string(pair) + "' is not key=value",
+          {}, 0, "parameters look like ?k1=0.9&b=0.4");
     }
     const std::string key = percent_decode(pair.substr(0, eq), text);
     if (spec.params.count(key) != 0) {
@@ -150,8 +150,9 @@ bool ModelSpec::get_bool(const std::string& key, bool fallback) const {
   if (it == params.end()) return fallback;
   if (it->second == "true" || it->second == "1" || it->second == "yes") return true;
   if (it->second == "false" || it->second == "0" || it->second == "no") return false;
-  throw InputError("model spec '" + to_string() + "': " + key + "=" + it->second +
-                   " is not a boolean", {}, 0, "use true or false");
+  throw InputError(
+      "model spec '" + to_string() + "': " + key + "=" + it->second + " is not a boolean", {}, 0,
+      "use true or false");
 }
 
 void ModelSpec::require_known_keys(std::initializer_list<std::string_view> known) const {

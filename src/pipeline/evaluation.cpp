@@ -187,8 +187,8 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
 
 const std::vector<std::string>& default_eval_measures() {
   static const std::vector<std::string> kMeasures = {
-      "ndcg_cut.10,100", "recall.10,100", "recall_cap.100", "mrr_cut.10", "map_cut.100",
-      "P.10",            "recip_rank",    "num_rel_ret"};
+      "ndcg_cut.10,100", "recall.10,100", "recall_cap.100", "mrr_cut.10",
+      "map_cut.100",     "P.10",          "recip_rank",     "num_rel_ret"};
   return kMeasures;
 }
 

@@ -186,8 +186,8 @@ EvaluationResults read_results_json(const std::filesystem::path& path) {
   const int version = j.value("version", 0);
   if (version < 1 || version > kResultsVersion) {
     throw InputError("results file version " + std::to_string(version) + " is not supported",
-                     path.string(), 0, "this embeval reads versions 1.." +
-                                           std::to_string(kResultsVersion));
+                     path.string(), 0,
+                     "this embeval reads versions 1.." + std::to_string(kResultsVersion));
   }
   EvaluationResults r;
   try {

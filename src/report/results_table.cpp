@@ -117,7 +117,8 @@ std::string format_results_table(const EvaluationResults& results) {
     columns[c++].cells.push_back(human_rate(t.queries_per_s));
     columns[c++].cells.push_back(human_bytes(m.index_bytes));
     columns[c++].cells.push_back(m.peak_rss_bytes ? human_bytes(m.peak_rss_bytes) : "-");
-    const double total = t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
+    const double total =
+        t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
     columns[c++].cells.push_back(format("%.2fs", total));
   }
 

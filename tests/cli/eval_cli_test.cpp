@@ -62,7 +62,8 @@ TEST_F(EvalCli, EvaluatesBm25AndWritesRunsAndResults) {
   const auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j.at("format"), "embeval-results");
   EXPECT_EQ(j.at("models").at(0).at("spec"), "bm25?analyzer=english&b=0.4&k1=0.9");
-  EXPECT_DOUBLE_EQ(j.at("models").at(0).at("metrics").at("mean").at("ndcg_cut_10").get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j.at("models").at(0).at("metrics").at("mean").at("ndcg_cut_10").get<double>(),
+                   1.0);
 
   // The run file evaluates to the same numbers with the trec_eval drop-in.
   const Output m = run("metrics -m ndcg_cut.10 " + path("data/qrels/test.tsv") + " " +
@@ -72,13 +73,14 @@ TEST_F(EvalCli, EvaluatesBm25AndWritesRunsAndResults) {
 }
 
 TEST_F(EvalCli, BadInputNamesFileAndLineAndExitsWith2) {
-  write("data/corpus.jsonl", "{\"_id\": \"d1\", \"text\": \"ok\"}\n{\"_id\": \"d2\", \"text\": }\n");
+  write("data/corpus.jsonl",
+        "{\"_id\": \"d1\", \"text\": \"ok\"}\n{\"_id\": \"d2\", \"text\": }\n");
   const Output out = run("eval --dataset " + path("data") + " --model bm25 --out " + path("out"));
   EXPECT_EQ(out.status, 2) << out.text;
   EXPECT_NE(out.text.find("corpus.jsonl:2"), std::string::npos) << out.text;
 
-  const Output spec = run("eval --dataset " + path("data") + " --model 'bm25?k1=oops' --out " +
-                          path("out"));
+  const Output spec =
+      run("eval --dataset " + path("data") + " --model 'bm25?k1=oops' --out " + path("out"));
   EXPECT_EQ(spec.status, 2) << spec.text;
   EXPECT_NE(spec.text.find("k1"), std::string::npos) << spec.text;
 }

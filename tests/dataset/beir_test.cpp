@@ -15,15 +15,15 @@ namespace {
 namespace fs = std::filesystem;
 using Judgments = std::map<std::string, std::map<std::string, int>>;
 
-Judgments sorted_qrels(const Qrels &qrels) {
+Judgments sorted_qrels(const Qrels& qrels) {
   Judgments out;
-  for (const auto &[qid, docs] : qrels.judgments) {
+  for (const auto& [qid, docs] : qrels.judgments) {
     out[qid] = std::map<std::string, int>(docs.begin(), docs.end());
   }
   return out;
 }
 
-std::string slurp(const fs::path &path) {
+std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -31,14 +31,13 @@ std::string slurp(const fs::path &path) {
 }
 
 class BeirTest : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override { dir_ = testing::unique_temp_dir("embeval_beir"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Writes a dataset directory from raw file contents.
-  fs::path make(const std::string &name, const std::string &corpus,
-                const std::string &queries, const std::string &qrels,
-                const std::string &split = "test") {
+  fs::path make(const std::string& name, const std::string& corpus, const std::string& queries,
+                const std::string& qrels, const std::string& split = "test") {
     const fs::path d = dir_ / name;
     testing::write_plain(d / "corpus.jsonl", corpus);
     testing::write_plain(d / "queries.jsonl", queries);
@@ -53,11 +52,10 @@ protected:
     return o;
   }
 
-  static InputError error_of(const fs::path &d,
-                             const BeirLoadOptions &options) {
+  static InputError error_of(const fs::path& d, const BeirLoadOptions& options) {
     try {
       (void)load_beir(d, options);
-    } catch (const InputError &e) {
+    } catch (const InputError& e) {
       return e;
     }
     ADD_FAILURE() << "expected an InputError";
@@ -113,8 +111,7 @@ TEST_F(BeirTest, WriterReplacesInvalidUtf8SoOutputIsValidJson) {
   dataset.qrels.judgments["q1"] = {{"d1", 1}};
   const fs::path d = dir_ / "bad";
   write_beir(d, dataset);
-  const Dataset loaded =
-      load_beir(d, quiet(Utf8Policy::kReject)); // valid UTF-8 now
+  const Dataset loaded = load_beir(d, quiet(Utf8Policy::kReject));  // valid UTF-8 now
   EXPECT_EQ(loaded.corpus[0].text, "bad \xEF\xBF\xBD byte");
 }
 
@@ -128,12 +125,12 @@ TEST_F(BeirTest, WriterRejectsIdsThatBreakTheTsvAndWritesNothing) {
 }
 
 TEST_F(BeirTest, DuplicateDocumentIdNamesBothLines) {
-  const fs::path d = make("dup",
-                          "{\"_id\": \"a\", \"text\": \"1\"}\n"
-                          "{\"_id\": \"b\", \"text\": \"2\"}\n"
-                          "{\"_id\": \"a\", \"text\": \"3\"}\n",
-                          "{\"_id\": \"q\", \"text\": \"x\"}\n",
-                          "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  const fs::path d =
+      make("dup",
+           "{\"_id\": \"a\", \"text\": \"1\"}\n"
+           "{\"_id\": \"b\", \"text\": \"2\"}\n"
+           "{\"_id\": \"a\", \"text\": \"3\"}\n",
+           "{\"_id\": \"q\", \"text\": \"x\"}\n", "query-id\tcorpus-id\tscore\nq\ta\t1\n");
   const InputError e = error_of(d, quiet());
   EXPECT_EQ(e.file(), (d / "corpus.jsonl").string());
   EXPECT_EQ(e.line(), 3u);
@@ -151,25 +148,23 @@ TEST_F(BeirTest, DuplicateQueryIdIsAnError) {
 }
 
 TEST_F(BeirTest, MalformedJsonNamesFileAndLine) {
-  const fs::path d = make("malformed",
-                          "{\"_id\": \"a\", \"text\": \"1\"}\n"
-                          "{\"_id\": \"b\", \"text\": \"2\"}\n"
-                          "{\"_id\": \"c\", \"text\": }\n",
-                          "{\"_id\": \"q\", \"text\": \"x\"}\n",
-                          "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  const fs::path d =
+      make("malformed",
+           "{\"_id\": \"a\", \"text\": \"1\"}\n"
+           "{\"_id\": \"b\", \"text\": \"2\"}\n"
+           "{\"_id\": \"c\", \"text\": }\n",
+           "{\"_id\": \"q\", \"text\": \"x\"}\n", "query-id\tcorpus-id\tscore\nq\ta\t1\n");
   const InputError e = error_of(d, quiet());
-  EXPECT_NE(std::string(e.what()).find((d / "corpus.jsonl").string() +
-                                       ":3: malformed JSON"),
+  EXPECT_NE(std::string(e.what()).find((d / "corpus.jsonl").string() + ":3: malformed JSON"),
             std::string::npos)
       << e.what();
 }
 
 TEST_F(BeirTest, MissingSplitListsTheAvailableOnes) {
-  const fs::path d = make("splits", "{\"_id\": \"a\", \"text\": \"1\"}\n",
-                          "{\"_id\": \"q\", \"text\": \"x\"}\n",
-                          "query-id\tcorpus-id\tscore\nq\ta\t1\n", "test");
-  testing::write_plain(d / "qrels" / "dev.tsv",
-                       "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  const fs::path d =
+      make("splits", "{\"_id\": \"a\", \"text\": \"1\"}\n", "{\"_id\": \"q\", \"text\": \"x\"}\n",
+           "query-id\tcorpus-id\tscore\nq\ta\t1\n", "test");
+  testing::write_plain(d / "qrels" / "dev.tsv", "query-id\tcorpus-id\tscore\nq\ta\t1\n");
   BeirLoadOptions o = quiet();
   o.split = "train";
   const InputError e = error_of(d, o);
@@ -187,49 +182,47 @@ TEST_F(BeirTest, MissingCorpusIsAnError) {
 }
 
 TEST_F(BeirTest, RepairsAreCountedAndReported) {
-  const fs::path d =
-      make("repairs",
-           "{\"_id\": \"a\", \"title\": \"A\", \"text\": \"alpha\"}\n"
-           "{\"_id\": \"empty\", \"title\": \"\", \"text\": \"  \"}\n"
-           "{\"_id\": 7, \"text\": \"numeric id\"}\n",
-           "{\"_id\": \"q1\", \"text\": \"find alpha\"}\n"
-           "{\"_id\": \"q2\", \"text\": \"   \"}\n"          // empty: dropped
-           "{\"_id\": \"q3\", \"text\": \"never judged\"}\n" // no qrels: not
-                                                             // returned
-           "{\"_id\": \"q4\", \"text\": \"only unknown docs\"}\n",
-           "query-id\tcorpus-id\tscore\n"
-           "q1\ta\t1\n"
-           "q1\t7\t2\n"
-           "q1\tmissing-doc\t1\n"
-           "q2\ta\t1\n" // belongs to the dropped empty query
-           "q4\tgone\t1\n"
-           "q9\ta\t1\n" // unknown query
-           "q9\t7\t1\n");
+  const fs::path d = make("repairs",
+                          "{\"_id\": \"a\", \"title\": \"A\", \"text\": \"alpha\"}\n"
+                          "{\"_id\": \"empty\", \"title\": \"\", \"text\": \"  \"}\n"
+                          "{\"_id\": 7, \"text\": \"numeric id\"}\n",
+                          "{\"_id\": \"q1\", \"text\": \"find alpha\"}\n"
+                          "{\"_id\": \"q2\", \"text\": \"   \"}\n"           // empty: dropped
+                          "{\"_id\": \"q3\", \"text\": \"never judged\"}\n"  // no qrels: not
+                                                                             // returned
+                          "{\"_id\": \"q4\", \"text\": \"only unknown docs\"}\n",
+                          "query-id\tcorpus-id\tscore\n"
+                          "q1\ta\t1\n"
+                          "q1\t7\t2\n"
+                          "q1\tmissing-doc\t1\n"
+                          "q2\ta\t1\n"  // belongs to the dropped empty query
+                          "q4\tgone\t1\n"
+                          "q9\ta\t1\n"  // unknown query
+                          "q9\t7\t1\n");
   const Dataset dataset = load_beir(d, quiet());
   ASSERT_EQ(dataset.corpus.size(), 3u);
   EXPECT_EQ(dataset.corpus[2].id, "7");
   ASSERT_EQ(dataset.queries.size(), 1u);
   EXPECT_EQ(dataset.queries[0].id, "q1");
-  EXPECT_EQ(sorted_qrels(dataset.qrels),
-            (Judgments{{"q1", {{"a", 1}, {"7", 2}}}}));
-  const LoadReport &r = dataset.report;
+  EXPECT_EQ(sorted_qrels(dataset.qrels), (Judgments{{"q1", {{"a", 1}, {"7", 2}}}}));
+  const LoadReport& r = dataset.report;
   EXPECT_EQ(r.empty_documents, 1u);
   EXPECT_EQ(r.empty_queries, 1u);
-  EXPECT_EQ(r.qrels_unknown_documents, 2u); // missing-doc, gone
-  EXPECT_EQ(r.qrels_unknown_queries, 2u);   // both q9 judgments
+  EXPECT_EQ(r.qrels_unknown_documents, 2u);  // missing-doc, gone
+  EXPECT_EQ(r.qrels_unknown_queries, 2u);    // both q9 judgments
   EXPECT_EQ(r.queries_without_qrels,
-            2u); // q3, and q4 whose only judgment was dropped
+            2u);  // q3, and q4 whose only judgment was dropped
   EXPECT_EQ(r.invalid_utf8_replaced, 0u);
   // One warning line per kind of problem.
   EXPECT_EQ(r.warnings.size(), 5u);
 }
 
 TEST_F(BeirTest, InvalidUtf8ReplaceOrReject) {
-  const fs::path d = make("latin1",
-                          "{\"_id\": \"a\", \"text\": \"fine\"}\n"
-                          "{\"_id\": \"b\", \"text\": \"caf\xE9 au lait\"}\n",
-                          "{\"_id\": \"q\", \"text\": \"x\"}\n",
-                          "query-id\tcorpus-id\tscore\nq\tb\t1\n");
+  const fs::path d =
+      make("latin1",
+           "{\"_id\": \"a\", \"text\": \"fine\"}\n"
+           "{\"_id\": \"b\", \"text\": \"caf\xE9 au lait\"}\n",
+           "{\"_id\": \"q\", \"text\": \"x\"}\n", "query-id\tcorpus-id\tscore\nq\tb\t1\n");
   const Dataset replaced = load_beir(d, quiet(Utf8Policy::kReplace));
   EXPECT_EQ(replaced.corpus[1].text, "caf\xEF\xBF\xBD au lait");
   EXPECT_EQ(replaced.report.invalid_utf8_replaced, 1u);
@@ -242,5 +235,5 @@ TEST_F(BeirTest, InvalidUtf8ReplaceOrReject) {
   EXPECT_EQ(e.message(), "invalid UTF-8 at byte 26 of the line");
 }
 
-} // namespace
-} // namespace embeval
+}  // namespace
+}  // namespace embeval
