@@ -12,12 +12,16 @@
 #   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
 #   zlib1g-dev                         reading gzip'ed man pages
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
+#   python3-numpy                      reference forward passes for the gguf parity tests
+#   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
+#                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev man-db manpages manpages-dev)
+  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,3 +38,6 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: all Debian packages present" >&2
+
+# llama.cpp libraries for the gguf layer (cached outside the repo; a no-op when already built).
+"$(dirname "$0")/setup_llama.sh" >/dev/null

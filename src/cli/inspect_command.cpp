@@ -1,8 +1,188 @@
+// embeval inspect --model SPEC [--dataset DIR] [--sample N]
+// Prints the model card (what the model file says) and, with a dataset, what the model does to
+// that corpus: tokenizer statistics, encode throughput, peak memory and embedding storage.
+// Vocabulary-only GGUF files (llama.cpp's models/ggml-vocab-*.gguf) get tokenizer statistics.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "embeval/dataset.h"
+#include "embeval/encoder.h"
+#include "embeval/error.h"
+#include "embeval/memory_usage.h"
+#include "embeval/model_spec.h"
+#include "embeval/registry.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf_encoder.h"
+#include "embeval/gguf_model.h"
+#include "embeval/gguf_tokenizer_stats.h"
+#endif
 
 namespace embeval::cli {
+namespace {
 
-// Placeholder until the command is implemented.
-void add_inspect_command(CLI::App& app) { app.add_subcommand("inspect", "(not yet implemented)"); }
+struct InspectArgs {
+  std::string model;
+  std::string dataset;
+  std::string split = "test";
+  std::size_t sample = 1000;
+};
+
+std::string human_bytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return buf;
+}
+
+// Shown with escapes so an instruction's newline stays on one line.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return out + "\"";
+}
+
+void print_card(const ModelCard& c) {
+  std::printf("family          %s\n", c.family.c_str());
+  std::printf("architecture    %s\n", c.architecture.c_str());
+  if (c.parameters)
+    std::printf("parameters      %zu (%.1fM)\n", *c.parameters, *c.parameters / 1e6);
+  if (c.dimension) std::printf("dimension       %zu\n", c.dimension);
+  std::printf("context window  %s\n",
+              c.context_window_tokens
+                  ? (std::to_string(*c.context_window_tokens) + " tokens").c_str()
+                  : "unbounded");
+  std::printf("tokenizer       %s, vocabulary %zu\n", c.tokenizer.c_str(), c.vocabulary_size);
+}
+
+std::vector<std::string> document_texts(const Dataset& d) {
+  std::vector<std::string> texts;
+  texts.reserve(d.corpus.size());
+  for (const Document& doc : d.corpus) {
+    texts.push_back(doc.title.empty() ? doc.text : doc.title + " " + doc.text);
+  }
+  return texts;
+}
+
+void print_storage(std::size_t docs, std::size_t dim) {
+  const double n = static_cast<double>(docs) * static_cast<double>(dim);
+  std::printf("storage         %zu docs x %zu dims: f32 %s, f16 %s, int8 %s, binary %s\n", docs,
+              dim, human_bytes(n * 4).c_str(), human_bytes(n * 2).c_str(), human_bytes(n).c_str(),
+              human_bytes(n / 8).c_str());
+}
+
+#ifdef EMBEVAL_HAVE_LLAMA
+void print_tokenizer_stats(const char* label, const TokenizerStats& s) {
+  std::printf("%s: %zu texts, %zu words, %zu tokens\n", label, s.texts, s.words, s.tokens);
+  std::printf("  fertility       %.3f tokens/word\n", s.fertility());
+  std::printf("  unknown tokens  %.4f%% (%zu)\n", 100 * s.unknown_rate(), s.unknown_tokens);
+  std::printf("  byte fallback   %.4f%% (%zu)\n", 100 * s.byte_fallback_rate(), s.byte_tokens);
+  if (s.context_window) {
+    std::printf("  over context    %.2f%% (%zu texts > %zu tokens)\n", 100 * s.share_over_context(),
+                s.over_context, s.context_window);
+  }
+  std::printf("  tokens/text     p50 %zu, p90 %zu, p99 %zu, max %zu\n", s.p50, s.p90, s.p99, s.max);
+}
+
+void inspect_gguf(const InspectArgs& args, const ModelSpec& spec) {
+  const GgufFileInfo info = read_gguf_info(spec.path);
+  std::unique_ptr<GgufModel> vocab;
+  std::unique_ptr<GgufEncoder> encoder;
+  const GgufModel* model = nullptr;
+  if (info.tensor_count == 0) {
+    vocab = std::make_unique<GgufModel>(spec.path, /*vocab_only=*/true);
+    model = vocab.get();
+  } else {
+    encoder = std::make_unique<GgufEncoder>(spec);
+    model = &encoder->model();
+  }
+  std::printf("model           %s\n", spec.to_string().c_str());
+  if (!info.name.empty()) std::printf("name            %s\n", info.name.c_str());
+  print_card(model->card());
+  std::printf("file            %s%s%s\n", human_bytes(static_cast<double>(info.file_bytes)).c_str(),
+              info.quantization.empty() ? "" : ", weights ",
+              info.tensor_count == 0 ? " (vocabulary only: tokenizer statistics only)"
+                                     : info.quantization.c_str());
+  if (encoder) {
+    std::printf("pooling         %s%s\n", encoder->pooling_name().c_str(),
+                encoder->options().normalize ? ", L2-normalised" : "");
+    std::printf("max tokens      %zu%s\n", encoder->max_tokens(),
+                encoder->options().window
+                    ? (", windows of " + std::to_string(encoder->options().window)).c_str()
+                    : "");
+    std::printf("query prefix    %s\n", quoted(encoder->prefix(Role::kQuery)).c_str());
+    std::printf("document prefix %s\n", quoted(encoder->prefix(Role::kDocument)).c_str());
+  }
+  if (args.dataset.empty()) return;
+  BeirLoadOptions lo;
+  lo.split = args.split;
+  const Dataset d = load_beir(args.dataset, lo);
+  const std::vector<std::string> docs = document_texts(d);
+  std::vector<std::string_view> dv(docs.begin(), docs.end());
+  const std::size_t window = encoder ? encoder->max_tokens() : 0;
+  std::printf("\ndataset %s\n", args.dataset.c_str());
+  print_tokenizer_stats("documents", measure_tokenizer(*model, dv, window));
+  std::vector<std::string_view> qv;
+  for (const Query& q : d.queries) qv.push_back(q.text);
+  print_tokenizer_stats("queries", measure_tokenizer(*model, qv, window));
+  if (!encoder) return;
+  const std::size_t n = std::min(args.sample, dv.size());
+  if (n > 0) {
+    // One short text first: llama.cpp allocates its compute graph and threads on first use.
+    const std::vector<std::string_view> warm = {"warm up"};
+    (void)encoder->encode(warm, Role::kDocument);
+    reset_peak_rss();
+    encoder->reset_stats();
+    const auto start = std::chrono::steady_clock::now();
+    const EmbeddingBatch b = encoder->encode(std::span(dv).first(n), Role::kDocument);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const GgufEncodeStats& st = encoder->stats();
+    std::printf(
+        "throughput      %.1f docs/s, %.0f tokens/s (%zu docs sampled, %.2f s, "
+        "%.0f%% inside llama.cpp)\n",
+        n / s, st.tokens / s, n, s, 100 * st.model_seconds / s);
+    std::printf("truncated       %zu of %zu sampled docs\n", st.truncated, n);
+    std::printf("peak memory     %s\n", human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+    print_storage(dv.size(), b.dense ? b.dense->cols : 0);
+  }
+}
+#endif
+
+void run_inspect(const InspectArgs& args) {
+  const ModelSpec spec = ModelSpec::parse(args.model);
+#ifdef EMBEVAL_HAVE_LLAMA
+  if (spec.scheme == "gguf") {
+    inspect_gguf(args, spec);
+    return;
+  }
+#endif
+  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  std::printf("model           %s\n", encoder->spec().c_str());
+  print_card(encoder->card());
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Print a model's card; with --dataset, its tokenizer statistics and speed there");
+  cmd->add_option("--model", args->model, "Model spec (gguf:FILE works for vocabulary-only files)")
+      ->required();
+  cmd->add_option("--dataset", args->dataset, "BEIR directory to measure the model on");
+  cmd->add_option("--split", args->split, "qrels split of the dataset");
+  cmd->add_option("--sample", args->sample, "Documents encoded to measure throughput");
+  cmd->callback([args] { run_inspect(*args); });
+}
 
 }  // namespace embeval::cli

@@ -3,6 +3,9 @@
 #include "embeval/bm25_encoder.h"
 #include "embeval/error.h"
 #include "embeval/static_encoder.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf_encoder.h"
+#endif
 
 namespace embeval {
 namespace {
@@ -34,6 +37,14 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        }},
+#ifdef EMBEVAL_HAVE_LLAMA
+      {{"gguf",
+        "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "
+        "Qwen3, Gemma, ...)",
+        "PATH pooling=mean|cls|last normalize=true query_prefix= document_prefix= max_tokens=N "
+        "causal=false window=N stride=N chunk_agg=mean|first"},
+       make_gguf_encoder},
+#endif
   };
   return kEntries;
 }

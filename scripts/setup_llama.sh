@@ -93,7 +93,7 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$
   -DGGML_METAL=OFF -DGGML_VULKAN=OFF >/dev/null
 targets=(--target llama ggml)
 [ "$tools" = ON ] && targets+=(llama-embedding)
-nice -n 10 cmake --build "$build" -j"$jobs" "${targets[@]}"
+nice -n 10 cmake --build "$build" -j"$jobs" "${targets[@]}" >&2  # progress on stderr; stdout is the prefix
 
 # 3. Install: headers and static libraries only (`cmake --install` would want every target,
 #    built or not). cmake/llama.cmake defines imported targets over these files.
