@@ -88,7 +88,7 @@ Texts beir(const char* dir) {
   const embeval::Dataset d = embeval::load_beir(dir, options);
   Texts t;
   t.source = std::string("BEIR ") + dir;
-  for (const auto& doc : d.corpus) t.docs.push_back(doc.title + " " + doc.text);
+  for (const auto& doc : d.corpus) t.docs.push_back(document_text(doc));
   for (const auto& q : d.queries) t.queries.push_back(q.text);
   return t;
 }
