@@ -3,6 +3,9 @@
 //  * SparseMatrix: CSR. Row i holds the (term id, weight) pairs
 //    indices[indptr[i] .. indptr[i+1]) / values[...], term ids strictly increasing per row,
 //    every id < dim. indptr has rows + 1 entries and indptr[0] == 0.
+//  * MultiVectorMatrix: several dense rows per text (chunks of a long document, or per-token
+//    vectors). Text i owns rows offsets[i] .. offsets[i+1] of `vectors`; offsets has texts + 1
+//    entries, offsets[0] == 0, and never decreases (a text may own zero rows).
 #pragma once
 
 #include <cstddef>
@@ -42,11 +45,19 @@ struct SparseMatrix {
   void append_row(std::span<const std::uint32_t> ids, std::span<const float> weights);
 };
 
+struct MultiVectorMatrix {
+  DenseMatrix vectors;                  // all rows of all texts, text by text
+  std::vector<std::size_t> offsets{0};  // texts + 1
+
+  std::size_t texts() const { return offsets.size() - 1; }
+};
+
 // What an encoder returns for a batch of texts: any of the representations it produces.
 // Each present representation has one row per input text, in input order.
 struct EmbeddingBatch {
   std::optional<DenseMatrix> dense;
   std::optional<SparseMatrix> sparse;
+  std::optional<MultiVectorMatrix> multi;  // e.g. one row per window of a long document
 };
 
 }  // namespace embeval
