@@ -12,10 +12,16 @@
 namespace embeval {
 
 struct EncoderKind {
-  std::string scheme;       // "bm25"
-  std::string summary;      // one line for --help
-  std::string parameters;   // "k1=0.9 b=0.4 analyzer=english"
+  std::string scheme;      // "bm25"
+  std::string summary;     // one line for --help
+  std::string parameters;  // "k1=0.9 b=0.4 analyzer=english"
+  // Encoding costs far more than reading vectors back (transformers): `eval` keeps this
+  // family's embeddings in an on-disk cache (embedding_cache.h), so a rerun resumes.
+  bool cache_embeddings = false;
 };
+
+// The kind for spec.scheme; InputError listing the known schemes otherwise.
+[[nodiscard]] const EncoderKind& encoder_kind(const ModelSpec& spec);
 
 // Every registered family, in a stable order.
 const std::vector<EncoderKind>& encoder_kinds();
@@ -26,5 +32,11 @@ std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec);
 inline std::unique_ptr<Encoder> make_encoder(std::string_view spec) {
   return make_encoder(ModelSpec::parse(spec));
 }
+
+// Checks `spec` as make_encoder() would, but loads no model: the scheme, every key and value,
+// and that a named model file exists. Returns the canonical spec, equal to what the built
+// encoder's spec() returns, so saved results can be matched before a model is loaded.
+// Throws InputError like make_encoder().
+[[nodiscard]] std::string check_model_spec(const ModelSpec& spec);
 
 }  // namespace embeval

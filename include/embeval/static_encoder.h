@@ -53,6 +53,9 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder {
   // Uses `vectors` instead of reading spec.path (tests, freshly trained models); spec.path is
   // kept only for spec(). The format for card() comes from the `format` key (default word2vec).
   StaticEncoder(const ModelSpec& spec, WordVectors vectors);
+  // Everything the first constructor checks before reading the file, and that the file exists:
+  // cheap, so a typo fails before any model is loaded. Throws InputError.
+  static void check_spec(const ModelSpec& spec);
 
   std::string spec() const override;
   ModelCard card() const override;
@@ -69,6 +72,7 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder {
   const std::vector<float>& principal_component() const { return principal_component_; }
 
  private:
+  static void check_options(const ModelSpec& spec);  // keys and values, not the path
   void configure(const ModelSpec& spec);
   // Weighted average of the token vectors into `out` (dim floats), before PC removal.
   void pool(std::string_view text, Role role, float* out, bool count_oov);

@@ -11,11 +11,20 @@ namespace embeval {
 namespace {
 
 using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&);
+using Checker = std::string (*)(const ModelSpec&);  // see check_model_spec()
 
 struct Entry {
   EncoderKind kind;
   Factory make;
+  Checker check;
 };
+
+void require_no_path(const ModelSpec& spec) {
+  if (!spec.path.empty()) {
+    throw InputError(spec.scheme + " takes no path ('" + spec.to_string() + "')", {}, 0,
+                     "write bm25?k1=1.2&b=0.75");
+  }
+}
 
 // The one table from spec schemes to implementations; --help and docs are generated from it.
 const std::vector<Entry>& entries() {
@@ -23,11 +32,12 @@ const std::vector<Entry>& entries() {
       {{"bm25", "Okapi BM25 (Lucene formula) over an inverted index, fitted on the corpus",
         "k1=0.9 b=0.4 analyzer=english|standard|whitespace|<snowball language>"},
        [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
-         if (!spec.path.empty()) {
-           throw InputError("bm25 takes no path ('" + spec.to_string() + "')", {}, 0,
-                            "write bm25?k1=1.2&b=0.75");
-         }
+         require_no_path(spec);
          return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
+       },
+       [](const ModelSpec& spec) {
+         require_no_path(spec);
+         return Bm25Encoder(Bm25Params::from_spec(spec)).spec();  // no corpus yet: cheap
        }},
       {{"static",
         "Static word vectors (word2vec text/binary, GloVe, fastText .vec, wink JSON) pooled per "
@@ -36,14 +46,20 @@ const std::vector<Entry>& entries() {
         "max_words=0"},
        [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
+       },
+       [](const ModelSpec& spec) {
+         StaticEncoder::check_spec(spec);
+         return spec.to_string();
        }},
 #ifdef EMBEVAL_HAVE_LLAMA
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "
         "Qwen3, Gemma, ...)",
         "PATH pooling=mean|cls|last normalize=true query_prefix= document_prefix= max_tokens=N "
-        "causal=false window=N stride=N chunk_agg=mean|first"},
-       make_gguf_encoder},
+        "causal=false window=N stride=N chunk_agg=mean|first|max",
+        /*cache_embeddings=*/true},
+       make_gguf_encoder,
+       check_gguf_spec},
 #endif
   };
   return kEntries;
@@ -60,14 +76,24 @@ const std::vector<EncoderKind>& encoder_kinds() {
   return kKinds;
 }
 
-std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) {
+namespace {
+
+const Entry& entry_for(const ModelSpec& spec) {
   for (const auto& e : entries()) {
-    if (e.kind.scheme == spec.scheme) return e.make(spec);
+    if (e.kind.scheme == spec.scheme) return e;
   }
   std::string known;
   for (const auto& e : entries()) known += (known.empty() ? "" : ", ") + e.kind.scheme;
   throw InputError("unknown model family '" + spec.scheme + "' in spec '" + spec.to_string() + "'",
                    {}, 0, "known families: " + known);
 }
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) { return entry_for(spec).make(spec); }
+
+std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).check(spec); }
+
+const EncoderKind& encoder_kind(const ModelSpec& spec) { return entry_for(spec).kind; }
 
 }  // namespace embeval

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <unordered_set>
 
 #include "embeval/error.h"
@@ -82,21 +83,17 @@ std::vector<float> first_principal_component(const std::vector<float>& x, std::s
 }  // namespace
 
 StaticEncoder::StaticEncoder(const ModelSpec& spec) {
+  check_spec(spec);
   configure(spec);
-  if (spec.path.empty()) {
-    throw InputError("static: needs a vector file", {}, 0,
-                     "write static:PATH, e.g. static:glove.txt");
-  }
   const WordVectorFormat requested = parse_word_vector_format(spec.get_string("format", "auto"));
   format_ = requested == WordVectorFormat::kAuto ? detect_word_vector_format(spec.path) : requested;
-  const long max_words = spec.get_int("max_words", 0);
-  if (max_words < 0) throw InputError("max_words must be >= 0", {}, 0, "0 keeps every word");
-  vectors_ =
-      load_word_vectors(spec.path, format_, &load_report_, static_cast<std::size_t>(max_words));
+  const auto max_words = static_cast<std::size_t>(spec.get_int("max_words", 0));
+  vectors_ = load_word_vectors(spec.path, format_, &load_report_, max_words);
 }
 
 StaticEncoder::StaticEncoder(const ModelSpec& spec, WordVectors vectors)
     : vectors_(std::move(vectors)) {
+  check_options(spec);
   configure(spec);
   const WordVectorFormat requested =
       parse_word_vector_format(spec.get_string("format", "word2vec-text"));
@@ -104,14 +101,39 @@ StaticEncoder::StaticEncoder(const ModelSpec& spec, WordVectors vectors)
   EMBEVAL_CHECK(vectors_.size() > 0 && vectors_.dim() > 0, "StaticEncoder needs vectors");
 }
 
-void StaticEncoder::configure(const ModelSpec& spec) {
+void StaticEncoder::check_options(const ModelSpec& spec) {
   spec.require_known_keys({"pooling", "sif_a", "normalize", "analyzer", "format", "max_words"});
+  (void)parse_pooling(spec.get_string("pooling", "mean"));
+  const double sif_a = spec.get_double("sif_a", 1e-3);
+  if (!(sif_a > 0) || !std::isfinite(sif_a)) {
+    throw InputError("sif_a must be a positive number", {}, 0, "1e-3 is the usual value");
+  }
+  (void)spec.get_bool("normalize", true);
+  (void)Analyzer::create(spec.get_string("analyzer", "standard"));  // validates the name
+  (void)parse_word_vector_format(spec.get_string("format", "auto"));
+  if (spec.get_int("max_words", 0) < 0) {
+    throw InputError("max_words must be >= 0", {}, 0, "0 keeps every word");
+  }
+}
+
+void StaticEncoder::check_spec(const ModelSpec& spec) {
+  if (spec.path.empty()) {
+    throw InputError("static: needs a vector file", {}, 0,
+                     "write static:PATH, e.g. static:glove.txt");
+  }
+  check_options(spec);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(spec.path, ec)) {
+    throw InputError("word-vector file not found", spec.path, 0,
+                     "pass an existing word2vec/GloVe/fastText/wink file");
+  }
+}
+
+// Options were checked by check_options(); this only stores them.
+void StaticEncoder::configure(const ModelSpec& spec) {
   spec_ = spec;
   pooling_ = parse_pooling(spec.get_string("pooling", "mean"));
   sif_a_ = spec.get_double("sif_a", 1e-3);
-  if (!(sif_a_ > 0) || !std::isfinite(sif_a_)) {
-    throw InputError("sif_a must be a positive number", {}, 0, "1e-3 is the usual value");
-  }
   normalize_ = spec.get_bool("normalize", true);
   analyzer_ = Analyzer::create(spec.get_string("analyzer", "standard"));
 }
