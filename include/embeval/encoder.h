@@ -19,13 +19,13 @@ enum class Role { kQuery, kDocument };
 // The factors that can be read from the model itself (DESIGN.md: "eight factors"). Factors that
 // must be measured on a corpus (fertility, truncation share, throughput) live in the results.
 struct ModelCard {
-  std::string family;          // "sparse" | "dense" | "multi-vector" | "hybrid"
-  std::string architecture;    // e.g. "bm25", "bert", "qwen3", "word2vec"
-  std::string tokenizer;       // "word" | "wordpiece" | "bpe" | "unigram" | "spm"
+  std::string family;        // "sparse" | "dense" | "multi-vector" | "hybrid"
+  std::string architecture;  // e.g. "bm25", "bert", "qwen3", "word2vec"
+  std::string tokenizer;     // "word" | "wordpiece" | "bpe" | "unigram" | "spm"
   std::optional<std::size_t> context_window_tokens;  // empty: unbounded
-  std::size_t dimension = 0;   // dense dimension, or sparse vocabulary size
+  std::size_t dimension = 0;                         // dense dimension, or sparse vocabulary size
   std::size_t vocabulary_size = 0;
-  std::string training_data;   // from the model card when known; "" otherwise
+  std::string training_data;  // from the model card when known; "" otherwise
   std::optional<std::size_t> parameters;
 };
 
@@ -50,6 +50,34 @@ class CorpusFittedEncoder {
  public:
   virtual ~CorpusFittedEncoder() = default;
   virtual void fit(std::span<const std::string_view> documents) = 0;
+};
+
+// What a model's token budget does to texts: truncation is never silent.
+struct LengthReport {
+  std::size_t texts = 0;
+  std::size_t tokens = 0;     // tokens of the texts (prefixes included, special tokens not)
+  std::size_t truncated = 0;  // texts cut at the budget (the rest is never seen)
+  std::size_t split = 0;      // texts encoded as several windows
+  std::size_t windows = 0;    // sequences the model runs: texts - (split texts) + their windows
+
+  LengthReport& operator+=(const LengthReport& o) {
+    texts += o.texts;
+    tokens += o.tokens;
+    truncated += o.truncated;
+    split += o.split;
+    windows += o.windows;
+    return *this;
+  }
+  bool operator==(const LengthReport&) const = default;
+};
+
+// Optional capability: encoders with a context window say, without running the model, what
+// encode() will do to the length of each text (tokenization only: cheap next to encoding).
+class TokenBudgetEncoder {
+ public:
+  virtual ~TokenBudgetEncoder() = default;
+  [[nodiscard]] virtual LengthReport measure_lengths(std::span<const std::string_view> texts,
+                                                     Role role) = 0;
 };
 
 }  // namespace embeval

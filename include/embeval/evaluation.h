@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct EvaluationConfig {
   std::filesystem::path out_dir;         // runs/<label>.trec, models/<label>.json, results.json
   bool resume = true;  // reuse a model's saved result when spec and dataset fingerprint match
   std::size_t encode_batch = 4096;  // documents per encode() call (progress granularity)
+  // Embeddings of families that ask for it (EncoderKind::cache_embeddings) are kept here, keyed
+  // by model file and spec, so an interrupted or repeated run does not encode twice. Empty: off.
+  std::filesystem::path cache_dir;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -30,7 +34,7 @@ struct StageTimings {
   double index_s = 0;  // adding document embeddings to the index
   double encode_queries_s = 0;
   double search_s = 0;
-  double documents_per_s = 0;  // documents / encode_documents_s
+  double documents_per_s = 0;  // documents encoded (not from cache) / encode_documents_s
   double queries_per_s = 0;    // queries / (encode_queries_s + search_s)
 };
 
@@ -44,6 +48,11 @@ struct ModelResult {
   std::filesystem::path run_file;
   EvalResult metrics;    // complete mode: every judged query counts
   bool resumed = false;  // loaded from an earlier run rather than computed
+  // Models with a context window (TokenBudgetEncoder): what happened to long texts.
+  std::optional<LengthReport> document_lengths;
+  std::optional<LengthReport> query_lengths;
+  std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
+  std::size_t cached_queries = 0;
 };
 
 struct EvaluationResults {

@@ -64,7 +64,7 @@ struct ChunkedEmbeddings {
   std::vector<std::size_t> offsets;  // texts + 1
 };
 
-class GgufEncoder : public Encoder {
+class GgufEncoder : public Encoder, public TokenBudgetEncoder {
  public:
   // Loads the model and creates one llama.cpp context (all cores). Throws InputError for a
   // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options.
@@ -73,10 +73,14 @@ class GgufEncoder : public Encoder {
 
   std::string spec() const override { return spec_.to_string(); }
   ModelCard card() const override { return model_->card(); }
-  // One row per text. With window > 0, chunk_agg=mean averages the chunk embeddings (before
-  // normalisation) and first keeps the first chunk; max needs per-chunk scores: use
-  // encode_chunks() and aggregate_chunk_scores() (encode() throws InputError for it).
+  // One dense row per text, except documents under window > 0 with chunk_agg=max: their chunk
+  // vectors come back as `multi` (ChunkMaxIndex scores a document by its best chunk).
+  // chunk_agg=first keeps the first window; mean averages the (normalised) chunk vectors of a
+  // document without normalising again, so a query's inner product with it is the mean of its
+  // chunk scores; a split query is averaged and normalised.
   EmbeddingBatch encode(std::span<const std::string_view> texts, Role role) override;
+  // Tokenizes only: what encode() would truncate or split.
+  LengthReport measure_lengths(std::span<const std::string_view> texts, Role role) override;
   // Every chunk's (normalised, if asked) embedding.
   ChunkedEmbeddings encode_chunks(std::span<const std::string_view> texts, Role role);
   // Embeddings of already tokenized sequences (specials included), one row each, in order.
@@ -94,6 +98,11 @@ class GgufEncoder : public Encoder {
   void reset_stats() { stats_ = {}; }
 
  private:
+  // Content tokens of each text with its role's prefix, specials excluded (on all cores).
+  std::vector<std::vector<std::int32_t>> tokenize_texts(std::span<const std::string_view> texts,
+                                                        Role role) const;
+  // The windows of one text of `content_tokens` tokens (truncated or split), counted in report.
+  std::vector<TokenWindow> plan_text(std::size_t content_tokens, LengthReport& report) const;
   // Token sequences (specials added) of every chunk of every text; offsets as ChunkedEmbeddings.
   std::vector<std::vector<std::int32_t>> chunk_tokens(std::span<const std::string_view> texts,
                                                       Role role, std::vector<std::size_t>& offsets);
@@ -116,7 +125,9 @@ class GgufEncoder : public Encoder {
   GgufEncodeStats stats_;
 };
 
-// For the registry: scheme "gguf".
+// For the registry: scheme "gguf". check_gguf_spec validates the options and that the file
+// exists, without loading it, and returns the canonical spec (registry.h: check_model_spec).
 [[nodiscard]] std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec);
+[[nodiscard]] std::string check_gguf_spec(const ModelSpec& spec);
 
 }  // namespace embeval

@@ -11,7 +11,8 @@
 namespace embeval {
 
 inline constexpr const char* kResultsFormat = "embeval-results";
-inline constexpr int kResultsVersion = 1;
+// 2: per-model document_lengths / query_lengths (truncation) and cached_documents / queries.
+inline constexpr int kResultsVersion = 2;
 
 [[nodiscard]] nlohmann::json to_json(const ModelResult& model);
 // Throws InputError naming `source` when the JSON lacks a field or has the wrong type.

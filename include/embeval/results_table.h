@@ -21,6 +21,12 @@ struct ConfidenceInterval {
                                                    int resamples = 1000, double level = 0.95,
                                                    std::uint64_t seed = 42);
 
+// Ends with format_length_notes() and a line for results reused from an earlier run.
 [[nodiscard]] std::string format_results_table(const EvaluationResults& results);
+
+// One line per model and role whose texts were truncated or split by the context window
+// ("gguf-bge: 312 of 18057 documents (1.7%) truncated (context window 512 tokens)"); empty when
+// nothing was. Truncation is never silent.
+[[nodiscard]] std::string format_length_notes(const EvaluationResults& results);
 
 }  // namespace embeval

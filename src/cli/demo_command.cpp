@@ -8,9 +8,52 @@
 #include "embeval/evaluation.h"
 #include "embeval/manpages.h"
 #include "embeval/results_table.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf_model.h"
+#include "embeval/gguf_tokenizer_stats.h"
+#endif
 
 namespace embeval::cli {
 namespace {
+
+#ifdef EMBEVAL_HAVE_LLAMA
+// The real tokenizers that ship with llama.cpp, by the embedding models that use them: the
+// factors (fertility, unknown tokens, truncation at a 512-token window) measured on the corpus.
+void print_tokenizer_comparison(const Dataset& dataset) {
+  struct Vocab {
+    const char* file;
+    const char* used_by;
+  };
+  const Vocab vocabs[] = {{"ggml-vocab-bert-bge.gguf", "bge-small/base, all-MiniLM, e5, gte"},
+                          {"ggml-vocab-nomic-bert-moe.gguf", "bge-m3, multilingual-e5 (XLM-R)"},
+                          {"ggml-vocab-qwen2.gguf", "Qwen3-Embedding"},
+                          {"ggml-vocab-gemma-4.gguf", "EmbeddingGemma (Gemma)"},
+                          {"ggml-vocab-llama-spm.gguf", "LLaMA-2-based (e5-mistral)"}};
+  const std::filesystem::path dir = std::filesystem::path(EMBEVAL_LLAMA_PREFIX) / "src" / "models";
+  const std::vector<std::string> docs = document_texts(dataset.corpus);
+  const std::vector<std::string_view> views(docs.begin(), docs.end());
+  constexpr std::size_t kWindow = 512;
+  std::printf(
+      "\nTokenizers on this corpus (the vocabularies that ship with llama.cpp; no weights "
+      "needed):\n");
+  std::printf("%-30s  %-9s  %7s  %11s  %7s  %7s  %9s  %5s  %6s  %s\n", "tokenizer", "type", "vocab",
+              "tokens/word", "unk %", "byte %", "docs>512", "p50", "p99", "used by");
+  for (const Vocab& v : vocabs) {
+    const std::filesystem::path path = dir / v.file;
+    if (!std::filesystem::exists(path)) continue;
+    const GgufModel model(path, /*vocab_only=*/true);
+    const TokenizerStats st = measure_tokenizer(model, views, kWindow);
+    std::printf("%-30s  %-9s  %7zu  %11.3f  %7.3f  %7.3f  %8.1f%%  %5zu  %6zu  %s\n", v.file,
+                model.tokenizer_family().c_str(), model.vocabulary_size(), st.fertility(),
+                100 * st.unknown_rate(), 100 * st.byte_fallback_rate(),
+                100 * st.share_over_context(), st.p50, st.p99, v.used_by);
+  }
+  std::printf(
+      "(tokens/word: content tokens per whitespace word; docs>512: share a 512-token model "
+      "truncates;\n p50/p99: tokens per document with special tokens. embeval inspect --model "
+      "gguf:FILE --dataset DIR\n measures any GGUF, and with weights also speed and memory.)\n");
+}
+#endif
 
 struct DemoOptions {
   std::string man_dir = "/usr/share/man";
@@ -56,6 +99,10 @@ void run(const DemoOptions& o) {
   std::fflush(stdout);
   const EvaluationResults results = run_evaluation(dataset, out / "dataset", config);
   std::printf("%s", format_results_table(results).c_str());
+#ifdef EMBEVAL_HAVE_LLAMA
+  std::fflush(stdout);
+  print_tokenizer_comparison(dataset);
+#endif
   std::printf(
       "\nQuery: a page's NAME line (\"copy files and directories\"); relevant: that page (grade "
       "2)\n"

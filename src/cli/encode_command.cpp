@@ -63,20 +63,13 @@ Texts read_texts(const std::string& path) {
   return t;
 }
 
-std::unique_ptr<Encoder> make_cli_encoder(const ModelSpec& spec) {
-#ifdef EMBEVAL_HAVE_LLAMA
-  if (spec.scheme == "gguf") return make_gguf_encoder(spec);
-#endif
-  return make_encoder(spec);
-}
-
 void run_encode(const EncodeArgs& args) {
   if (args.role != "query" && args.role != "document") {
     throw InputError("--role must be query or document, not '" + args.role + "'");
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
   const ModelSpec spec = ModelSpec::parse(args.model);
-  std::unique_ptr<Encoder> encoder = make_cli_encoder(spec);
+  std::unique_ptr<Encoder> encoder = make_encoder(spec);
   const Texts input = read_texts(args.input);
   std::vector<std::string_view> views(input.texts.begin(), input.texts.end());
   if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(encoder.get())) fitted->fit(views);
@@ -84,6 +77,10 @@ void run_encode(const EncodeArgs& args) {
   EmbeddingBatch batch = encoder->encode(views, role);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (batch.multi) {
+    throw InputError("chunk_agg=max keeps several vectors per document; encode writes one per text",
+                     "", 0, "use chunk_agg=mean or chunk_agg=first");
+  }
   if (!batch.dense) {
     throw InputError(
         "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,

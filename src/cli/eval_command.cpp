@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -6,6 +7,7 @@
 #include "cli/registry_help.h"
 #include "embeval/dataset.h"
 #include "embeval/evaluation.h"
+#include "embeval/model_spec.h"
 #include "embeval/registry.h"
 #include "embeval/results_table.h"
 
@@ -21,6 +23,8 @@ struct EvalOptions {
   bool ignore_identical_ids = false;
   bool no_resume = false;
   bool reject_invalid_utf8 = false;
+  std::string cache_dir;  // empty: OUT/cache
+  bool no_cache = false;
 };
 
 void print_load_report(const LoadReport& report) {
@@ -28,8 +32,8 @@ void print_load_report(const LoadReport& report) {
 }
 
 void run(const EvalOptions& o) {
-  // A typo in a model spec should fail now, not after the corpus is loaded.
-  for (const auto& spec : o.models) (void)make_encoder(spec);
+  // A typo in a model spec should fail now, not after the corpus is loaded (no model is loaded).
+  for (const auto& spec : o.models) (void)check_model_spec(ModelSpec::parse(spec));
   BeirLoadOptions load;
   load.split = o.split;
   load.utf8 = o.reject_invalid_utf8 ? Utf8Policy::kReject : Utf8Policy::kReplace;
@@ -42,6 +46,10 @@ void run(const EvalOptions& o) {
   config.ignore_identical_ids = o.ignore_identical_ids;
   config.out_dir = o.out;
   config.resume = !o.no_resume;
+  if (!o.no_cache) {
+    config.cache_dir =
+        o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
+  }
   const EvaluationResults results = run_evaluation(dataset, o.dataset, config);
   std::printf("%s", format_results_table(results).c_str());
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
@@ -72,6 +80,10 @@ void add_eval_command(CLI::App& app) {
       "Drop a retrieved document whose id equals the query id (BEIR's self-retrieval fix)");
   cmd->add_flag("--no-resume", options->no_resume,
                 "Recompute every model even if OUT holds a result for the same spec and dataset");
+  cmd->add_option("--cache-dir", options->cache_dir,
+                  "Embedding cache for transformer models (default OUT/cache): a rerun or an "
+                  "interrupted run reuses every embedding already computed");
+  cmd->add_flag("--no-cache", options->no_cache, "Do not read or write the embedding cache");
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");
   cmd->callback([options] { run(*options); });

@@ -13,6 +13,7 @@
 #include "embeval/dataset.h"
 #include "embeval/encoder.h"
 #include "embeval/error.h"
+#include "embeval/human_units.h"
 #include "embeval/memory_usage.h"
 #include "embeval/model_spec.h"
 #include "embeval/registry.h"
@@ -32,25 +33,6 @@ struct InspectArgs {
   std::size_t sample = 1000;
 };
 
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-  return buf;
-}
-
-// Shown with escapes so an instruction's newline stays on one line.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
-  return out + "\"";
-}
-
 void print_card(const ModelCard& c) {
   std::printf("family          %s\n", c.family.c_str());
   std::printf("architecture    %s\n", c.architecture.c_str());
@@ -64,13 +46,12 @@ void print_card(const ModelCard& c) {
   std::printf("tokenizer       %s, vocabulary %zu\n", c.tokenizer.c_str(), c.vocabulary_size);
 }
 
-std::vector<std::string> document_texts(const Dataset& d) {
-  std::vector<std::string> texts;
-  texts.reserve(d.corpus.size());
-  for (const Document& doc : d.corpus) {
-    texts.push_back(doc.title.empty() ? doc.text : doc.title + " " + doc.text);
-  }
-  return texts;
+#ifdef EMBEVAL_HAVE_LLAMA
+// Shown with escapes so an instruction's newline stays on one line.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return out + "\"";
 }
 
 void print_storage(std::size_t docs, std::size_t dim) {
@@ -80,7 +61,6 @@ void print_storage(std::size_t docs, std::size_t dim) {
               human_bytes(n / 8).c_str());
 }
 
-#ifdef EMBEVAL_HAVE_LLAMA
 void print_tokenizer_stats(const char* label, const TokenizerStats& s) {
   std::printf("%s: %zu texts, %zu words, %zu tokens\n", label, s.texts, s.words, s.tokens);
   std::printf("  fertility       %.3f tokens/word\n", s.fertility());
@@ -126,7 +106,7 @@ void inspect_gguf(const InspectArgs& args, const ModelSpec& spec) {
   BeirLoadOptions lo;
   lo.split = args.split;
   const Dataset d = load_beir(args.dataset, lo);
-  const std::vector<std::string> docs = document_texts(d);
+  const std::vector<std::string> docs = document_texts(d.corpus);
   std::vector<std::string_view> dv(docs.begin(), docs.end());
   const std::size_t window = encoder ? encoder->max_tokens() : 0;
   std::printf("\ndataset %s\n", args.dataset.c_str());

@@ -193,7 +193,11 @@ EmbeddingBatch CachedEncoder::encode(std::span<const std::string_view> texts, Ro
     std::vector<std::string_view> part;
     for (std::size_t k = b; k < e; ++k) part.push_back(texts[missing[k]]);
     EmbeddingBatch got = inner_->encode(part, role);
-    if (!got.dense) return inner_->encode(texts, role);  // not dense: nothing to cache
+    if (!got.dense) {
+      // Sparse or multi-vector output is not cached: hand it through, encoding each text once.
+      if (part.size() == texts.size()) return got;
+      return inner_->encode(texts, role);
+    }
     cache_.store(part, role, *got.dense);
     for (std::size_t k = b; k < e; ++k) {
       const float* r = got.dense->row(k - b);

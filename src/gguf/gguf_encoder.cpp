@@ -172,6 +172,10 @@ void GgufEncoder::ensure_context(std::size_t tokens) {
   cp.n_seq_max = static_cast<std::uint32_t>(n_seq_max_);
   cp.kv_unified = true;  // the n_ctx cells are shared by whatever sequences a batch holds
   cp.embeddings = true;
+  // Flash attention on the CPU rounds K and V to f16: a text's vector would then depend on
+  // which other sequences share its batch (measured: 1.5e-4 apart). Exact attention keeps it
+  // batch-invariant and matches an f32 reference forward pass.
+  cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
   const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   cp.n_threads = threads;
   cp.n_threads_batch = threads;
@@ -206,45 +210,62 @@ std::string GgufEncoder::pooling_name() const {
   }
 }
 
-std::vector<std::vector<std::int32_t>> GgufEncoder::chunk_tokens(
-    std::span<const std::string_view> texts, Role role, std::vector<std::size_t>& offsets) {
-  const std::vector<std::int32_t>& lead = model_->leading_special();
-  const std::vector<std::int32_t>& trail = model_->trailing_special();
-  const std::size_t specials = lead.size() + trail.size();
-  const std::size_t budget = (options_.window > 0 ? options_.window : max_tokens_) - specials;
-  const std::size_t stride = options_.stride.value_or(budget);
+std::vector<std::vector<std::int32_t>> GgufEncoder::tokenize_texts(
+    std::span<const std::string_view> texts, Role role) const {
   const std::string& pre = prefix(role);
   std::vector<std::vector<std::int32_t>> content(texts.size());
   // llama.cpp's vocabulary is read-only after load: tokenize on all cores.
   const std::size_t n_threads =
       std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
-  {
-    std::vector<std::jthread> pool;
-    for (std::size_t t = 0; t < n_threads; ++t) {
-      pool.emplace_back([&, t] {
-        std::string buf;
-        for (std::size_t i = t; i < texts.size(); i += n_threads) {
-          buf.assign(pre);
-          buf.append(texts[i]);
-          content[i] = model_->tokenize(buf, /*add_special=*/false);
-        }
-      });
-    }
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 0; t < n_threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::string buf;
+      for (std::size_t i = t; i < texts.size(); i += n_threads) {
+        buf.assign(pre);
+        buf.append(texts[i]);
+        content[i] = model_->tokenize(buf, /*add_special=*/false);
+      }
+    });
   }
+  return content;
+}
+
+std::vector<TokenWindow> GgufEncoder::plan_text(std::size_t content_tokens,
+                                                LengthReport& report) const {
+  const std::size_t specials = model_->leading_special().size() + model_->trailing_special().size();
+  const std::size_t budget = (options_.window > 0 ? options_.window : max_tokens_) - specials;
+  std::vector<TokenWindow> windows;
+  if (options_.window > 0) {
+    windows = plan_windows(content_tokens, budget, options_.stride.value_or(budget));
+    if (windows.size() > 1) ++report.split;
+  } else {
+    if (content_tokens > budget) ++report.truncated;
+    windows = {TokenWindow{0, std::min(content_tokens, budget)}};
+  }
+  ++report.texts;
+  report.tokens += content_tokens;
+  report.windows += windows.size();
+  return windows;
+}
+
+LengthReport GgufEncoder::measure_lengths(std::span<const std::string_view> texts, Role role) {
+  LengthReport report;
+  for (const auto& c : tokenize_texts(texts, role)) (void)plan_text(c.size(), report);
+  return report;
+}
+
+std::vector<std::vector<std::int32_t>> GgufEncoder::chunk_tokens(
+    std::span<const std::string_view> texts, Role role, std::vector<std::size_t>& offsets) {
+  const std::vector<std::int32_t>& lead = model_->leading_special();
+  const std::vector<std::int32_t>& trail = model_->trailing_special();
+  LengthReport lengths;
   std::vector<std::vector<std::int32_t>> seqs;
   offsets.assign(1, 0);
-  for (const std::vector<std::int32_t>& c : content) {
-    std::vector<TokenWindow> windows;
-    if (options_.window > 0) {
-      windows = plan_windows(c.size(), budget, stride);
-      if (windows.size() > 1) ++stats_.split;
-    } else {
-      if (c.size() > budget) ++stats_.truncated;
-      windows = {TokenWindow{0, std::min(c.size(), budget)}};
-    }
-    for (const TokenWindow& w : windows) {
+  for (const std::vector<std::int32_t>& c : tokenize_texts(texts, role)) {
+    for (const TokenWindow& w : plan_text(c.size(), lengths)) {
       std::vector<std::int32_t> s;
-      s.reserve(w.end - w.begin + specials);
+      s.reserve(w.end - w.begin + lead.size() + trail.size());
       s.insert(s.end(), lead.begin(), lead.end());
       s.insert(s.end(), c.begin() + static_cast<std::ptrdiff_t>(w.begin),
                c.begin() + static_cast<std::ptrdiff_t>(w.end));
@@ -253,7 +274,9 @@ std::vector<std::vector<std::int32_t>> GgufEncoder::chunk_tokens(
     }
     offsets.push_back(seqs.size());
   }
-  stats_.texts += texts.size();
+  stats_.texts += lengths.texts;
+  stats_.truncated += lengths.truncated;
+  stats_.split += lengths.split;
   return seqs;
 }
 
@@ -337,15 +360,22 @@ ChunkedEmbeddings GgufEncoder::encode_chunks(std::span<const std::string_view> t
 }
 
 EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role role) {
-  if (options_.window > 0 && options_.chunk_agg == ChunkAggregation::kMax) {
-    throw InputError("chunk_agg=max scores every chunk, so it cannot be one vector per text", "", 0,
-                     "use chunk_agg=mean or first, or a chunk-aware search");
-  }
   ChunkedEmbeddings c = encode_chunks(texts, role);
+  EmbeddingBatch batch;
+  if (options_.window > 0 && options_.chunk_agg == ChunkAggregation::kMax &&
+      role == Role::kDocument) {
+    // The score is the best chunk's: only the index can take that maximum (ChunkMaxIndex).
+    MultiVectorMatrix m;
+    m.vectors = std::move(c.chunks);
+    m.offsets = std::move(c.offsets);
+    batch.multi = std::move(m);
+    return batch;
+  }
   DenseMatrix out(texts.size(), dim_);
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const std::size_t b = c.offsets[i];
-    const std::size_t e = options_.chunk_agg == ChunkAggregation::kFirst ? b + 1 : c.offsets[i + 1];
+    const bool first = options_.chunk_agg == ChunkAggregation::kFirst;
+    const std::size_t e = first ? b + 1 : c.offsets[i + 1];
     float* dst = out.row(i);
     for (std::size_t k = b; k < e; ++k) {
       const float* src = c.chunks.row(k);
@@ -353,15 +383,23 @@ EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role
     }
     const float inv = 1.0f / static_cast<float>(e - b);
     for (std::size_t d = 0; d < dim_; ++d) dst[d] *= inv;
-    if (options_.normalize) l2_normalize(dst, dim_);
+    // A split document keeps the plain mean of its (normalised) chunk vectors, so its inner
+    // product with a query is exactly the mean of the chunk scores. Queries, scored as one
+    // vector, are normalised again.
+    if (options_.normalize && (e - b == 1 || role == Role::kQuery)) l2_normalize(dst, dim_);
   }
-  EmbeddingBatch batch;
   batch.dense = std::move(out);
   return batch;
 }
 
 std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec) {
   return std::make_unique<GgufEncoder>(spec);
+}
+
+std::string check_gguf_spec(const ModelSpec& spec) {
+  const GgufOptions options = GgufOptions::from_spec(spec);
+  (void)read_gguf_info(options.path);  // the header only: a missing or corrupt file fails now
+  return spec.to_string();
 }
 
 }  // namespace embeval

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "embeval/atomic_file.h"
+#include "embeval/embedding_cache.h"
 #include "embeval/error.h"
 #include "embeval/memory_usage.h"
 #include "embeval/model_spec.h"
@@ -42,13 +43,6 @@ class Fnv1a {
  private:
   std::uint64_t hash_ = 1469598103934665603ull;
 };
-
-// What a model sees for a document: BEIR convention, title then text.
-std::string document_text(const Document& d) {
-  if (d.title.empty()) return d.text;
-  if (d.text.empty()) return d.title;
-  return d.title + "\n" + d.text;
-}
 
 std::vector<std::string_view> as_views(const std::vector<std::string>& texts, std::size_t begin,
                                        std::size_t end) {
@@ -100,18 +94,36 @@ void save_result(const std::filesystem::path& path, const ModelResult& r,
   write_file_atomic(path, j.dump(1) + "\n");
 }
 
+// The encoder `eval` runs for `spec`: the registry's, behind the embedding cache when the family
+// asks for one and the config names a cache directory.
+std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const EvaluationConfig& config) {
+  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  if (config.cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
+  // A corpus-fitted model's vectors depend on the corpus too: the key would have to say so.
+  if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
+  std::string key = spec.scheme;
+  if (!spec.path.empty()) key += ":" + file_fingerprint(spec.path);
+  return std::make_unique<CachedEncoder>(std::move(encoder), config.cache_dir, key,
+                                         config.encode_batch);
+}
+
 ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string>& doc_texts,
                            const ModelSpec& spec, const std::string& label,
                            const MeasureSet& measures, const EvaluationConfig& config) {
   reset_peak_rss();
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  std::unique_ptr<Encoder> encoder = open_encoder(spec, config);
+  auto* cached = dynamic_cast<CachedEncoder*>(encoder.get());
+  // Capabilities belong to the model, not to the cache in front of it.
+  Encoder& model = cached != nullptr ? cached->inner() : *encoder;
+  auto* budget = dynamic_cast<TokenBudgetEncoder*>(&model);
+  auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
 
   std::vector<std::string_view> all_docs = as_views(doc_texts, 0, doc_texts.size());
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(encoder.get())) {
+  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&model)) {
     const auto start = Clock::now();
     fitted->fit(all_docs);
     result.timings.fit_s = seconds_since(start);
@@ -121,9 +133,13 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   std::unique_ptr<Index> index;
   {
     Progress progress("encode " + label, doc_texts.size(), "docs");
+    if (budget != nullptr) result.document_lengths = LengthReport{};
     for (std::size_t begin = 0; begin < doc_texts.size(); begin += config.encode_batch) {
       const std::size_t end = std::min(doc_texts.size(), begin + config.encode_batch);
       const std::span<const std::string_view> batch_texts(all_docs.data() + begin, end - begin);
+      if (budget != nullptr) {
+        *result.document_lengths += budget->measure_lengths(batch_texts, Role::kDocument);
+      }
       auto start = Clock::now();
       EmbeddingBatch batch = encoder->encode(batch_texts, Role::kDocument);
       result.timings.encode_documents_s += seconds_since(start);
@@ -136,14 +152,17 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   }
   if (!index) throw InputError("the corpus has no documents", dataset.name);
   result.index_bytes = index->memory_bytes();
+  result.cached_documents = cache_hits();
 
   std::vector<std::string> query_texts;
   query_texts.reserve(dataset.queries.size());
   for (const auto& q : dataset.queries) query_texts.push_back(q.text);
   const std::vector<std::string_view> query_views = as_views(query_texts, 0, query_texts.size());
+  if (budget != nullptr) result.query_lengths = budget->measure_lengths(query_views, Role::kQuery);
   auto start = Clock::now();
   const EmbeddingBatch queries = encoder->encode(query_views, Role::kQuery);
   result.timings.encode_queries_s = seconds_since(start);
+  result.cached_queries = cache_hits() - result.cached_documents;
 
   // One extra hit per query so that dropping a self-match still leaves k.
   const std::size_t depth = config.k + (config.ignore_identical_ids ? 1 : 0);
@@ -172,7 +191,8 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   options.complete = true;  // a judged query with no hits scores 0, it is not dropped
   result.metrics = evaluate(dataset.qrels, run, measures, options);
 
-  const double n_docs = static_cast<double>(doc_texts.size());
+  // Throughput counts what the model encoded: texts read back from the cache cost ~nothing.
+  const double n_docs = static_cast<double>(doc_texts.size() - result.cached_documents);
   const double n_queries = static_cast<double>(dataset.queries.size());
   if (result.timings.encode_documents_s > 0) {
     result.timings.documents_per_s = n_docs / result.timings.encode_documents_s;
@@ -237,21 +257,22 @@ EvaluationResults run_evaluation(const Dataset& dataset, const std::filesystem::
   results.config = config;
 
   const MeasureSet measures = parse_measures(default_eval_measures());
-  // Parse every spec before any work, so a typo in the third model fails in the first second.
+  // Check every spec before any work (loading no model), so a typo in the third model fails in
+  // the first second.
   std::vector<ModelSpec> specs;
+  std::vector<std::string> canonical_specs;
   for (const auto& text : config.model_specs) {
     specs.push_back(ModelSpec::parse(text));
-    (void)make_encoder(specs.back());
+    canonical_specs.push_back(check_model_spec(specs.back()));
   }
 
-  std::vector<std::string> doc_texts;
-  doc_texts.reserve(dataset.corpus.size());
-  for (const auto& d : dataset.corpus) doc_texts.push_back(document_text(d));
+  const std::vector<std::string> doc_texts = document_texts(dataset.corpus);
 
   std::set<std::string> used_labels;
-  for (const auto& spec : specs) {
+  for (std::size_t m = 0; m < specs.size(); ++m) {
+    const ModelSpec& spec = specs[m];
     const std::string label = unique_label(spec, used_labels);
-    const std::string canonical = make_encoder(spec)->spec();
+    const std::string& canonical = canonical_specs[m];
     const auto saved_path = config.out_dir / "models" / (label + ".json");
     std::optional<ModelResult> saved;
     if (config.resume) {

@@ -11,7 +11,8 @@ namespace embeval {
 
 // `sample` is the first document batch; its representations decide the index. Sparse output
 // goes to the inverted index, dense output to exact inner-product search (encoders normalise
-// when the model is meant for cosine). InputError when the batch holds nothing indexable.
+// when the model is meant for cosine), chunk vectors to the best-chunk index. InputError when the
+// batch holds nothing indexable.
 std::unique_ptr<Index> make_index_for(const EmbeddingBatch& sample, const ModelSpec& spec);
 
 }  // namespace embeval

@@ -115,6 +115,27 @@ LoadReport load_report_from_json(const json& j) {
   return r;
 }
 
+json lengths_to_json(const std::optional<LengthReport>& r) {
+  if (!r) return nullptr;
+  return {{"texts", r->texts},
+          {"tokens", r->tokens},
+          {"truncated", r->truncated},
+          {"split", r->split},
+          {"windows", r->windows}};
+}
+
+std::optional<LengthReport> lengths_from_json(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;  // version 1, or no budget
+  const json& r = j.at(key);
+  LengthReport out;
+  out.texts = r.at("texts").get<std::size_t>();
+  out.tokens = r.at("tokens").get<std::size_t>();
+  out.truncated = r.at("truncated").get<std::size_t>();
+  out.split = r.at("split").get<std::size_t>();
+  out.windows = r.at("windows").get<std::size_t>();
+  return out;
+}
+
 }  // namespace
 
 json to_json(const ModelResult& m) {
@@ -125,6 +146,10 @@ json to_json(const ModelResult& m) {
           {"index_bytes", m.index_bytes},
           {"peak_rss_bytes", m.peak_rss_bytes},
           {"run_file", m.run_file.string()},
+          {"document_lengths", lengths_to_json(m.document_lengths)},
+          {"query_lengths", lengths_to_json(m.query_lengths)},
+          {"cached_documents", m.cached_documents},
+          {"cached_queries", m.cached_queries},
           {"metrics", metrics_to_json(m.metrics)}};
 }
 
@@ -139,6 +164,10 @@ ModelResult model_result_from_json(const json& j, const std::string& source) {
     m.peak_rss_bytes = j.at("peak_rss_bytes").get<std::size_t>();
     m.run_file = j.at("run_file").get<std::string>();
     m.metrics = metrics_from_json(j.at("metrics"));
+    m.document_lengths = lengths_from_json(j, "document_lengths");
+    m.query_lengths = lengths_from_json(j, "query_lengths");
+    m.cached_documents = j.value("cached_documents", std::size_t{0});
+    m.cached_queries = j.value("cached_queries", std::size_t{0});
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,

@@ -6,32 +6,16 @@
 #include <random>
 #include <vector>
 
+#include "embeval/human_units.h"
+
 namespace embeval {
 namespace {
 
-std::string format(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
+template <typename... Args>
+std::string format(const char* fmt, Args... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, args...);
   return buf;
-}
-
-std::string human_bytes(std::size_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
-std::string human_rate(double per_s) {
-  if (per_s >= 1e6) return format("%.2fM", per_s / 1e6);
-  if (per_s >= 1e4) return format("%.1fk", per_s / 1e3);
-  return format("%.0f", per_s);
 }
 
 // Index of `name` in the model's measures, or -1.
@@ -76,6 +60,30 @@ ConfidenceInterval bootstrap_mean_ci(std::span<const double> values, int resampl
   return {at(tail), at(1.0 - tail)};
 }
 
+std::string format_length_notes(const EvaluationResults& results) {
+  std::string out;
+  const auto note = [&](const ModelResult& m, const std::optional<LengthReport>& r,
+                        const char* what) {
+    if (!r || r->texts == 0 || (r->truncated == 0 && r->split == 0)) return;
+    const double share =
+        100.0 * static_cast<double>(r->truncated + r->split) / static_cast<double>(r->texts);
+    const std::size_t window = m.card.context_window_tokens.value_or(0);
+    if (r->truncated > 0) {
+      out += format("%s: %zu of %zu %s (%.1f%%) truncated", m.label.c_str(), r->truncated, r->texts,
+                    what, share);
+      out += window ? format(" (context window %zu tokens)\n", window) : std::string("\n");
+    } else {
+      out += format("%s: %zu of %zu %s (%.1f%%) split into windows (%zu windows in all)\n",
+                    m.label.c_str(), r->split, r->texts, what, share, r->windows);
+    }
+  };
+  for (const auto& m : results.models) {
+    note(m, m.document_lengths, "documents");
+    note(m, m.query_lengths, "queries");
+  }
+  return out;
+}
+
 std::string format_results_table(const EvaluationResults& results) {
   struct Quality {
     const char* measure;
@@ -113,10 +121,12 @@ std::string format_results_table(const EvaluationResults& results) {
       columns[c++].cells.push_back(cell);
     }
     const auto& t = m.timings;
-    columns[c++].cells.push_back(human_rate(t.documents_per_s));
+    const bool all_cached = m.cached_documents > 0 && m.cached_documents == results.num_documents;
+    columns[c++].cells.push_back(all_cached ? "cached" : human_rate(t.documents_per_s));
     columns[c++].cells.push_back(human_rate(t.queries_per_s));
-    columns[c++].cells.push_back(human_bytes(m.index_bytes));
-    columns[c++].cells.push_back(m.peak_rss_bytes ? human_bytes(m.peak_rss_bytes) : "-");
+    columns[c++].cells.push_back(human_bytes(static_cast<double>(m.index_bytes)));
+    columns[c++].cells.push_back(
+        m.peak_rss_bytes ? human_bytes(static_cast<double>(m.peak_rss_bytes)) : "-");
     const double total =
         t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
     columns[c++].cells.push_back(format("%.2fs", total));
@@ -153,6 +163,7 @@ std::string format_results_table(const EvaluationResults& results) {
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";
+  out += format_length_notes(results);
   return out;
 }
 

@@ -187,20 +187,62 @@ TEST(GgufEncoder, WindowsCoverEveryTokenWithStride) {
       mean[d] += direct.row(0)[d] / 3.0f;
     }
   }
-  // chunk_agg=mean: the normalised mean of the chunk vectors.
+  // chunk_agg=mean, documents: the plain mean of the (normalised) chunk vectors, so that a
+  // query's inner product with it is the mean of the chunk scores.
   const auto agg = enc.encode(t, Role::kDocument);
+  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(agg.dense->row(0)[d], mean[d], 1e-5);
   double norm = 0;
   for (float v : mean) norm += v * v;
+  EXPECT_LT(std::sqrt(norm), 0.999);  // three different windows: the mean is shorter than 1
+  // The unsplit text is one window: a unit vector, as without windows.
+  double short_norm = 0;
+  for (std::size_t d = 0; d < 32; ++d) short_norm += agg.dense->row(1)[d] * agg.dense->row(1)[d];
+  EXPECT_NEAR(short_norm, 1.0, 1e-5);
+  // Queries are scored as one vector: a split query is averaged, then normalised.
+  const auto q = enc.encode(t, Role::kQuery);
   for (std::size_t d = 0; d < 32; ++d) {
-    EXPECT_NEAR(agg.dense->row(0)[d], mean[d] / std::sqrt(norm), 1e-5);
+    EXPECT_NEAR(q.dense->row(0)[d], mean[d] / std::sqrt(norm), 1e-5);
   }
+  // measure_lengths says the same without running the model.
+  LengthReport expected;
+  expected.texts = 2;
+  expected.tokens = 7 + enc.model().tokenize(t[1], false).size();
+  expected.split = 1;
+  expected.windows = 4;
+  EXPECT_EQ(enc.measure_lengths(t, Role::kDocument), expected);
 }
 
-TEST(GgufEncoder, ChunkAggMaxNeedsChunkAwareScoring) {
+TEST(GgufEncoder, ChunkAggMaxKeepsEveryChunkOfADocument) {
   GgufEncoder enc(spec_for("tiny-bert-mean.gguf", "&window=6&chunk_agg=max"));
-  const std::vector<std::string_view> t = {"text"};
-  EXPECT_THROW(enc.encode(t, Role::kDocument), InputError);
-  EXPECT_EQ(enc.encode_chunks(t, Role::kDocument).chunks.rows, 1u);
+  const std::vector<std::string_view> t = {"one two three four five six seven", "text"};
+  const EmbeddingBatch docs = enc.encode(t, Role::kDocument);
+  ASSERT_TRUE(docs.multi.has_value());
+  EXPECT_FALSE(docs.dense.has_value());
+  // 7 content tokens in windows of 4 (no overlap): 2 chunks, then 1.
+  EXPECT_EQ(docs.multi->offsets, (std::vector<std::size_t>{0, 2, 3}));
+  const ChunkedEmbeddings c = enc.encode_chunks(t, Role::kDocument);
+  ASSERT_EQ(c.chunks.data.size(), docs.multi->vectors.data.size());
+  for (std::size_t i = 0; i < c.chunks.data.size(); ++i) {
+    EXPECT_NEAR(docs.multi->vectors.data[i], c.chunks.data[i], 1e-6);
+  }
+  // Queries stay one vector each.
+  const EmbeddingBatch queries = enc.encode(t, Role::kQuery);
+  ASSERT_TRUE(queries.dense.has_value());
+  EXPECT_EQ(queries.dense->rows, 2u);
+}
+
+TEST(GgufEncoder, MeasureLengthsCountsTruncation) {
+  GgufEncoder enc(spec_for("tiny-bert-mean.gguf", "&max_tokens=5"));
+  // max_tokens 5 = [CLS] + 3 content tokens + [SEP].
+  const std::vector<std::string_view> t = {"one two three four five six seven", "one", ""};
+  const LengthReport r = enc.measure_lengths(t, Role::kDocument);
+  EXPECT_EQ(r.texts, 3u);
+  EXPECT_EQ(r.truncated, 1u);
+  EXPECT_EQ(r.split, 0u);
+  EXPECT_EQ(r.windows, 3u);
+  EXPECT_EQ(r.tokens, 7u + enc.model().tokenize("one", false).size());
+  (void)enc.encode(t, Role::kDocument);
+  EXPECT_EQ(enc.stats().truncated, 1u);
 }
 
 TEST(GgufEncoder, BadSpecsAreInputErrors) {
