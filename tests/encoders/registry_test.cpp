@@ -34,5 +34,17 @@ TEST(Registry, SpecsRoundTripThroughEncoders) {
   }
 }
 
+TEST(Registry, CheckModelSpecGivesTheEncodersCanonicalSpecWithoutLoading) {
+  for (const char* text : {"bm25", "bm25?analyzer=standard", "bm25?k1=1.2&b=0.75"}) {
+    const ModelSpec spec = ModelSpec::parse(text);
+    EXPECT_EQ(check_model_spec(spec), make_encoder(spec)->spec()) << text;
+  }
+  // A missing vector file, a bad value and an unknown key fail before anything is loaded.
+  for (const char* bad : {"static:/no/such/vectors.txt", "bm25?b=2", "bm25?k2=1", "bm25:path",
+                          "static:", "word3vec"}) {
+    EXPECT_THROW((void)check_model_spec(ModelSpec::parse(bad)), InputError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace embeval
