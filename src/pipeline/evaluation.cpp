@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "embeval/atomic_file.h"
+#include "embeval/dataset_encoding.h"
 #include "embeval/error.h"
 #include "embeval/memory_usage.h"
 #include "embeval/model_spec.h"
@@ -42,21 +43,6 @@ class Fnv1a {
  private:
   std::uint64_t hash_ = 1469598103934665603ull;
 };
-
-// What a model sees for a document: BEIR convention, title then text.
-std::string document_text(const Document& d) {
-  if (d.title.empty()) return d.text;
-  if (d.text.empty()) return d.title;
-  return d.title + "\n" + d.text;
-}
-
-std::vector<std::string_view> as_views(const std::vector<std::string>& texts, std::size_t begin,
-                                       std::size_t end) {
-  std::vector<std::string_view> views;
-  views.reserve(end - begin);
-  for (std::size_t i = begin; i < end; ++i) views.emplace_back(texts[i]);
-  return views;
-}
 
 // Labels must be unique within one evaluation: they name run files.
 std::string unique_label(const ModelSpec& spec, std::set<std::string>& used) {
@@ -110,61 +96,29 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   result.label = label;
   result.card = encoder->card();
 
-  std::vector<std::string_view> all_docs = as_views(doc_texts, 0, doc_texts.size());
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(encoder.get())) {
-    const auto start = Clock::now();
-    fitted->fit(all_docs);
-    result.timings.fit_s = seconds_since(start);
-  }
-
   // Documents: encode in batches (progress, bounded memory), index as we go.
   std::unique_ptr<Index> index;
-  {
-    Progress progress("encode " + label, doc_texts.size(), "docs");
-    for (std::size_t begin = 0; begin < doc_texts.size(); begin += config.encode_batch) {
-      const std::size_t end = std::min(doc_texts.size(), begin + config.encode_batch);
-      const std::span<const std::string_view> batch_texts(all_docs.data() + begin, end - begin);
-      auto start = Clock::now();
-      EmbeddingBatch batch = encoder->encode(batch_texts, Role::kDocument);
-      result.timings.encode_documents_s += seconds_since(start);
-      start = Clock::now();
-      if (!index) index = make_index_for(batch, spec);
-      index->add(batch);
-      result.timings.index_s += seconds_since(start);
-      progress.add(end - begin);
-    }
-  }
+  const CorpusEncodingTimes times =
+      encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
+        if (!index) index = make_index_for(batch, spec);
+        index->add(batch);
+      });
+  result.timings.fit_s = times.fit_s;
+  result.timings.encode_documents_s = times.encode_s;
+  result.timings.index_s = times.consume_s;
   if (!index) throw InputError("the corpus has no documents", dataset.name);
   result.index_bytes = index->memory_bytes();
 
-  std::vector<std::string> query_texts;
-  query_texts.reserve(dataset.queries.size());
-  for (const auto& q : dataset.queries) query_texts.push_back(q.text);
-  const std::vector<std::string_view> query_views = as_views(query_texts, 0, query_texts.size());
-  auto start = Clock::now();
-  const EmbeddingBatch queries = encoder->encode(query_views, Role::kQuery);
-  result.timings.encode_queries_s = seconds_since(start);
+  const EmbeddingBatch queries =
+      encode_queries(*encoder, dataset, &result.timings.encode_queries_s);
 
   // One extra hit per query so that dropping a self-match still leaves k.
   const std::size_t depth = config.k + (config.ignore_identical_ids ? 1 : 0);
-  start = Clock::now();
+  const auto start = Clock::now();
   const SearchResults hits = index->search(queries, depth);
   result.timings.search_s = seconds_since(start);
 
-  TrecRun run;
-  run.tag = label;
-  for (std::size_t q = 0; q < dataset.queries.size(); ++q) {
-    const std::string& qid = dataset.queries[q].id;
-    std::vector<RunEntry> entries;
-    for (std::size_t j = 0; j < depth && entries.size() < config.k; ++j) {
-      const std::int64_t id = hits.ids[q * hits.k + j];
-      if (id < 0) break;
-      const std::string& docno = dataset.corpus[static_cast<std::size_t>(id)].id;
-      if (config.ignore_identical_ids && docno == qid) continue;
-      entries.push_back({docno, static_cast<double>(hits.scores[q * hits.k + j])});
-    }
-    if (!entries.empty()) run.by_query.emplace(qid, std::move(entries));
-  }
+  const TrecRun run = run_from_results(dataset, hits, config.k, config.ignore_identical_ids, label);
   result.run_file = config.out_dir / "runs" / (label + ".trec");
   write_run(result.run_file, run);
 
@@ -244,9 +198,7 @@ EvaluationResults run_evaluation(const Dataset& dataset, const std::filesystem::
     (void)make_encoder(specs.back());
   }
 
-  std::vector<std::string> doc_texts;
-  doc_texts.reserve(dataset.corpus.size());
-  for (const auto& d : dataset.corpus) doc_texts.push_back(document_text(d));
+  const std::vector<std::string> doc_texts = document_texts(dataset);
 
   std::set<std::string> used_labels;
   for (const auto& spec : specs) {
