@@ -6,33 +6,15 @@
 #include <random>
 #include <vector>
 
+#include "report/text_table.h"
+
 namespace embeval {
 namespace {
 
-std::string format(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
-
-std::string human_bytes(std::size_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
-std::string human_rate(double per_s) {
-  if (per_s >= 1e6) return format("%.2fM", per_s / 1e6);
-  if (per_s >= 1e4) return format("%.1fk", per_s / 1e3);
-  return format("%.0f", per_s);
-}
+using report::Column;
+using report::format;
+using report::human_bytes;
+using report::human_rate;
 
 // Index of `name` in the model's measures, or -1.
 int measure_index(const ModelResult& m, const std::string& name) {
@@ -47,12 +29,6 @@ std::vector<double> per_query_values(const ModelResult& m, int index) {
   for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[index]);
   return values;
 }
-
-struct Column {
-  std::string header;
-  std::vector<std::string> cells;
-  bool left_align = false;
-};
 
 }  // namespace
 
@@ -115,8 +91,9 @@ std::string format_results_table(const EvaluationResults& results) {
     const auto& t = m.timings;
     columns[c++].cells.push_back(human_rate(t.documents_per_s));
     columns[c++].cells.push_back(human_rate(t.queries_per_s));
-    columns[c++].cells.push_back(human_bytes(m.index_bytes));
-    columns[c++].cells.push_back(m.peak_rss_bytes ? human_bytes(m.peak_rss_bytes) : "-");
+    columns[c++].cells.push_back(human_bytes(static_cast<double>(m.index_bytes)));
+    columns[c++].cells.push_back(
+        m.peak_rss_bytes ? human_bytes(static_cast<double>(m.peak_rss_bytes)) : "-");
     const double total =
         t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
     columns[c++].cells.push_back(format("%.2fs", total));
@@ -128,28 +105,7 @@ std::string format_results_table(const EvaluationResults& results) {
                 results.dataset_name.c_str(), results.num_documents, results.num_queries,
                 results.num_judgments);
   out += line;
-  std::vector<std::size_t> widths;
-  for (const auto& col : columns) {
-    std::size_t w = col.header.size();
-    for (const auto& cell : col.cells) w = std::max(w, cell.size());
-    widths.push_back(w);
-  }
-  const auto emit_row = [&](auto cell_of) {
-    std::string row;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const std::string cell = cell_of(c);
-      const std::string pad(widths[c] - cell.size(), ' ');
-      row += c == 0 ? "" : "  ";
-      row += columns[c].left_align ? cell + pad : pad + cell;
-    }
-    while (!row.empty() && row.back() == ' ') row.pop_back();
-    out += row + "\n";
-  };
-  emit_row([&](std::size_t c) { return columns[c].header; });
-  emit_row([&](std::size_t c) { return std::string(widths[c], '-'); });
-  for (std::size_t r = 0; r < results.models.size(); ++r) {
-    emit_row([&](std::size_t c) { return columns[c].cells[r]; });
-  }
+  out += report::render_table(columns);
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";
