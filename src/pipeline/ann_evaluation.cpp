@@ -91,6 +91,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 SearchCost measure(const Index& index, const EmbeddingBatch& queries, std::size_t num_queries,
                    const std::vector<EmbeddingBatch>& singles, SearchResults* batch_results) {
   SearchCost cost;
+  if (!singles.empty()) (void)index.search(singles[0], kLatencyDepth);  // warm caches and threads
   const auto start = Clock::now();
   *batch_results = index.search(queries, kDepth);
   const double s = seconds_since(start);
