@@ -26,6 +26,30 @@ std::size_t resolve_nlist(const ModelSpec& canonical, std::size_t num_documents)
   return std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(guess)), 1, cap);
 }
 
+std::size_t checked_nlist(const ModelSpec& canonical, std::size_t training_rows) {
+  const std::size_t nlist = resolve_nlist(canonical, training_rows);
+  if (training_rows < nlist) {
+    throw InputError(describe(canonical) + ": nlist=" + std::to_string(nlist) +
+                         " is larger than the " + std::to_string(training_rows) +
+                         " training vectors (the first batch added)",
+                     {}, 0, "use nlist=auto or at most the corpus size (about 4 sqrt(n) is usual)");
+  }
+  return nlist;
+}
+
+void check_search_value(const ModelSpec& canonical, std::size_t value, std::size_t nlist) {
+  const std::string& knob = ann_index_kind(canonical).search_parameter;
+  if (knob.empty()) throw InputError(describe(canonical) + " has no search parameter to set");
+  if (value == 0) throw InputError(describe(canonical) + ": " + knob + " must be at least 1");
+  if (knob == "nprobe" && nlist != 0 && value > nlist) {
+    throw InputError(describe(canonical) + ": nprobe=" + std::to_string(value) +
+                         " exceeds nlist=" + std::to_string(nlist),
+                     {}, 0, "nprobe = nlist already scans every list");
+  }
+}
+
+std::string describe(const ModelSpec& canonical) { return "index '" + canonical.to_string() + "'"; }
+
 std::vector<float> prepare(const DenseMatrix& m, Metric metric, const char* what) {
   std::vector<float> out(m.data);
   for (std::size_t r = 0; r < m.rows; ++r) {

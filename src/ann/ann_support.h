@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "embeval/ann_registry.h"
 #include "embeval/embeddings.h"
 #include "embeval/index.h"
 #include "embeval/metric.h"
@@ -20,6 +21,16 @@ namespace embeval::ann {
 // nlist for `num_documents`: the spec's value, or for `auto` about 4 sqrt(n), capped so that
 // each list gets at least 39 training vectors (FAISS's own warning threshold), at least 1.
 [[nodiscard]] std::size_t resolve_nlist(const ModelSpec& canonical, std::size_t num_documents);
+
+// resolve_nlist, or InputError when the first batch (the training set) has fewer vectors.
+[[nodiscard]] std::size_t checked_nlist(const ModelSpec& canonical, std::size_t training_rows);
+
+// InputError unless `value` may be set as the index's search parameter: the index has one,
+// value >= 1, and for nprobe value <= nlist (nlist 0: not known yet).
+void check_search_value(const ModelSpec& canonical, std::size_t value, std::size_t nlist);
+
+// "index '<spec>'", the start of every message about an index.
+[[nodiscard]] std::string describe(const ModelSpec& canonical);
 
 // A float32 copy of `m` ready for FAISS: normalised rows for kCosine (zero rows stay zero).
 // InputError naming `what` ("document" / "query") and the row when a value is NaN or infinite.

@@ -16,8 +16,6 @@ namespace {
 
 using FaissId = faiss::IndexBinary::idx_t;
 
-std::string spec_text(const ModelSpec& spec) { return "index '" + spec.to_string() + "'"; }
-
 // Bit j of a row's code is set when value j > 0 (FAISS's bit order: LSB first within a byte).
 std::vector<std::uint8_t> binarise(const std::vector<float>& x, std::size_t rows, std::size_t d) {
   std::vector<std::uint8_t> codes(rows * (d / 8), 0);
@@ -54,7 +52,7 @@ BinaryIndex::~BinaryIndex() = default;
 
 void BinaryIndex::create(std::size_t dim, std::size_t first_batch_rows) {
   if (dim % 8 != 0) {
-    throw InputError(spec_text(spec_) +
+    throw InputError(ann::describe(spec_) +
                          ": binary codes need a dimension that is a multiple of 8, "
                          "the vectors have " +
                          std::to_string(dim),
@@ -64,13 +62,7 @@ void BinaryIndex::create(std::size_t dim, std::size_t first_batch_rows) {
     index_ = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(dim));
     return;
   }
-  nlist_ = ann::resolve_nlist(spec_, first_batch_rows);
-  if (first_batch_rows < nlist_) {
-    throw InputError(spec_text(spec_) + ": nlist=" + std::to_string(nlist_) +
-                         " is larger than the " + std::to_string(first_batch_rows) +
-                         " training vectors (the first batch added)",
-                     {}, 0, "use nlist=auto or at most the corpus size");
-  }
+  nlist_ = ann::checked_nlist(spec_, first_batch_rows);
   auto quantizer = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(dim));
   auto ivf = std::make_unique<faiss::IndexBinaryIVF>(quantizer.get(), dim, nlist_);
   ivf->own_fields = true;
@@ -93,14 +85,7 @@ std::string_view BinaryIndex::search_parameter() const {
 }
 
 void BinaryIndex::set_search_parameter(std::size_t value) {
-  if (spec_.scheme != "binary_ivf") {
-    throw InputError(spec_text(spec_) + " has no search parameter to set");
-  }
-  if (value == 0) throw InputError(spec_text(spec_) + ": nprobe must be at least 1");
-  if (nlist_ != 0 && value > nlist_) {
-    throw InputError(spec_text(spec_) + ": nprobe=" + std::to_string(value) +
-                     " exceeds nlist=" + std::to_string(nlist_));
-  }
+  ann::check_search_value(spec_, value, nlist_);
   search_value_ = value;
   apply_search_parameter();
 }
@@ -120,7 +105,7 @@ void BinaryIndex::add(const EmbeddingBatch& documents) {
     if (!index_->is_trained) index_->train(static_cast<FaissId>(dense.rows), codes.data());
     index_->add(static_cast<FaissId>(dense.rows), codes.data());
   } catch (const faiss::FaissException& e) {
-    throw InputError(spec_text(spec_) + ": FAISS refused the data: " + e.what());
+    throw InputError(ann::describe(spec_) + ": FAISS refused the data: " + e.what());
   }
   if (rescore_ > 0) {
     full_.data.insert(full_.data.end(), x.begin(), x.end());

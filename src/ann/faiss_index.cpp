@@ -29,8 +29,6 @@ std::size_t auto_pq_m(std::size_t d) {
   return 1;
 }
 
-std::string spec_text(const ModelSpec& spec) { return "index '" + spec.to_string() + "'"; }
-
 }  // namespace
 
 FaissIndex::FaissIndex(ModelSpec canonical, Metric metric, int threads)
@@ -59,13 +57,7 @@ void FaissIndex::create(std::size_t dim, std::size_t first_batch_rows) {
     hnsw->hnsw.efConstruction = static_cast<int>(ann::param(spec_, "efConstruction"));
     index_ = std::move(hnsw);
   } else {  // the IVF family
-    nlist_ = ann::resolve_nlist(spec_, first_batch_rows);
-    if (first_batch_rows < nlist_) {
-      throw InputError(
-          spec_text(spec_) + ": nlist=" + std::to_string(nlist_) + " is larger than the " +
-              std::to_string(first_batch_rows) + " training vectors (the first batch added)",
-          {}, 0, "use nlist=auto or at most the corpus size (about 4 sqrt(n) is usual)");
-    }
+    nlist_ = ann::checked_nlist(spec_, first_batch_rows);
     auto quantizer = std::make_unique<faiss::IndexFlat>(d, metric);
     std::unique_ptr<faiss::IndexIVF> ivf;
     if (kind == "ivf_flat") {
@@ -79,13 +71,13 @@ void FaissIndex::create(std::size_t dim, std::size_t first_batch_rows) {
       const std::size_t m = m_param == 0 ? auto_pq_m(dim) : static_cast<std::size_t>(m_param);
       const std::size_t nbits = static_cast<std::size_t>(ann::param(spec_, "nbits"));
       if (dim % m != 0) {
-        throw InputError(spec_text(spec_) + ": m=" + std::to_string(m) +
+        throw InputError(ann::describe(spec_) + ": m=" + std::to_string(m) +
                              " sub-quantizers do not divide the dimension " + std::to_string(dim),
                          {}, 0,
                          "pick m among the divisors of " + std::to_string(dim) + ", or m=auto");
       }
       if (first_batch_rows < (std::size_t{1} << nbits)) {
-        throw InputError(spec_text(spec_) + ": nbits=" + std::to_string(nbits) +
+        throw InputError(ann::describe(spec_) + ": nbits=" + std::to_string(nbits) +
                              " needs at least " + std::to_string(std::size_t{1} << nbits) +
                              " training vectors per sub-quantizer, the first batch has " +
                              std::to_string(first_batch_rows),
@@ -117,16 +109,7 @@ std::string_view FaissIndex::search_parameter() const {
 }
 
 void FaissIndex::set_search_parameter(std::size_t value) {
-  const std::string& knob = ann_index_kind(spec_).search_parameter;
-  if (knob.empty()) {
-    throw InputError(spec_text(spec_) + " has no search parameter to set");
-  }
-  if (value == 0) throw InputError(spec_text(spec_) + ": " + knob + " must be at least 1");
-  if (knob == "nprobe" && nlist_ != 0 && value > nlist_) {
-    throw InputError(spec_text(spec_) + ": nprobe=" + std::to_string(value) +
-                         " exceeds nlist=" + std::to_string(nlist_),
-                     {}, 0, "nprobe = nlist already scans every list");
-  }
+  ann::check_search_value(spec_, value, nlist_);
   search_value_ = value;
   apply_search_parameter();
 }
@@ -144,7 +127,7 @@ void FaissIndex::add(const EmbeddingBatch& documents) {
     if (!index_->is_trained) index_->train(static_cast<FaissId>(dense.rows), x.data());
     index_->add(static_cast<FaissId>(dense.rows), x.data());
   } catch (const faiss::FaissException& e) {
-    throw InputError(spec_text(spec_) + ": FAISS refused the data: " + e.what());
+    throw InputError(ann::describe(spec_) + ": FAISS refused the data: " + e.what());
   }
   size_ += dense.rows;
   bytes_cache_ = 0;
