@@ -72,12 +72,14 @@ class FaissIndex : public Index, public SearchTunable {
 // distance h. Score without re-scoring: d - 2h (the dot product of the +-1 vectors). With
 // `rescore=R` (R >= 1) the index fetches the R*k best by Hamming and re-ranks them by the
 // full-precision score under `metric`, using a float32 copy of the documents it keeps.
+// FAISS codes are whole bytes: a dimension that is not a multiple of 8 is an InputError unless
+// `pad=1`, which appends zero bits (the same in every code, so Hamming distances are unchanged).
 class BinaryIndex : public Index, public SearchTunable {
  public:
   BinaryIndex(ModelSpec canonical, Metric metric, int threads);
   ~BinaryIndex() override;
 
-  // InputError as FaissIndex, plus a dimension that is not a multiple of 8.
+  // InputError as FaissIndex, plus a dimension that is not a multiple of 8 (without pad=1).
   void add(const EmbeddingBatch& documents) override;
   SearchResults search(const EmbeddingBatch& queries, std::size_t k) const override;
   std::size_t size() const override { return size_; }
@@ -102,6 +104,7 @@ class BinaryIndex : public Index, public SearchTunable {
   std::size_t nlist_ = 0;
   std::size_t search_value_ = 0;
   std::size_t rescore_ = 0;
+  std::size_t code_bits_ = 0;  // dim_ rounded up to a multiple of 8
   mutable std::size_t bytes_cache_ = 0;
   DenseMatrix full_;  // float32 documents, kept only when rescore_ > 0
   std::unique_ptr<faiss::IndexBinary> index_;

@@ -79,17 +79,17 @@ const std::vector<Entry>& entries() {
         {"BIN_FLAT"},
         "sign-binarised vectors, Hamming distance (IndexBinaryFlat); rescore=R re-ranks R*k "
         "candidates in float32",
-        "rescore=0",
+        "rescore=0 pad=0 (pad=1: zero bits up to a multiple of 8)",
         ""},
        Family::kBinary,
-       {{"rescore", "0", 0, 1000}}},
+       {{"rescore", "0", 0, 1000}, {"pad", "0", 0, 1}}},
       {{"binary_ivf",
         {"BIN_IVF_FLAT"},
         "inverted lists of sign-binarised vectors (IndexBinaryIVF); rescore as binary",
-        "nlist=auto nprobe=8 rescore=0",
+        "nlist=auto nprobe=8 rescore=0 pad=0",
         "nprobe"},
        Family::kBinary,
-       {kNlist, kNprobe, {"rescore", "0", 0, 1000}}},
+       {kNlist, kNprobe, {"rescore", "0", 0, 1000}, {"pad", "0", 0, 1}}},
   };
   return kEntries;
 }

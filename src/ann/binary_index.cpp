@@ -17,11 +17,15 @@ namespace {
 using FaissId = faiss::IndexBinary::idx_t;
 
 // Bit j of a row's code is set when value j > 0 (FAISS's bit order: LSB first within a byte).
-std::vector<std::uint8_t> binarise(const std::vector<float>& x, std::size_t rows, std::size_t d) {
-  std::vector<std::uint8_t> codes(rows * (d / 8), 0);
+// Codes are `bits` / 8 bytes; bits from d to `bits` stay 0 in every row (padding), so they never
+// add to a Hamming distance.
+std::vector<std::uint8_t> binarise(const std::vector<float>& x, std::size_t rows, std::size_t d,
+                                   std::size_t bits) {
+  const std::size_t bytes = bits / 8;
+  std::vector<std::uint8_t> codes(rows * bytes, 0);
   for (std::size_t r = 0; r < rows; ++r) {
     const float* row = x.data() + r * d;
-    std::uint8_t* code = codes.data() + r * (d / 8);
+    std::uint8_t* code = codes.data() + r * bytes;
     for (std::size_t j = 0; j < d; ++j) {
       if (row[j] > 0) code[j / 8] |= static_cast<std::uint8_t>(1u << (j % 8));
     }
@@ -51,20 +55,21 @@ BinaryIndex::BinaryIndex(ModelSpec canonical, Metric metric, int threads)
 BinaryIndex::~BinaryIndex() = default;
 
 void BinaryIndex::create(std::size_t dim, std::size_t first_batch_rows) {
-  if (dim % 8 != 0) {
+  code_bits_ = (dim + 7) / 8 * 8;
+  if (dim % 8 != 0 && ann::param(spec_, "pad") == 0) {
     throw InputError(ann::describe(spec_) +
                          ": binary codes need a dimension that is a multiple of 8, "
                          "the vectors have " +
                          std::to_string(dim),
-                     {}, 0, "truncate the vectors to a multiple of 8 or use flat_int8");
+                     {}, 0, "add pad=1 (zero bits up to the next multiple of 8) or use flat_int8");
   }
   if (spec_.scheme == "binary") {
-    index_ = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(dim));
+    index_ = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(code_bits_));
     return;
   }
   nlist_ = ann::checked_nlist(spec_, first_batch_rows);
-  auto quantizer = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(dim));
-  auto ivf = std::make_unique<faiss::IndexBinaryIVF>(quantizer.get(), dim, nlist_);
+  auto quantizer = std::make_unique<faiss::IndexBinaryFlat>(static_cast<FaissId>(code_bits_));
+  auto ivf = std::make_unique<faiss::IndexBinaryIVF>(quantizer.get(), code_bits_, nlist_);
   ivf->own_fields = true;
   quantizer.release();
   ivf->cp.min_points_per_centroid = 1;
@@ -100,7 +105,7 @@ void BinaryIndex::add(const EmbeddingBatch& documents) {
     dim_ = dense.cols;
     full_ = DenseMatrix(0, dim_);
   }
-  const std::vector<std::uint8_t> codes = binarise(x, dense.rows, dim_);
+  const std::vector<std::uint8_t> codes = binarise(x, dense.rows, dim_, code_bits_);
   try {
     if (!index_->is_trained) index_->train(static_cast<FaissId>(dense.rows), codes.data());
     index_->add(static_cast<FaissId>(dense.rows), codes.data());
@@ -119,7 +124,7 @@ SearchResults BinaryIndex::search(const EmbeddingBatch& queries, std::size_t k) 
   const DenseMatrix& dense = ann::dense_part(queries, dim_, "query");
   if (!index_ || k == 0 || dense.rows == 0) return SearchResults(dense.rows, k);
   const std::vector<float> x = ann::prepare(dense, metric_, "query");
-  const std::vector<std::uint8_t> codes = binarise(x, dense.rows, dim_);
+  const std::vector<std::uint8_t> codes = binarise(x, dense.rows, dim_, code_bits_);
   const std::size_t fetch = rescore_ > 0 ? std::min(rescore_ * k, size_) : k;
   std::vector<std::int32_t> hamming(dense.rows * fetch);
   std::vector<std::int64_t> labels(dense.rows * fetch);

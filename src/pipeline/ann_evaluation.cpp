@@ -246,14 +246,6 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   Progress progress("ann " + dataset.name, work, "configurations");
 
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    const bool binary = specs[i].scheme.rfind("binary", 0) == 0;
-    if (binary && docs.cols % 8 != 0 && config.index_specs_are_default) {
-      // Asked for explicitly, this is an InputError from the index; from the default list, a note.
-      results.notes.push_back(specs[i].scheme + " skipped: dimension " + std::to_string(docs.cols) +
-                              " is not a multiple of 8");
-      progress.add();
-      continue;
-    }
     for (auto& p :
          measure_configuration(c, specs[i], ann_label(specs[i], specs[i].scheme), config.sweep)) {
       results.points.push_back(std::move(p));
@@ -299,15 +291,13 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
         {"f32", "flat"},
         {"f16", "flat_f16"},
         {"int8", "flat_int8"},
-        {"binary", "binary"},
-        {"binary+rescore", "binary?rescore=" + std::to_string(config.binary_rescore)}};
+        {"binary", "binary?pad=1"},
+        {"binary+rescore", "binary?pad=1&rescore=" + std::to_string(config.binary_rescore)}};
+    if (docs.cols % 8 != 0) {
+      results.notes.push_back("binary precision rows: " + std::to_string(docs.cols) +
+                              " sign bits padded with zero bits to whole bytes");
+    }
     for (const auto& row : rows) {
-      if (row.spec.rfind("binary", 0) == 0 && docs.cols % 8 != 0) {
-        results.notes.push_back("precision " + row.label + " skipped: dimension " +
-                                std::to_string(docs.cols) + " is not a multiple of 8");
-        progress.add();
-        continue;
-      }
       for (auto& p : measure_configuration(c, canonical_index_spec(row.spec), row.label, false)) {
         results.precision.push_back(std::move(p));
       }

@@ -114,6 +114,23 @@ TEST(BinaryIndex, HammingScoresOnAPlantedCaseAndRescoringRecoversRecall) {
   EXPECT_EQ(b.memory_bytes(), b.code_bytes() + 2000u * 128u * 4u);
 }
 
+TEST(BinaryIndex, PaddingBitsDoNotChangeHammingScores) {
+  // d = 5 (not a multiple of 8): query +++++; doc 0 differs in 0 bits, doc 1 in 2, doc 2 in 5.
+  DenseMatrix docs(3, 5);
+  for (std::size_t c = 0; c < 5; ++c) {
+    docs.row(0)[c] = 1.0f;
+    docs.row(1)[c] = c < 2 ? -1.0f : 1.0f;
+    docs.row(2)[c] = -1.0f;
+  }
+  DenseMatrix q(1, 5);
+  for (float& v : q.data) v = 0.5f;
+  auto index = make_ann_index("binary?pad=1", Metric::kInnerProduct);
+  index->add(dense_batch(docs));
+  const SearchResults got = index->search(dense_batch(q), 3);
+  EXPECT_EQ(got.ids, (std::vector<std::int64_t>{0, 1, 2}));
+  EXPECT_EQ(got.scores, (std::vector<float>{5.0f, 1.0f, -5.0f}));  // d - 2 * hamming, d = 5
+}
+
 TEST(FaissIndex, FlatMatchesExactIdsAndScoresForEveryMetric) {
   const DenseMatrix docs = planted_clusters(300, 16, 5, 0.8f, 3);
   DenseMatrix queries = planted_clusters(20, 16, 5, 0.8f, 4);
@@ -198,6 +215,7 @@ TEST(FaissIndex, ParametersThatDoNotFitTheDataAreInputErrors) {
   EXPECT_NE(message("ivf_pq?m=4&nbits=8&nlist=2").find("at least 256 training vectors"),
             std::string::npos);
   EXPECT_NE(message("binary").find("multiple of 8"), std::string::npos);
+  EXPECT_EQ(message("binary?pad=1"), "no error");
   EXPECT_EQ(message("ivf_pq?m=4&nbits=4&nlist=2"), "no error");
 
   auto index = make_ann_index("flat", Metric::kInnerProduct);
