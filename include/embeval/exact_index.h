@@ -1,9 +1,6 @@
 // Exact (brute-force) dense search: the oracle every ANN index is tested against.
 // Layouts (see embeddings.h, index.h): base `n x d` and queries `nq x d` row-major float32;
-// results `nq x k`, best first. Scores are always "larger is better":
-//   kInnerProduct  q . b
-//   kCosine        q . b / (|q| |b|), and 0 when either vector is zero (never NaN)
-//   kL2            -|q - b|^2  (negated squared Euclidean distance, <= 0)
+// results `nq x k`, best first. Scores are always "larger is better" (see metric.h).
 // Ties are broken by smaller base id, independent of blocking and thread count.
 #pragma once
 
@@ -14,14 +11,9 @@
 
 #include "embeval/embeddings.h"
 #include "embeval/index.h"
+#include "embeval/metric.h"
 
 namespace embeval {
-
-enum class Metric { kInnerProduct, kCosine, kL2 };
-
-// "ip", "cos", "l2" (the CLI spellings). parse_metric throws InputError on anything else.
-[[nodiscard]] Metric parse_metric(std::string_view name);
-[[nodiscard]] const char* metric_name(Metric metric);
 
 struct ExactKnnOptions {
   int threads = 1;  // worker threads (>= 1); 0 = all hardware threads

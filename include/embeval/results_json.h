@@ -15,6 +15,8 @@ inline constexpr const char* kResultsFormat = "embeval-results";
 inline constexpr int kResultsVersion = 2;
 
 [[nodiscard]] nlohmann::json to_json(const ModelResult& model);
+// The "card" object (also used by ann.json).
+[[nodiscard]] nlohmann::json card_to_json(const ModelCard& card);
 // Throws InputError naming `source` when the JSON lacks a field or has the wrong type.
 [[nodiscard]] ModelResult model_result_from_json(const nlohmann::json& j,
                                                  const std::string& source);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "embeval/atomic_file.h"
+#include "embeval/dataset_encoding.h"
 #include "embeval/embedding_cache.h"
 #include "embeval/error.h"
 #include "embeval/memory_usage.h"
@@ -43,14 +44,6 @@ class Fnv1a {
  private:
   std::uint64_t hash_ = 1469598103934665603ull;
 };
-
-std::vector<std::string_view> as_views(const std::vector<std::string>& texts, std::size_t begin,
-                                       std::size_t end) {
-  std::vector<std::string_view> views;
-  views.reserve(end - begin);
-  for (std::size_t i = begin; i < end; ++i) views.emplace_back(texts[i]);
-  return views;
-}
 
 // Labels must be unique within one evaluation: they name run files.
 std::string unique_label(const ModelSpec& spec, std::set<std::string>& used) {
@@ -94,96 +87,44 @@ void save_result(const std::filesystem::path& path, const ModelResult& r,
   write_file_atomic(path, j.dump(1) + "\n");
 }
 
-// The encoder `eval` runs for `spec`: the registry's, behind the embedding cache when the family
-// asks for one and the config names a cache directory.
-std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const EvaluationConfig& config) {
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
-  if (config.cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
-  // A corpus-fitted model's vectors depend on the corpus too: the key would have to say so.
-  if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
-  std::string key = spec.scheme;
-  if (!spec.path.empty()) key += ":" + file_fingerprint(spec.path);
-  return std::make_unique<CachedEncoder>(std::move(encoder), config.cache_dir, key,
-                                         config.encode_batch);
-}
-
 ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string>& doc_texts,
                            const ModelSpec& spec, const std::string& label,
                            const MeasureSet& measures, const EvaluationConfig& config) {
   reset_peak_rss();
-  std::unique_ptr<Encoder> encoder = open_encoder(spec, config);
-  auto* cached = dynamic_cast<CachedEncoder*>(encoder.get());
-  // Capabilities belong to the model, not to the cache in front of it.
-  Encoder& model = cached != nullptr ? cached->inner() : *encoder;
-  auto* budget = dynamic_cast<TokenBudgetEncoder*>(&model);
+  std::unique_ptr<Encoder> encoder = open_encoder(spec, config.cache_dir, config.encode_batch);
+  const auto* cached = dynamic_cast<const CachedEncoder*>(encoder.get());
   auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
 
-  std::vector<std::string_view> all_docs = as_views(doc_texts, 0, doc_texts.size());
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&model)) {
-    const auto start = Clock::now();
-    fitted->fit(all_docs);
-    result.timings.fit_s = seconds_since(start);
-  }
-
   // Documents: encode in batches (progress, bounded memory), index as we go.
   std::unique_ptr<Index> index;
-  {
-    Progress progress("encode " + label, doc_texts.size(), "docs");
-    if (budget != nullptr) result.document_lengths = LengthReport{};
-    for (std::size_t begin = 0; begin < doc_texts.size(); begin += config.encode_batch) {
-      const std::size_t end = std::min(doc_texts.size(), begin + config.encode_batch);
-      const std::span<const std::string_view> batch_texts(all_docs.data() + begin, end - begin);
-      if (budget != nullptr) {
-        *result.document_lengths += budget->measure_lengths(batch_texts, Role::kDocument);
-      }
-      auto start = Clock::now();
-      EmbeddingBatch batch = encoder->encode(batch_texts, Role::kDocument);
-      result.timings.encode_documents_s += seconds_since(start);
-      start = Clock::now();
-      if (!index) index = make_index_for(batch, spec);
-      index->add(batch);
-      result.timings.index_s += seconds_since(start);
-      progress.add(end - begin);
-    }
-  }
+  const CorpusEncodingTimes times =
+      encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
+        if (!index) index = make_index_for(batch, spec);
+        index->add(batch);
+      });
+  result.timings.fit_s = times.fit_s;
+  result.timings.encode_documents_s = times.encode_s;
+  result.timings.index_s = times.consume_s;
+  result.document_lengths = times.lengths;
   if (!index) throw InputError("the corpus has no documents", dataset.name);
   result.index_bytes = index->memory_bytes();
   result.cached_documents = cache_hits();
 
-  std::vector<std::string> query_texts;
-  query_texts.reserve(dataset.queries.size());
-  for (const auto& q : dataset.queries) query_texts.push_back(q.text);
-  const std::vector<std::string_view> query_views = as_views(query_texts, 0, query_texts.size());
-  if (budget != nullptr) result.query_lengths = budget->measure_lengths(query_views, Role::kQuery);
-  auto start = Clock::now();
-  const EmbeddingBatch queries = encoder->encode(query_views, Role::kQuery);
-  result.timings.encode_queries_s = seconds_since(start);
+  const EmbeddingBatch queries =
+      encode_queries(*encoder, dataset, &result.timings.encode_queries_s, &result.query_lengths);
   result.cached_queries = cache_hits() - result.cached_documents;
 
   // One extra hit per query so that dropping a self-match still leaves k.
   const std::size_t depth = config.k + (config.ignore_identical_ids ? 1 : 0);
-  start = Clock::now();
+  const auto start = Clock::now();
   const SearchResults hits = index->search(queries, depth);
   result.timings.search_s = seconds_since(start);
 
-  TrecRun run;
-  run.tag = label;
-  for (std::size_t q = 0; q < dataset.queries.size(); ++q) {
-    const std::string& qid = dataset.queries[q].id;
-    std::vector<RunEntry> entries;
-    for (std::size_t j = 0; j < depth && entries.size() < config.k; ++j) {
-      const std::int64_t id = hits.ids[q * hits.k + j];
-      if (id < 0) break;
-      const std::string& docno = dataset.corpus[static_cast<std::size_t>(id)].id;
-      if (config.ignore_identical_ids && docno == qid) continue;
-      entries.push_back({docno, static_cast<double>(hits.scores[q * hits.k + j])});
-    }
-    if (!entries.empty()) run.by_query.emplace(qid, std::move(entries));
-  }
+  const TrecRun run = run_from_results(dataset, hits, config.k, config.ignore_identical_ids, label);
   result.run_file = config.out_dir / "runs" / (label + ".trec");
   write_run(result.run_file, run);
 

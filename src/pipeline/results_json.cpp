@@ -7,7 +7,6 @@
 #include "embeval/error.h"
 
 namespace embeval {
-namespace {
 
 using nlohmann::json;
 
@@ -23,6 +22,8 @@ json card_to_json(const ModelCard& c) {
   j["parameters"] = c.parameters ? json(*c.parameters) : json(nullptr);
   return j;
 }
+
+namespace {
 
 ModelCard card_from_json(const json& j) {
   ModelCard c;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "embeval/human_units.h"
+#include "report/text_table.h"
 
 namespace embeval {
 namespace {
@@ -17,6 +18,8 @@ std::string format(const char* fmt, Args... args) {
   std::snprintf(buf, sizeof buf, fmt, args...);
   return buf;
 }
+
+using report::Column;
 
 // Index of `name` in the model's measures, or -1.
 int measure_index(const ModelResult& m, const std::string& name) {
@@ -31,12 +34,6 @@ std::vector<double> per_query_values(const ModelResult& m, int index) {
   for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[index]);
   return values;
 }
-
-struct Column {
-  std::string header;
-  std::vector<std::string> cells;
-  bool left_align = false;
-};
 
 }  // namespace
 
@@ -138,28 +135,7 @@ std::string format_results_table(const EvaluationResults& results) {
                 results.dataset_name.c_str(), results.num_documents, results.num_queries,
                 results.num_judgments);
   out += line;
-  std::vector<std::size_t> widths;
-  for (const auto& col : columns) {
-    std::size_t w = col.header.size();
-    for (const auto& cell : col.cells) w = std::max(w, cell.size());
-    widths.push_back(w);
-  }
-  const auto emit_row = [&](auto cell_of) {
-    std::string row;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      const std::string cell = cell_of(c);
-      const std::string pad(widths[c] - cell.size(), ' ');
-      row += c == 0 ? "" : "  ";
-      row += columns[c].left_align ? cell + pad : pad + cell;
-    }
-    while (!row.empty() && row.back() == ' ') row.pop_back();
-    out += row + "\n";
-  };
-  emit_row([&](std::size_t c) { return columns[c].header; });
-  emit_row([&](std::size_t c) { return std::string(widths[c], '-'); });
-  for (std::size_t r = 0; r < results.models.size(); ++r) {
-    emit_row([&](std::size_t c) { return columns[c].cells[r]; });
-  }
+  out += report::render_table(columns);
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";

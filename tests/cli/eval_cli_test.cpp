@@ -1,34 +1,19 @@
 // End-to-end: the built `embeval` binary on a small BEIR folder, as a user runs it.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/cli_runner.h"
+
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string text;  // stdout and stderr
-};
+using Output = embeval::testing::CliOutput;
 
-Output run(const std::string& args) {
-  const std::string cmd = std::string(EMBEVAL_BINARY) + " --quiet " + args + " 2>&1";
-  Output out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.text.append(buf.data(), n);
-  const int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+Output run(const std::string& args) { return embeval::testing::run_embeval(args); }
 
 class EvalCli : public ::testing::Test {
  protected:

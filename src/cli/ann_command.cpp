@@ -1,0 +1,137 @@
+// embeval ann --dataset DIR --model SPEC [--index hnsw,ivf_flat,...] [--sweep] --out OUTDIR
+// How ANN indexes, storage precision and truncated dimensions change one model's retrieval:
+// prints the report (embeval/ann_table.h) and writes OUTDIR/ann.json (docs/ann.md).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/registry_help.h"
+#include "embeval/ann_evaluation.h"
+#include "embeval/ann_registry.h"
+#include "embeval/ann_table.h"
+#include "embeval/dataset.h"
+#include "embeval/registry.h"
+
+namespace embeval::cli {
+namespace {
+
+// binary?pad=1: a model whose dimension is not a multiple of 8 still gets its binary row.
+const std::vector<std::string> kDefaultIndexes = {"hnsw",    "ivf_flat",  "ivf_pq",
+                                                  "ivf_sq8", "flat_int8", "binary?pad=1"};
+
+struct AnnArgs {
+  std::string dataset;
+  std::string split = "test";
+  std::string model;
+  std::vector<std::string> indexes;
+  bool sweep = false;
+  double recall_target = 0.95;
+  int threads = 1;
+  std::size_t latency_queries = 1000;
+  std::vector<std::size_t> truncation;
+  bool no_truncation = false;
+  bool no_precision = false;
+  std::size_t rescore = 10;
+  std::string metric = "ip";
+  std::string out = "embeval-ann";
+  std::string cache_dir;  // empty: OUT/cache
+  bool no_cache = false;
+};
+
+std::string index_kinds_help() {
+  std::string defaults;
+  for (const auto& spec : kDefaultIndexes) defaults += (defaults.empty() ? "" : ",") + spec;
+  std::string out =
+      "Index spec(s), comma-separated or repeated (default: " + defaults + "). Indexes:";
+  for (const auto& kind : ann_index_kinds()) {
+    out += "\n  " + kind.name;
+    for (const auto& alias : kind.aliases) out += " (" + alias + ")";
+    out += ": " + kind.summary;
+    if (!kind.parameters.empty()) out += " [" + kind.parameters + "]";
+  }
+  return out;
+}
+
+void run(const AnnArgs& a) {
+  AnnConfig config;
+  config.model_spec = a.model;
+  config.index_specs = a.indexes.empty() ? kDefaultIndexes : a.indexes;
+  config.index_specs_are_default = a.indexes.empty();
+  config.sweep = a.sweep;
+  config.recall_target = a.recall_target;
+  config.threads = a.threads;
+  config.latency_queries = a.latency_queries;
+  config.truncation = a.truncation;
+  config.precision = !a.no_precision;
+  config.binary_rescore = a.rescore;
+  config.metric = parse_metric(a.metric);
+  config.out_dir = a.out;
+  config.skip_truncation = a.no_truncation;
+  // Bad specs fail before the corpus is read.
+  (void)check_model_spec(ModelSpec::parse(config.model_spec));
+  if (!a.no_cache) {
+    config.cache_dir =
+        a.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(a.cache_dir);
+  }
+  for (const auto& spec : config.index_specs) (void)canonical_index_spec(spec);
+
+  BeirLoadOptions load;
+  load.split = a.split;
+  const Dataset dataset = load_beir(a.dataset, load);
+  for (const auto& w : dataset.report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  const AnnResults results = run_ann_evaluation(dataset, config);
+  std::printf("%s", format_ann_report(results).c_str());
+  std::printf("results: %s\n", (config.out_dir / "ann.json").c_str());
+}
+
+}  // namespace
+
+void add_ann_command(CLI::App& app) {
+  auto a = std::make_shared<AnnArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "ann",
+      "Vector-index compatibility: ANN recall vs exact, nDCG@10 change, QPS, latency, bytes; "
+      "truncated dimensions; storage precision; sparse posting statistics");
+  cmd->add_option("--dataset", a->dataset, "BEIR folder (corpus.jsonl, queries.jsonl, qrels/)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--split", a->split, "qrels split: qrels/<split>.tsv")->capture_default_str();
+  cmd->add_option("-m,--model", a->model, "Model spec. " + model_kinds_help())->required();
+  cmd->add_option("--index", a->indexes, index_kinds_help())->delimiter(',');
+  cmd->add_flag("--sweep", a->sweep,
+                "Try every efSearch / nprobe value; print the Pareto frontier and the cheapest "
+                "settings reaching --recall-target");
+  cmd->add_option("--recall-target", a->recall_target, "recall@10 the sweep summary asks for")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Threads inside FAISS and exact search")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--latency-queries", a->latency_queries,
+                  "Queries searched one at a time for the latency percentiles")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--truncate", a->truncation,
+                  "Dimensions to truncate to, comma-separated (default 32, 64, 128, ... and full)")
+      ->delimiter(',');
+  cmd->add_flag("--no-truncation", a->no_truncation, "Skip the truncated-dimension rows");
+  cmd->add_flag("--no-precision", a->no_precision, "Skip the storage-precision rows");
+  cmd->add_option("--rescore", a->rescore,
+                  "binary+rescore row: re-rank R*k Hamming candidates in float32")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--metric", a->metric, "ip (inner product), cos (cosine), l2 (-squared L2)")
+      ->check(CLI::IsMember({"ip", "cos", "l2"}))
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "Output folder (ann.json)")->capture_default_str();
+  cmd->add_option("--cache-dir", a->cache_dir,
+                  "Embedding cache for transformer models (default OUT/cache; give eval's to "
+                  "reuse its embeddings)");
+  cmd->add_flag("--no-cache", a->no_cache, "Do not read or write the embedding cache");
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace embeval::cli

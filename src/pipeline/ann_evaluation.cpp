@@ -1,0 +1,458 @@
+#include "embeval/ann_evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "embeval/ann_json.h"
+#include "embeval/ann_recall.h"
+#include "embeval/ann_registry.h"
+#include "embeval/dataset_encoding.h"
+#include "embeval/error.h"
+#include "embeval/evaluation.h"
+#include "embeval/exact_index.h"
+#include "embeval/faiss_index.h"
+#include "embeval/metrics.h"
+#include "embeval/progress.h"
+#include "embeval/registry.h"
+
+namespace embeval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kDepth = 100;        // recall@100 and the run depth
+constexpr std::size_t kLatencyDepth = 10;  // single-query searches: a RAG retriever's k
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void append(EmbeddingBatch& into, EmbeddingBatch&& batch) {
+  if (batch.dense) {
+    if (!into.dense) {
+      into.dense = std::move(batch.dense);
+    } else {
+      if (into.dense->cols != batch.dense->cols) {
+        throw InputError("the encoder changed its dense dimension between batches");
+      }
+      into.dense->data.insert(into.dense->data.end(), batch.dense->data.begin(),
+                              batch.dense->data.end());
+      into.dense->rows += batch.dense->rows;
+    }
+  }
+  if (batch.sparse) {
+    if (!into.sparse) {
+      into.sparse = std::move(batch.sparse);
+      return;
+    }
+    SparseMatrix& s = *into.sparse;
+    const std::uint64_t offset = s.indices.size();
+    s.indices.insert(s.indices.end(), batch.sparse->indices.begin(), batch.sparse->indices.end());
+    s.values.insert(s.values.end(), batch.sparse->values.begin(), batch.sparse->values.end());
+    for (std::size_t r = 1; r < batch.sparse->indptr.size(); ++r) {
+      s.indptr.push_back(offset + batch.sparse->indptr[r]);
+    }
+    s.rows += batch.sparse->rows;
+    s.dim = std::max(s.dim, batch.sparse->dim);
+  }
+}
+
+// Query i alone, as a one-row batch (built before timing so copying is not measured).
+std::vector<EmbeddingBatch> single_queries(const EmbeddingBatch& queries, std::size_t count) {
+  std::vector<EmbeddingBatch> singles(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (queries.dense) {
+      DenseMatrix row(1, queries.dense->cols);
+      std::copy_n(queries.dense->row(i), queries.dense->cols, row.data.data());
+      singles[i].dense = std::move(row);
+    }
+    if (queries.sparse) {
+      SparseMatrix row;
+      row.dim = queries.sparse->dim;
+      row.append_row(queries.sparse->row_indices(i), queries.sparse->row_values(i));
+      singles[i].sparse = std::move(row);
+    }
+  }
+  return singles;
+}
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const std::size_t rank =
+      static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+// Batch QPS at depth kDepth (its results are returned), then single-query latency at
+// kLatencyDepth.
+SearchCost measure(const Index& index, const EmbeddingBatch& queries, std::size_t num_queries,
+                   const std::vector<EmbeddingBatch>& singles, SearchResults* batch_results) {
+  SearchCost cost;
+  if (!singles.empty()) (void)index.search(singles[0], kLatencyDepth);  // warm caches and threads
+  const auto start = Clock::now();
+  *batch_results = index.search(queries, kDepth);
+  const double s = seconds_since(start);
+  cost.batch_queries_per_s = s > 0 ? static_cast<double>(num_queries) / s : 0;
+  std::vector<double> ms;
+  ms.reserve(singles.size());
+  for (const auto& single : singles) {
+    const auto t = Clock::now();
+    const SearchResults one = index.search(single, kLatencyDepth);
+    ms.push_back(seconds_since(t) * 1e3);
+    (void)one;
+  }
+  std::sort(ms.begin(), ms.end());
+  cost.latency_p50_ms = percentile(ms, 0.50);
+  cost.latency_p95_ms = percentile(ms, 0.95);
+  cost.latency_p99_ms = percentile(ms, 0.99);
+  cost.latency_queries = ms.size();
+  return cost;
+}
+
+class Scorer {
+ public:
+  Scorer(const Dataset& dataset) : dataset_(dataset) {
+    const std::vector<std::string> names = {"ndcg_cut.10"};
+    measures_ = parse_measures(names);
+  }
+  double ndcg_at_10(const SearchResults& hits) const {
+    const TrecRun run = run_from_results(dataset_, hits, hits.k, false, "ann");
+    EvalOptions options;
+    options.complete = true;
+    return evaluate(dataset_.qrels, run, measures_, options).mean.at(0);
+  }
+
+ private:
+  const Dataset& dataset_;
+  MeasureSet measures_;
+};
+
+struct DenseContext {
+  const Dataset& dataset;
+  const AnnConfig& config;
+  const DenseMatrix& docs;
+  const EmbeddingBatch& queries;
+  const std::vector<EmbeddingBatch>& singles;
+  const SearchResults& exact;
+  double exact_ndcg;
+  const Scorer& scorer;
+};
+
+void fill_quality(const DenseContext& c, const SearchResults& hits, AnnPoint& p) {
+  p.recall_at_10 = mean_recall(c.exact, hits, 10);
+  p.recall_at_100 = mean_recall(c.exact, hits, kDepth);
+  p.ndcg_at_10 = c.scorer.ndcg_at_10(hits);
+  p.ndcg_at_10_delta = p.ndcg_at_10 - c.exact_ndcg;
+}
+
+// Builds one configuration and measures it at each search-parameter value.
+std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSpec& canonical,
+                                            const std::string& label, bool sweep) {
+  std::unique_ptr<Index> index =
+      make_ann_index(canonical.to_string(), c.config.metric, c.config.threads);
+  EmbeddingBatch batch;
+  batch.dense = c.docs;
+  auto start = Clock::now();
+  index->add(batch);
+  const double build_s = seconds_since(start);
+  batch.dense.reset();
+
+  std::size_t index_bytes = index->memory_bytes();
+  std::size_t rescore_bytes = 0;
+  if (const auto* binary = dynamic_cast<const BinaryIndex*>(index.get())) {
+    index_bytes = binary->code_bytes();
+    rescore_bytes = binary->memory_bytes() - index_bytes;
+  }
+  auto* tunable = dynamic_cast<SearchTunable*>(index.get());
+  const std::string knob = ann_index_kind(canonical).search_parameter;
+  std::vector<std::size_t> values;
+  if (tunable != nullptr && !knob.empty()) {
+    values = sweep ? sweep_values(canonical, c.docs.rows)
+                   : std::vector<std::size_t>{tunable->search_parameter_value()};
+  }
+  if (values.empty()) values.push_back(0);  // no knob: one measurement
+
+  std::vector<AnnPoint> points;
+  for (std::size_t value : values) {
+    AnnPoint p;
+    p.label = label;
+    ModelSpec measured = canonical;
+    if (value != 0) {
+      tunable->set_search_parameter(value);
+      p.search_parameter = knob;
+      p.search_value = tunable->search_parameter_value();
+      measured.params[knob] = std::to_string(p.search_value);
+    }
+    p.index_spec = measured.to_string();
+    p.dimension = c.docs.cols;
+    p.build_s = build_s;
+    p.index_bytes = index_bytes;
+    p.rescore_bytes = rescore_bytes;
+    p.bytes_per_vector = static_cast<double>(index_bytes) /
+                         static_cast<double>(std::max<std::size_t>(1, c.docs.rows));
+    SearchResults hits;
+    p.cost = measure(*index, c.queries, c.queries.dense->rows, c.singles, &hits);
+    fill_quality(c, hits, p);
+    points.push_back(std::move(p));
+  }
+  return points;
+}
+
+std::string ann_label(const ModelSpec& canonical, const std::string& as_given) {
+  // The name the user wrote, without search parameters that the table shows in its own column.
+  (void)canonical;
+  return as_given;
+}
+
+void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatrix& docs,
+               const EmbeddingBatch& queries, const std::vector<ModelSpec>& specs,
+               AnnResults& results) {
+  const std::size_t n = docs.rows;
+  const std::size_t latency_count = std::min(config.latency_queries, queries.dense->rows);
+  const std::vector<EmbeddingBatch> singles = single_queries(queries, latency_count);
+  const Scorer scorer(dataset);
+
+  // The oracle, and its own row (recall 1 by definition).
+  ExactDenseIndex exact_index(config.metric, config.threads);
+  EmbeddingBatch batch;
+  batch.dense = docs;
+  auto start = Clock::now();
+  exact_index.add(batch);
+  batch.dense.reset();
+  AnnPoint exact_point;
+  exact_point.label = "exact";
+  exact_point.index_spec = "exact";
+  exact_point.dimension = docs.cols;
+  exact_point.build_s = seconds_since(start);
+  SearchResults exact;
+  exact_point.cost = measure(exact_index, queries, queries.dense->rows, singles, &exact);
+  exact_point.recall_at_10 = exact_point.recall_at_100 = 1.0;
+  exact_point.ndcg_at_10 = scorer.ndcg_at_10(exact);
+  exact_point.index_bytes = exact_index.memory_bytes();
+  exact_point.bytes_per_vector = static_cast<double>(exact_point.index_bytes) /
+                                 static_cast<double>(std::max<std::size_t>(1, n));
+  const DenseContext c{dataset, config, docs, queries, singles, exact, exact_point.ndcg_at_10,
+                       scorer};
+  results.exact = exact_point;
+
+  std::size_t work = specs.size() + (config.precision ? 5 : 0);
+  std::vector<std::size_t> dims =
+      config.truncation.empty() ? default_truncation_dims(docs.cols) : config.truncation;
+  if (config.skip_truncation) dims.clear();
+  work += dims.size();
+  Progress progress("ann " + dataset.name, work, "configurations");
+
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    for (auto& p :
+         measure_configuration(c, specs[i], ann_label(specs[i], specs[i].scheme), config.sweep)) {
+      results.points.push_back(std::move(p));
+    }
+    progress.add();
+  }
+
+  // Matryoshka-style truncation: the first `d` dimensions, renormalised, searched exactly.
+  for (std::size_t d : dims) {
+    if (d == 0 || d > docs.cols) {
+      throw InputError("truncation to " + std::to_string(d) + " dimensions: the model has " +
+                           std::to_string(docs.cols),
+                       {}, 0, "pick dimensions between 1 and " + std::to_string(docs.cols));
+    }
+    ExactDenseIndex truncated(config.metric, config.threads);
+    EmbeddingBatch b;
+    b.dense = truncate_and_normalise(docs, d);
+    start = Clock::now();
+    truncated.add(b);
+    AnnPoint p;
+    p.label = d == docs.cols ? "full" : "dim " + std::to_string(d);
+    p.index_spec = "exact?dim=" + std::to_string(d);
+    p.dimension = d;
+    p.build_s = seconds_since(start);
+    EmbeddingBatch q;
+    q.dense = truncate_and_normalise(*queries.dense, d);
+    const std::vector<EmbeddingBatch> q_singles = single_queries(q, latency_count);
+    SearchResults hits;
+    p.cost = measure(truncated, q, q.dense->rows, q_singles, &hits);
+    fill_quality(c, hits, p);
+    p.index_bytes = truncated.memory_bytes();
+    p.bytes_per_vector = static_cast<double>(d * sizeof(float));
+    results.truncation.push_back(std::move(p));
+    progress.add();
+  }
+
+  if (config.precision) {
+    struct Row {
+      std::string label;
+      std::string spec;
+    };
+    const std::vector<Row> rows = {
+        {"f32", "flat"},
+        {"f16", "flat_f16"},
+        {"int8", "flat_int8"},
+        {"binary", "binary?pad=1"},
+        {"binary+rescore", "binary?pad=1&rescore=" + std::to_string(config.binary_rescore)}};
+    if (docs.cols % 8 != 0) {
+      results.notes.push_back("binary precision rows: " + std::to_string(docs.cols) +
+                              " sign bits padded with zero bits to whole bytes");
+    }
+    for (const auto& row : rows) {
+      for (auto& p : measure_configuration(c, canonical_index_spec(row.spec), row.label, false)) {
+        results.precision.push_back(std::move(p));
+      }
+      progress.add();
+    }
+  }
+
+  if (config.sweep) results.sweep = summarise_sweep(results.points, config.recall_target);
+}
+
+void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMatrix& docs,
+                const EmbeddingBatch& queries, AnnResults& results) {
+  SparseSummary s;
+  EmbeddingBatch batch;
+  batch.sparse = docs;
+  InvertedIndex maxscore(InvertedIndex::Strategy::kMaxScore, config.threads);
+  InvertedIndex exhaustive(InvertedIndex::Strategy::kExhaustive, config.threads);
+  maxscore.add(batch);
+  exhaustive.add(batch);
+  s.postings = maxscore.statistics();
+
+  std::vector<std::size_t> list_lengths(docs.dim, 0);
+  for (std::uint32_t term : docs.indices) ++list_lengths[term];
+  std::sort(list_lengths.begin(), list_lengths.end(), std::greater<>());
+  list_lengths.resize(std::min<std::size_t>(10, list_lengths.size()));
+  while (!list_lengths.empty() && list_lengths.back() == 0) list_lengths.pop_back();
+  s.longest_lists = list_lengths;
+
+  const SparseMatrix& q = *queries.sparse;
+  s.average_terms_per_query =
+      q.rows == 0 ? 0 : static_cast<double>(q.nnz()) / static_cast<double>(q.rows);
+  for (std::size_t i = 0; i < q.rows; ++i) {
+    s.longest_query = std::max<std::size_t>(s.longest_query, q.indptr[i + 1] - q.indptr[i]);
+  }
+
+  const std::vector<EmbeddingBatch> singles =
+      single_queries(queries, std::min(config.latency_queries, q.rows));
+  SearchResults pruned, full;
+  s.searches.push_back({"maxscore", measure(maxscore, queries, q.rows, singles, &pruned)});
+  s.searches.push_back({"exhaustive", measure(exhaustive, queries, q.rows, singles, &full)});
+  s.identical_top10_share = identical_top_k_share(pruned, full, 10);
+  s.ndcg_at_10 = Scorer(dataset).ndcg_at_10(pruned);
+  results.sparse = std::move(s);
+}
+
+}  // namespace
+
+std::vector<std::size_t> default_truncation_dims(std::size_t dim) {
+  std::vector<std::size_t> dims;
+  for (std::size_t d = 32; d < dim; d *= 2) dims.push_back(d);
+  dims.push_back(dim);
+  return dims;
+}
+
+DenseMatrix truncate_and_normalise(const DenseMatrix& m, std::size_t dims) {
+  EMBEVAL_CHECK(dims <= m.cols, "truncate_and_normalise: more dimensions than the matrix has");
+  DenseMatrix out(m.rows, dims);
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    const float* in = m.row(r);
+    float* row = out.row(r);
+    double norm2 = 0;
+    for (std::size_t c = 0; c < dims; ++c) norm2 += static_cast<double>(in[c]) * in[c];
+    const double scale = norm2 > 0 ? 1.0 / std::sqrt(norm2) : 0.0;
+    for (std::size_t c = 0; c < dims; ++c) row[c] = static_cast<float>(in[c] * scale);
+  }
+  return out;
+}
+
+SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target) {
+  SweepSummary s;
+  s.recall_target = recall_target;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const AnnPoint& p = points[i];
+    bool dominated = false;
+    for (std::size_t j = 0; j < points.size() && !dominated; ++j) {
+      const AnnPoint& o = points[j];
+      const double qp = p.cost.batch_queries_per_s, qo = o.cost.batch_queries_per_s;
+      dominated = o.recall_at_10 >= p.recall_at_10 && qo >= qp &&
+                  (o.recall_at_10 > p.recall_at_10 || qo > qp);
+    }
+    points[i].pareto = !dominated;
+    if (!dominated) s.frontier.push_back(i);
+    if (p.recall_at_10 >= recall_target) {
+      if (!s.fastest_meeting_target ||
+          p.cost.batch_queries_per_s > points[*s.fastest_meeting_target].cost.batch_queries_per_s) {
+        s.fastest_meeting_target = i;
+      }
+      if (!s.smallest_meeting_target) {
+        s.smallest_meeting_target = i;
+      } else {
+        const AnnPoint& b = points[*s.smallest_meeting_target];
+        if (p.index_bytes < b.index_bytes ||
+            (p.index_bytes == b.index_bytes &&
+             p.cost.batch_queries_per_s > b.cost.batch_queries_per_s)) {
+          s.smallest_meeting_target = i;
+        }
+      }
+    }
+  }
+  std::sort(s.frontier.begin(), s.frontier.end(), [&](std::size_t a, std::size_t b) {
+    return points[a].cost.batch_queries_per_s > points[b].cost.batch_queries_per_s;
+  });
+  return s;
+}
+
+AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
+  // Every spec is checked before the (possibly long) encoding.
+  std::unique_ptr<Encoder> encoder =
+      open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch);
+  std::vector<ModelSpec> specs;
+  for (const auto& text : config.index_specs) specs.push_back(canonical_index_spec(text));
+  if (!(config.recall_target > 0 && config.recall_target <= 1)) {
+    throw InputError("--recall-target must be in (0, 1]", {}, 0, "e.g. --recall-target 0.95");
+  }
+  if (config.threads < 1) throw InputError("--threads must be at least 1");
+  if (config.latency_queries == 0) throw InputError("--latency-queries must be at least 1");
+  if (dataset.queries.empty() || dataset.corpus.empty()) {
+    throw InputError("the dataset needs documents and judged queries", dataset.name, 0,
+                     "check corpus.jsonl and qrels/<split>.tsv");
+  }
+
+  AnnResults results;
+  results.dataset_name = dataset.name;
+  results.dataset_fingerprint = dataset_fingerprint(dataset);
+  results.num_documents = dataset.corpus.size();
+  results.num_queries = dataset.queries.size();
+  results.model_spec = encoder->spec();
+  results.card = encoder->card();
+  results.metric = metric_name(config.metric);
+  results.threads = config.threads;
+
+  EmbeddingBatch docs;
+  const CorpusEncodingTimes times =
+      encode_corpus(*encoder, document_texts(dataset.corpus), config.encode_batch,
+                    spec_label(ModelSpec::parse(results.model_spec)),
+                    [&](EmbeddingBatch&& batch) { append(docs, std::move(batch)); });
+  results.encode_documents_s = times.fit_s + times.encode_s;
+  const EmbeddingBatch queries = encode_queries(*encoder, dataset, &results.encode_queries_s);
+
+  if (!docs.dense && !docs.sparse) {
+    throw InputError("model '" + results.model_spec + "' produced no dense or sparse embeddings");
+  }
+  if (docs.dense) {
+    if (!queries.dense) throw InputError("the model gave dense documents but no dense queries");
+    results.dimension = docs.dense->cols;
+    run_dense(dataset, config, *docs.dense, queries, specs, results);
+  } else if (!specs.empty() && !config.index_specs_are_default) {
+    throw InputError("model '" + results.model_spec +
+                         "' produces sparse embeddings only: dense ANN indexes do not apply",
+                     {}, 0, "drop --index; sparse models get posting statistics and pruning costs");
+  }
+  if (docs.sparse && queries.sparse) run_sparse(dataset, config, *docs.sparse, queries, results);
+
+  if (!config.out_dir.empty()) write_ann_json(config.out_dir / "ann.json", results);
+  return results;
+}
+
+}  // namespace embeval

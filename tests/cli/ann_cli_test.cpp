@@ -1,0 +1,75 @@
+// End-to-end: `embeval ann` on a generated word-vector dataset, as a user runs it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ann/word_dataset.h"
+#include "cli/cli_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using Output = embeval::testing::CliOutput;
+
+Output run(const std::string& args) { return embeval::testing::run_embeval(args); }
+
+class AnnCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("embeval_ann_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    data_ = embeval::testing::write_word_dataset(dir_);
+    model_ = "'static:" + data_.vectors.string() + "?pooling=sif'";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string base_args() const {
+    return "ann --dataset " + data_.beir.string() + " --model " + model_ + " --out " +
+           (dir_ / "out").string() + " --latency-queries 5";
+  }
+  fs::path dir_;
+  embeval::testing::WordDataset data_;
+  std::string model_;
+};
+
+TEST_F(AnnCli, PrintsTheReportAndWritesAnnJson) {
+  const Output out =
+      run(base_args() + " --index 'hnsw?M=8,IVF_FLAT?nlist=4,binary' --sweep --truncate 8,16");
+  ASSERT_EQ(out.status, 0) << out.text;
+  for (const char* expected :
+       {"exact search nDCG@10", "R@10", "dnDCG@10", "p99 ms", "efSearch=16", "nprobe=4",
+        "Pareto frontier", "fastest with R@10 >= 0.95", "truncated dimensions", "dim 8",
+        "storage precision", "binary+rescore", "int8", "per 1M docs"}) {
+    EXPECT_NE(out.text.find(expected), std::string::npos) << expected << "\n" << out.text;
+  }
+  std::ifstream in(dir_ / "out" / "ann.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("format"), "embeval-ann");
+  EXPECT_EQ(j.at("dataset").at("documents"), 300);
+  EXPECT_EQ(j.at("model").at("dimension"), 16);
+  EXPECT_EQ(j.at("points").at(0).at("index_spec"), "hnsw?M=8&efConstruction=200&efSearch=16");
+}
+
+TEST_F(AnnCli, BadIndexesAreExitStatus2WithTheKnownNames) {
+  const Output unknown = run(base_args() + " --index hnsw,annoy");
+  EXPECT_EQ(unknown.status, 2) << unknown.text;
+  EXPECT_NE(unknown.text.find("unknown index 'annoy'"), std::string::npos) << unknown.text;
+  EXPECT_NE(unknown.text.find("ivf_pq (IVF_PQ)"), std::string::npos) << unknown.text;
+
+  const Output pq = run(base_args() + " --index 'ivf_pq?m=5&nlist=2'");
+  EXPECT_EQ(pq.status, 2) << pq.text;
+  EXPECT_NE(pq.text.find("do not divide the dimension 16"), std::string::npos) << pq.text;
+
+  const Output nlist = run(base_args() + " --index 'ivf_flat?nlist=1000'");
+  EXPECT_EQ(nlist.status, 2) << nlist.text;
+  EXPECT_NE(nlist.text.find("larger than the 300 training vectors"), std::string::npos)
+      << nlist.text;
+}
+
+}  // namespace
