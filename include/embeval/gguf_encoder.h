@@ -66,9 +66,10 @@ struct ChunkedEmbeddings {
 
 class GgufEncoder : public Encoder {
  public:
-  // Loads the model and creates one llama.cpp context (all cores). Throws InputError for a
-  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options.
-  explicit GgufEncoder(const ModelSpec& spec);
+  // Loads the model and creates one llama.cpp context running `threads` threads (0: all
+  // hardware threads). Throws InputError for a missing/corrupt/vocabulary-only file, a model
+  // without embedding output, or bad options. Threads do not change the vectors.
+  explicit GgufEncoder(const ModelSpec& spec, int threads = 0);
   ~GgufEncoder() override;
 
   std::string spec() const override { return spec_.to_string(); }
@@ -90,6 +91,10 @@ class GgufEncoder : public Encoder {
   }
   std::string pooling_name() const;
   std::size_t max_tokens() const { return max_tokens_; }
+  // llama.cpp threads of the context (n_threads and n_threads_batch).
+  int threads() const;
+  // Tokens per llama.cpp batch of the current context (grows to the longest sequence seen).
+  std::size_t context_tokens() const;
   const GgufEncodeStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
 
@@ -110,6 +115,7 @@ class GgufEncoder : public Encoder {
   bool use_encode_ = false;
   std::size_t max_tokens_ = 0;
   std::size_t n_seq_max_ = 1;
+  int threads_ = 1;
   std::size_t dim_ = 0;
   std::string query_prefix_;
   std::string document_prefix_;

@@ -103,8 +103,10 @@ FamilyPrompts default_prompts(std::string_view model_name) {
   return {};
 }
 
-GgufEncoder::GgufEncoder(const ModelSpec& spec)
+GgufEncoder::GgufEncoder(const ModelSpec& spec, int threads)
     : spec_(spec), options_(GgufOptions::from_spec(spec)) {
+  threads_ =
+      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   model_ = std::make_unique<GgufModel>(options_.path, /*vocab_only=*/false);
   llama_model* m = model_->raw();
   if (llama_model_has_encoder(m) && llama_model_has_decoder(m)) {
@@ -172,9 +174,8 @@ void GgufEncoder::ensure_context(std::size_t tokens) {
   cp.n_seq_max = static_cast<std::uint32_t>(n_seq_max_);
   cp.kv_unified = true;  // the n_ctx cells are shared by whatever sequences a batch holds
   cp.embeddings = true;
-  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  cp.n_threads = threads;
-  cp.n_threads_batch = threads;
+  cp.n_threads = threads_;
+  cp.n_threads_batch = threads_;
   cp.no_perf = true;
   if (!options_.pooling.empty()) {
     cp.pooling_type = static_cast<enum llama_pooling_type>(
@@ -192,6 +193,10 @@ void GgufEncoder::ensure_context(std::size_t tokens) {
 GgufEncoder::~GgufEncoder() {
   if (ctx_ != nullptr) llama_free(ctx_);
 }
+
+int GgufEncoder::threads() const { return llama_n_threads_batch(ctx_); }
+
+std::size_t GgufEncoder::context_tokens() const { return llama_n_batch(ctx_); }
 
 std::string GgufEncoder::pooling_name() const {
   switch (pooling_) {
