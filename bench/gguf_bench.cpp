@@ -276,7 +276,11 @@ int run(int argc, char** argv) {
       }
       min_cos = std::min(min_cos, dot / std::sqrt(na * nb));
     }
-    same_work = same_work && min_cos > 0.9999 && full.tokens == static_cast<long>(our_tokens);
+    // The token count is the exact check. The vectors agree only to llama.cpp's own batch
+    // dependence: its CPU flash attention rounds K/V (and, in ubatches under 64 tokens, Q) to F16,
+    // and the two tools batch differently; a 12-layer random-weight model amplifies that to a
+    // cosine of ~0.9997. A different pooling, normalisation or text would be far below 0.999.
+    same_work = same_work && min_cos > 0.999 && full.tokens == static_cast<long>(our_tokens);
     std::snprintf(line, sizeof line,
                   "vectors max |diff| %.1e, min cosine %.6f; tokens %ld vs embeval %zu -> %s",
                   max_diff, min_cos, full.tokens, our_tokens,

@@ -66,9 +66,10 @@ struct ChunkedEmbeddings {
 
 class GgufEncoder : public Encoder {
  public:
-  // Loads the model and creates one llama.cpp context running `threads` threads (0: all
-  // hardware threads). Throws InputError for a missing/corrupt/vocabulary-only file, a model
-  // without embedding output, or bad options. Threads do not change the vectors.
+  // Loads the model and creates one llama.cpp context running `threads` threads (0:
+  // $EMBEVAL_LLAMA_THREADS, else all hardware threads). Throws InputError for a
+  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options. Threads
+  // do not change the vectors.
   explicit GgufEncoder(const ModelSpec& spec, int threads = 0);
   ~GgufEncoder() override;
 

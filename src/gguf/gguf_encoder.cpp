@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 
@@ -38,6 +39,17 @@ int pooling_from_name(const std::string& name, const std::string& spec) {
         "", 0, "use pooling=mean, cls or last (" + spec + ")");
   }
   throw InputError("pooling must be mean, cls, last or none, not '" + name + "'", "", 0, spec);
+}
+
+// $EMBEVAL_LLAMA_THREADS, else every hardware thread. The variable is for machines where the
+// hardware threads are SMT siblings that the kernel does not report as such (some VMs) or are
+// shared with other jobs: there one thread can beat two by 2x (docs/gguf.md, Benchmark).
+int default_threads() {
+  if (const char* env = std::getenv("EMBEVAL_LLAMA_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 void l2_normalize(float* v, std::size_t n) {
@@ -105,8 +117,7 @@ FamilyPrompts default_prompts(std::string_view model_name) {
 
 GgufEncoder::GgufEncoder(const ModelSpec& spec, int threads)
     : spec_(spec), options_(GgufOptions::from_spec(spec)) {
-  threads_ =
-      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads_ = threads > 0 ? threads : default_threads();
   model_ = std::make_unique<GgufModel>(options_.path, /*vocab_only=*/false);
   llama_model* m = model_->raw();
   if (llama_model_has_encoder(m) && llama_model_has_decoder(m)) {
