@@ -1,7 +1,7 @@
 // Dense embeddings from a GGUF model through llama.cpp (BERT family, XLM-RoBERTa, nomic-bert,
 // LLM embedders such as Qwen3-Embedding). Spec:
 //   gguf:PATH?pooling=mean|cls|last&normalize=true&query_prefix=..&document_prefix=..
-//            &max_tokens=N&causal=false&window=N&stride=N&chunk_agg=max|first|mean
+//            &max_tokens=N&causal=false&window=N&stride=N&chunk_agg=max|first|mean&flash_attn=false
 // Every key is optional: pooling from the GGUF metadata, prefixes from the model family
 // (e5, bge, nomic, Qwen3-Embedding, EmbeddingGemma), max_tokens = the training context.
 #pragma once
@@ -35,6 +35,9 @@ struct GgufOptions {
   std::size_t window = 0;                      // 0: truncate instead of splitting
   std::optional<std::size_t> stride;           // absent: window (no overlap)
   ChunkAggregation chunk_agg = ChunkAggregation::kMean;
+  // llama.cpp's flash attention: faster on the CPU, but f16 K/V make vectors depend on the batch
+  // (~1e-4); off by default so results are exact and batch-invariant.
+  bool flash_attn = false;
 
   // Throws InputError on unknown keys or bad values (naming the key).
   static GgufOptions from_spec(const ModelSpec& spec);
@@ -66,9 +69,11 @@ struct ChunkedEmbeddings {
 
 class GgufEncoder : public Encoder, public TokenBudgetEncoder {
  public:
-  // Loads the model and creates one llama.cpp context (all cores). Throws InputError for a
-  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options.
-  explicit GgufEncoder(const ModelSpec& spec);
+  // Loads the model and creates one llama.cpp context running `threads` threads (0:
+  // $EMBEVAL_LLAMA_THREADS, else all hardware threads). Throws InputError for a
+  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options. Threads
+  // do not change the vectors.
+  explicit GgufEncoder(const ModelSpec& spec, int threads = 0);
   ~GgufEncoder() override;
 
   std::string spec() const override { return spec_.to_string(); }
@@ -94,6 +99,10 @@ class GgufEncoder : public Encoder, public TokenBudgetEncoder {
   }
   std::string pooling_name() const;
   std::size_t max_tokens() const { return max_tokens_; }
+  // llama.cpp threads of the context (n_threads and n_threads_batch).
+  int threads() const;
+  // Tokens per llama.cpp batch of the current context (grows to the longest sequence seen).
+  std::size_t context_tokens() const;
   const GgufEncodeStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
 
@@ -119,6 +128,7 @@ class GgufEncoder : public Encoder, public TokenBudgetEncoder {
   bool use_encode_ = false;
   std::size_t max_tokens_ = 0;
   std::size_t n_seq_max_ = 1;
+  int threads_ = 1;
   std::size_t dim_ = 0;
   std::string query_prefix_;
   std::string document_prefix_;

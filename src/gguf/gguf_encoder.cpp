@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 
@@ -40,6 +41,17 @@ int pooling_from_name(const std::string& name, const std::string& spec) {
   throw InputError("pooling must be mean, cls, last or none, not '" + name + "'", "", 0, spec);
 }
 
+// $EMBEVAL_LLAMA_THREADS, else every hardware thread. The variable is for machines where the
+// hardware threads are SMT siblings that the kernel does not report as such (some VMs) or are
+// shared with other jobs: there one thread can beat two by 2x (docs/gguf.md, Benchmark).
+int default_threads() {
+  if (const char* env = std::getenv("EMBEVAL_LLAMA_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void l2_normalize(float* v, std::size_t n) {
   double s = 0;
   for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
@@ -52,7 +64,7 @@ void l2_normalize(float* v, std::size_t n) {
 
 GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
   spec.require_known_keys({"pooling", "normalize", "query_prefix", "document_prefix", "max_tokens",
-                           "causal", "window", "stride", "chunk_agg"});
+                           "causal", "window", "stride", "chunk_agg", "flash_attn"});
   if (spec.path.empty()) {
     throw InputError("gguf needs a model file: gguf:PATH", "", 0, "e.g. gguf:bge-small.gguf");
   }
@@ -60,6 +72,7 @@ GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
   o.path = spec.path;
   o.pooling = spec.get_string("pooling", "");
   o.normalize = spec.get_bool("normalize", true);
+  o.flash_attn = spec.get_bool("flash_attn", false);
   if (spec.params.count("query_prefix")) o.query_prefix = spec.params.at("query_prefix");
   if (spec.params.count("document_prefix")) o.document_prefix = spec.params.at("document_prefix");
   auto positive = [&](const std::string& key) -> std::optional<std::size_t> {
@@ -103,8 +116,9 @@ FamilyPrompts default_prompts(std::string_view model_name) {
   return {};
 }
 
-GgufEncoder::GgufEncoder(const ModelSpec& spec)
+GgufEncoder::GgufEncoder(const ModelSpec& spec, int threads)
     : spec_(spec), options_(GgufOptions::from_spec(spec)) {
+  threads_ = threads > 0 ? threads : default_threads();
   model_ = std::make_unique<GgufModel>(options_.path, /*vocab_only=*/false);
   llama_model* m = model_->raw();
   if (llama_model_has_encoder(m) && llama_model_has_decoder(m)) {
@@ -172,13 +186,13 @@ void GgufEncoder::ensure_context(std::size_t tokens) {
   cp.n_seq_max = static_cast<std::uint32_t>(n_seq_max_);
   cp.kv_unified = true;  // the n_ctx cells are shared by whatever sequences a batch holds
   cp.embeddings = true;
-  // Flash attention on the CPU rounds K and V to f16: a text's vector would then depend on
-  // which other sequences share its batch (measured: 1.5e-4 apart). Exact attention keeps it
-  // batch-invariant and matches an f32 reference forward pass.
-  cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
-  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  cp.n_threads = threads;
-  cp.n_threads_batch = threads;
+  // Flash attention on the CPU rounds K and V (and, below 64 tokens a batch, Q) to f16: a text's
+  // vector would then depend on which other sequences share its batch (measured: 1.5e-4 apart)
+  // and drift from an f32 reference. Exact attention costs ~20% here; flash_attn=true opts in.
+  cp.flash_attn_type =
+      options_.flash_attn ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+  cp.n_threads = threads_;
+  cp.n_threads_batch = threads_;
   cp.no_perf = true;
   if (!options_.pooling.empty()) {
     cp.pooling_type = static_cast<enum llama_pooling_type>(
@@ -196,6 +210,10 @@ void GgufEncoder::ensure_context(std::size_t tokens) {
 GgufEncoder::~GgufEncoder() {
   if (ctx_ != nullptr) llama_free(ctx_);
 }
+
+int GgufEncoder::threads() const { return llama_n_threads_batch(ctx_); }
+
+std::size_t GgufEncoder::context_tokens() const { return llama_n_batch(ctx_); }
 
 std::string GgufEncoder::pooling_name() const {
   switch (pooling_) {
