@@ -98,7 +98,7 @@ std::vector<std::vector<std::int32_t>> encoder_sequences(const GgufEncoder& enc)
   return seqs;
 }
 
-void PrintTo(const Family& f, std::ostream* os) { *os << f.label; }
+void PrintTo(const Family& f, std::ostream* os) { *os << f.label << " (" << f.gguf << ")"; }
 
 class Families : public ::testing::TestWithParam<Family> {};
 
