@@ -136,8 +136,8 @@ ToolRun run_tool(const fs::path& exe, const fs::path& model, const fs::path& inp
                           std::to_string(threads) + " -tb " + std::to_string(threads) + " -c " +
                           ctx + " -b " + ctx + " -ub " + ctx +
                           " -fa off"  // as GgufEncoder: exact attention (flash_attn=false)
-                          " --embd-normalize 2 --embd-output-format array >" + quote(out) + " 2>" +
-                          quote(log);
+                          " --embd-normalize 2 --embd-output-format array >" +
+                          quote(out) + " 2>" + quote(log);
   ToolRun r;
   const double cpu0 = cpu_seconds(RUSAGE_CHILDREN);
   const auto t0 = Clock::now();
