@@ -56,7 +56,7 @@ const std::vector<Entry>& entries() {
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "
         "Qwen3, Gemma, ...)",
         "PATH pooling=mean|cls|last normalize=true query_prefix= document_prefix= max_tokens=N "
-        "causal=false window=N stride=N chunk_agg=mean|first|max",
+        "causal=false window=N stride=N chunk_agg=mean|first|max flash_attn=false",
         /*cache_embeddings=*/true},
        make_gguf_encoder,
        check_gguf_spec},

@@ -86,8 +86,8 @@ TEST_P(TinyBert, BatchInvariance) {
   const auto big = enc.encode(views(many), Role::kDocument);
   EXPECT_GT(enc.stats().batches, 3u);
   // A 64-sequence batch sums each attention row over the whole batch (the other sequences masked
-  // out), in another order than a batch of seven: measured up to 1.03e-5 apart on this random
-  // model with exact attention; flash attention (f16 K/V) would be 1.5e-4 apart and fail here.
+  // out), in another order than a batch of seven: measured 1.0e-5 to 1.8e-5 apart on this random
+  // model with exact attention; flash attention (f16 K/V) is 1.5e-4 to 3.9e-4 apart: caught.
   double max_diff = 0;
   for (std::size_t i = 0; i < many.size(); ++i) {
     for (std::size_t d = 0; d < 32; ++d) {
@@ -95,7 +95,7 @@ TEST_P(TinyBert, BatchInvariance) {
           max_diff, std::fabs(big.dense->row(i)[d] - all.dense->row(i % kTexts.size())[d]));
     }
   }
-  EXPECT_LE(max_diff, 2e-5);
+  EXPECT_LE(max_diff, 5e-5);
 }
 
 INSTANTIATE_TEST_SUITE_P(Pooling, TinyBert,
