@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "embeval/ann_evaluation.h"
 #include "embeval/evaluation.h"
 #include "embeval/gguf_encoder.h"
 #include "embeval/run.h"
@@ -116,6 +117,41 @@ TEST(GgufEval, ChunkAggMaxScoresADocumentByItsBestWindow) {
       EXPECT_NEAR(got[i].score, expected[i].first, 1e-5);
     }
   }
+}
+
+// `ann` over a transformer's vectors: a flat FAISS index finds exactly what exact search finds,
+// and the truncation and precision rows are measured against the same oracle.
+TEST(GgufEval, AnnOverATinyTransformerAgreesWithExactSearch) {
+  Dataset data = long_documents();
+  // Enough documents for an IVF index with 4 lists: 40 short variations on the four texts.
+  const std::vector<Document> base = data.corpus;
+  for (int copy = 0; copy < 10; ++copy) {
+    for (const auto& d : base) {
+      data.corpus.push_back(
+          {d.id + "-" + std::to_string(copy), "", d.text + " " + std::to_string(copy)});
+    }
+  }
+  AnnConfig config;
+  config.model_spec = "gguf:" + tiny_model("tiny-bert-cls.gguf").string();
+  config.index_specs = {"flat", "ivf_flat?nlist=4&nprobe=4", "hnsw?M=8"};
+  config.truncation = {16};
+  config.latency_queries = 3;
+  config.out_dir = fresh("ann");
+  config.cache_dir = config.out_dir / "cache";
+  const AnnResults r = run_ann_evaluation(data, config);
+  EXPECT_EQ(r.dimension, 32u);
+  EXPECT_EQ(r.num_documents, 44u);
+  ASSERT_EQ(r.points.size(), 3u);
+  for (const AnnPoint& p : r.points) {
+    SCOPED_TRACE(p.index_spec);
+    // 44 documents, every list probed, HNSW on a tiny graph: all exact.
+    EXPECT_DOUBLE_EQ(p.recall_at_10, 1.0);
+    EXPECT_DOUBLE_EQ(p.ndcg_at_10_delta, 0.0);
+  }
+  ASSERT_FALSE(r.truncation.empty());
+  EXPECT_EQ(r.truncation.front().dimension, 16u);
+  EXPECT_LT(r.truncation.front().recall_at_10, 1.0);  // half the dimensions lose neighbours
+  EXPECT_FALSE(r.precision.empty());
 }
 
 }  // namespace
