@@ -66,10 +66,11 @@ TEST_F(AnnEvaluation, EveryPointIsMeasuredAgainstTheExactOracle) {
   // The exact row's nDCG@10, recomputed here from an independent exact search.
   std::unique_ptr<Encoder> encoder = make_encoder(config_.model_spec);
   DenseMatrix docs(0, 16);
-  (void)encode_corpus(*encoder, document_texts(dataset_.corpus), 1000, "test", [&](EmbeddingBatch&& b) {
-    docs.data.insert(docs.data.end(), b.dense->data.begin(), b.dense->data.end());
-    docs.rows += b.dense->rows;
-  });
+  (void)encode_corpus(
+      *encoder, document_texts(dataset_.corpus), 1000, "test", [&](EmbeddingBatch&& b) {
+        docs.data.insert(docs.data.end(), b.dense->data.begin(), b.dense->data.end());
+        docs.rows += b.dense->rows;
+      });
   const EmbeddingBatch queries = encode_queries(*encoder, dataset_);
   const SearchResults exact = exact_knn(docs, *queries.dense, 100, Metric::kInnerProduct, 1);
   const std::vector<std::string> names = {"ndcg_cut.10"};
