@@ -2,6 +2,7 @@
 # Installs everything embeval needs from Debian 12 packages. Idempotent; run as root.
 # Each package and why (docs/dependencies.md repeats this list):
 #   build-essential cmake pkg-config   compiler and build system
+#   ccache                             reuses compiled objects across builds and fresh clones (CI)
 #   libgtest-dev libbenchmark-dev      tests (GoogleTest) and benchmarks (Google Benchmark)
 #   libcli11-dev                       command-line parsing
 #   libsimdjson-dev                    fast JSONL reading (corpus.jsonl can be gigabytes)
@@ -17,7 +18,7 @@
 #                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config git
+packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
   zlib1g-dev man-db manpages manpages-dev python3-numpy openssl)
