@@ -45,9 +45,12 @@ WordVectorFormat parse_word_vector_format(std::string_view name);
 
 // Words the loader left out instead of failing, so the user sees what was dropped.
 struct WordVectorLoadReport {
+  std::size_t words_loaded = 0;     // rows kept
   std::size_t duplicate_words = 0;  // a word seen again: the first (most frequent) row is kept
   std::size_t invalid_utf8 = 0;     // words that are not valid UTF-8: dropped
   std::size_t empty_words = 0;      // lines whose word is empty: dropped
+  std::size_t dropped() const { return duplicate_words + invalid_utf8 + empty_words; }
+  bool operator==(const WordVectorLoadReport&) const = default;
 };
 
 class WordVectors {
@@ -75,16 +78,22 @@ class WordVectors {
   std::unordered_map<std::string, std::size_t> index_;
 };
 
-// Guesses the format: ".json" -> wink; ".bin" -> word2vec binary; ".vec" -> fastText; otherwise
-// looks at the first line: two integers -> word2vec text, a word and numbers -> GloVe.
+// Guesses the format from the content, never from the name alone (a text file named .bin is
+// text): a JSON object -> wink; a "COUNT DIM" line followed by a text row of DIM numbers ->
+// word2vec text (fastText for ".vec"), followed by anything else -> word2vec binary; a first line
+// "word numbers..." -> GloVe. Only content matching none of these falls back to the extension
+// (.json, .bin, .vec; GloVe otherwise), so the chosen reader reports what is wrong.
 // Throws InputError when the file cannot be read.
 [[nodiscard]] WordVectorFormat detect_word_vector_format(const std::filesystem::path& path);
 
-// Loads a vector file. Throws InputError(file, 1-based line, hint) for: a missing file, a
-// malformed header, a row with the wrong number of values, a value that is not a finite number,
-// a truncated binary file, or a row count different from the header's. Duplicate words, empty
-// words and words that are not valid UTF-8 are skipped and counted in `report` (may be null).
-// `max_words` > 0 keeps only the first max_words rows (the most frequent ones).
+// Loads a vector file. Throws InputError(file, 1-based line, hint; the message names the format
+// read and whether it was detected or requested) for: a missing file, a malformed header, a
+// header size larger than the file can hold, a row with the wrong number of values, a value that
+// is not a finite number, a truncated binary file, a row count different from the header's
+// (more or fewer rows), a requested binary/text format that contradicts the content, a repeated
+// or contradicting wink JSON key. Duplicate words, empty words and words that are not valid UTF-8
+// are skipped and counted in `report` (may be null; reset first). `max_words` > 0 keeps only the
+// first max_words rows (the most frequent ones) and stops reading there.
 [[nodiscard]] WordVectors load_word_vectors(const std::filesystem::path& path,
                                             WordVectorFormat format = WordVectorFormat::kAuto,
                                             WordVectorLoadReport* report = nullptr,

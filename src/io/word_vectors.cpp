@@ -2,6 +2,7 @@
 #include "embeval/word_vectors.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <string>
@@ -81,43 +82,115 @@ bool is_unsigned_integer(std::string_view token) {
   return true;
 }
 
-}  // namespace
+bool is_field_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-WordVectorFormat detect_word_vector_format(const std::filesystem::path& path) {
-  const std::string ext = path.extension().string();
-  if (ext == ".json") return WordVectorFormat::kWinkJson;
-  if (ext == ".bin") return WordVectorFormat::kWord2VecBinary;
-  if (ext == ".vec") return WordVectorFormat::kFastTextVec;
+std::vector<std::string_view> split_blanks(std::string_view line) {
+  std::vector<std::string_view> tokens;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && is_field_blank(line[pos])) ++pos;
+    const std::size_t start = pos;
+    while (pos < line.size() && !is_field_blank(line[pos])) ++pos;
+    if (pos > start) tokens.push_back(line.substr(start, pos - start));
+  }
+  return tokens;
+}
+
+bool is_float(std::string_view token) {
+  float value = 0;
+  const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+  return ec == std::errc() && ptr == token.data() + token.size();
+}
+
+// Text holds no control bytes but tab, CR and LF (binary float32 data almost always does).
+bool is_textual(std::string_view bytes) {
+  for (char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t' && c != '\r' && c != '\n') || u == 0x7f) return false;
+  }
+  return true;
+}
+
+// "word v1 ... vN" with N >= 1 numbers (or exactly `values` numbers when values > 0). A line cut
+// by the sniffing window (`complete` false) only needs its numbers so far to parse.
+bool is_text_row(std::string_view line, std::size_t values, bool complete) {
+  if (!is_textual(line)) return false;
+  const auto tokens = split_blanks(line);
+  if (tokens.size() < 2) return false;
+  if (complete && values > 0 && tokens.size() != values + 1) return false;
+  const std::size_t checked = complete ? tokens.size() : tokens.size() - 1;  // last may be cut
+  for (std::size_t i = 1; i < checked; ++i) {
+    if (!is_float(tokens[i])) return false;
+  }
+  return true;
+}
+
+// The first bytes of the file: enough for a header and a first row of any realistic width.
+constexpr std::size_t kSniffBytes = 1 << 20;
+
+std::string read_prefix(const std::filesystem::path& path, bool& whole_file) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError("cannot open word-vector file", path.string(), 0,
                      "check the path after 'static:'");
   }
-  std::string line;
-  std::getline(in, line);
-  // Two integers ("COUNT DIM") open a word2vec text file; anything else is a GloVe row.
-  std::size_t pos = 0;
-  std::vector<std::string_view> tokens;
-  const std::string_view view(line);
-  while (pos < view.size() && tokens.size() < 3) {
-    while (pos < view.size() && std::isspace(static_cast<unsigned char>(view[pos]))) ++pos;
-    const std::size_t start = pos;
-    while (pos < view.size() && !std::isspace(static_cast<unsigned char>(view[pos]))) ++pos;
-    if (pos > start) tokens.push_back(view.substr(start, pos - start));
+  std::string bytes(kSniffBytes, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  whole_file = bytes.size() < kSniffBytes;
+  return bytes;
+}
+
+}  // namespace
+
+WordVectorFormat detect_word_vector_format(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  bool whole_file = false;
+  const std::string prefix = read_prefix(path, whole_file);
+  const std::string_view view(prefix);
+  // JSON: '{' then a key or the end of the object (a GloVe row may start with the word "{").
+  const std::size_t first = view.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && view[first] == '{') {
+    const std::size_t next = view.find_first_not_of(" \t\r\n", first + 1);
+    if (next == std::string_view::npos || view[next] == '"' || view[next] == '}') {
+      return WordVectorFormat::kWinkJson;
+    }
   }
-  if (tokens.size() == 2 && is_unsigned_integer(tokens[0]) && is_unsigned_integer(tokens[1])) {
-    return WordVectorFormat::kWord2VecText;
+  const std::size_t newline = view.find('\n');
+  const std::string_view line = view.substr(0, newline);
+  const auto tokens = split_blanks(line);
+  const bool header = tokens.size() == 2 && is_unsigned_integer(tokens[0]) &&
+                      is_unsigned_integer(tokens[1]) && is_textual(line);
+  if (header) {
+    // "COUNT DIM": text when the next line is a row of DIM numbers, binary otherwise.
+    std::size_t dim = 0;
+    (void)std::from_chars(tokens[1].data(), tokens[1].data() + tokens[1].size(), dim);
+    const std::string_view rest =
+        newline == std::string_view::npos ? std::string_view() : view.substr(newline + 1);
+    const std::size_t row_end = rest.find('\n');
+    const bool complete = row_end != std::string_view::npos || whole_file;
+    const std::string_view row = rest.substr(0, row_end);
+    if (rest.empty() || is_text_row(row, dim, complete)) {
+      return ext == ".vec" ? WordVectorFormat::kFastTextVec : WordVectorFormat::kWord2VecText;
+    }
+    return WordVectorFormat::kWord2VecBinary;
   }
+  if (is_text_row(line, 0, newline != std::string_view::npos || whole_file)) {
+    return WordVectorFormat::kGloveText;
+  }
+  // Not recognisable: let the extension pick the reader, whose error then names the problem.
+  if (ext == ".json") return WordVectorFormat::kWinkJson;
+  if (ext == ".bin") return WordVectorFormat::kWord2VecBinary;
+  if (ext == ".vec") return WordVectorFormat::kFastTextVec;
   return WordVectorFormat::kGloveText;
 }
 
-WordVectors load_word_vectors(const std::filesystem::path& path, WordVectorFormat format,
-                              WordVectorLoadReport* report, std::size_t max_words) {
-  if (!std::filesystem::is_regular_file(path)) {
-    throw InputError("word-vector file not found", path.string(), 0,
-                     "pass an existing word2vec/GloVe/fastText/wink file");
-  }
-  if (format == WordVectorFormat::kAuto) format = detect_word_vector_format(path);
+namespace {
+
+bool is_binary_format(WordVectorFormat f) { return f == WordVectorFormat::kWord2VecBinary; }
+
+WordVectors load_as(const std::filesystem::path& path, WordVectorFormat format,
+                    WordVectorLoadReport* report, std::size_t max_words) {
   switch (format) {
     case WordVectorFormat::kWord2VecText:
     case WordVectorFormat::kFastTextVec:
@@ -132,6 +205,38 @@ WordVectors load_word_vectors(const std::filesystem::path& path, WordVectorForma
       break;
   }
   EMBEVAL_CHECK(false, "unreachable word-vector format");
+}
+
+}  // namespace
+
+WordVectors load_word_vectors(const std::filesystem::path& path, WordVectorFormat format,
+                              WordVectorLoadReport* report, std::size_t max_words) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw InputError("word-vector file not found", path.string(), 0,
+                     "pass an existing word2vec/GloVe/fastText/wink file");
+  }
+  const WordVectorFormat detected = detect_word_vector_format(path);
+  const bool requested = format != WordVectorFormat::kAuto;
+  if (!requested) format = detected;
+  // Binary and text readers decode each other's files as garbage: refuse the mismatch.
+  if (requested && is_binary_format(format) != is_binary_format(detected) &&
+      detected != WordVectorFormat::kWinkJson) {
+    throw InputError(
+        "the file holds " + std::string(format_name(detected)) +
+            " vectors (detected from its content), not " + std::string(format_name(format)),
+        path.string(), 0, "drop ?format= to read it as " + std::string(format_name(detected)));
+  }
+  if (report != nullptr) *report = WordVectorLoadReport{};
+  try {
+    WordVectors vectors = load_as(path, format, report, max_words);
+    if (report != nullptr) report->words_loaded = vectors.size();
+    return vectors;
+  } catch (const InputError& e) {
+    // Say which reader failed and why it was chosen: a misdetected file shows at once.
+    throw InputError(e.message() + " (read as " + std::string(format_name(format)) +
+                         (requested ? ", as requested)" : ", detected from the content)"),
+                     e.file(), e.line(), e.hint());
+  }
 }
 
 namespace word_vectors_internal {

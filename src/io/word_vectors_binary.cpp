@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +58,35 @@ WordVectors load_binary_vectors(const std::filesystem::path& path, WordVectorLoa
     }
   }
 
+  // Sizes from the header are checked against the file before anything is allocated: each
+  // entry takes at least a separating space and DIM floats (an empty word is counted, not fatal).
+  std::error_code size_error;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
+  const long header_end = std::ftell(f.get());
+  const std::uintmax_t data_bytes =
+      size_error || header_end < 0 || file_bytes < std::uintmax_t(header_end)
+          ? 0
+          : file_bytes - std::uintmax_t(header_end);
+  if (dim > data_bytes / sizeof(float)) {
+    throw InputError("header declares DIM " + std::to_string(dim) + " but the file holds only " +
+                         std::to_string(data_bytes) + " bytes of data (" + std::to_string(dim) +
+                         " floats need " +
+                         (dim > std::numeric_limits<std::size_t>::max() / sizeof(float)
+                              ? std::string("more")
+                              : std::to_string(dim * sizeof(float))) +
+                         ")",
+                     file, 1, "the header must read 'COUNT DIM'; the file may be truncated");
+  }
+  const std::uintmax_t min_entry_bytes = dim * sizeof(float) + 1;
+  const std::uintmax_t max_entries = data_bytes / min_entry_bytes;
+  if (declared_rows > max_entries) {
+    throw InputError("header declares " + std::to_string(declared_rows) + " words of " +
+                         std::to_string(dim) + " floats, but the file's " +
+                         std::to_string(data_bytes) + " data bytes hold at most " +
+                         std::to_string(max_entries),
+                     file, 1, "the file may be truncated, or COUNT in the header is wrong");
+  }
+
   RowCollector rows(dim, max_words, report);
   std::vector<float> values(dim);
   std::string word;
@@ -91,6 +122,29 @@ WordVectors load_binary_vectors(const std::filesystem::path& path, WordVectorLoa
     }
     rows.add(word, values.data());
     if (rows.full()) break;
+  }
+  if (!rows.full()) {
+    // A header COUNT smaller than the data would silently drop the rest: count what follows.
+    std::size_t extra = 0;
+    bool whole_entries = true;
+    for (int c; (c = std::fgetc(f.get())) != EOF;) {
+      if (c == '\n' || c == '\r') continue;
+      ++extra;
+      while ((c = std::fgetc(f.get())) != EOF && c != ' ') {
+      }
+      if (c == EOF || std::fread(values.data(), sizeof(float), dim, f.get()) != dim) {
+        whole_entries = false;
+        break;
+      }
+    }
+    if (extra > 0) {
+      throw InputError(
+          "header declares " + std::to_string(declared_rows) + " words, but the file holds " +
+              (whole_entries ? std::to_string(declared_rows + extra)
+                             : "more data after them (" + std::to_string(declared_rows + extra) +
+                                   " entries, the last incomplete)"),
+          file, 1, "COUNT in the header must match the data; re-export the file");
+    }
   }
   if (rows.rows() == 0) throw InputError("no word vectors in file", file, 0);
   return std::move(rows).finish();

@@ -170,8 +170,142 @@ TEST_F(WordVectorsTest, TruncatedBinaryFails) {
   bytes.resize(bytes.size() - 6);  // cut into the last vector
   const fs::path p = write("t.bin", bytes);
   expect_input_error([&] { (void)load_word_vectors(p); }, 0, "vector of word 2 ('queen')");
+  // A header COUNT the file cannot hold fails before reading (or allocating) anything.
   const fs::path q = write("u.bin", "3 3\n" + binary_row("king", {1, 2, 3}));
-  expect_input_error([&] { (void)load_word_vectors(q); }, 0, "data ends in word 2");
+  expect_input_error([&] { (void)load_word_vectors(q); }, 1,
+                     "header declares 3 words of 3 floats, but the file's 18 data bytes hold at "
+                     "most 1");
+  // A file that can hold the COUNT but ends early still names the entry.
+  std::string cut =
+      "2 3\n" + binary_row("king", {1, 2, 3}) + "queen_with_a_long_name" + std::string(3, 'x');
+  const fs::path r = write("v.bin", cut);
+  expect_input_error([&] { (void)load_word_vectors(r); }, 0, "data ends in word 2");
+}
+
+TEST_F(WordVectorsTest, BinaryHeaderSizesAreBoundedByTheFileBeforeAllocating) {
+  // DIM and COUNT near the integer limits: an InputError, never a huge allocation.
+  const std::string row = binary_row("king", {1, 2, 3});
+  expect_input_error([&] { (void)load_word_vectors(write("d.bin", "1 4000000000\n" + row)); }, 1,
+                     "header declares DIM 4000000000 but the file holds only 18 bytes");
+  expect_input_error(
+      [&] { (void)load_word_vectors(write("e.bin", "1 18446744073709551615\n" + row)); }, 1,
+      "header declares DIM 18446744073709551615");
+  expect_input_error(
+      [&] { (void)load_word_vectors(write("c.bin", "18446744073709551615 3\n" + row)); }, 1,
+      "header declares 18446744073709551615 words of 3 floats");
+}
+
+TEST_F(WordVectorsTest, BinaryHeaderCountSmallerThanTheDataFails) {
+  const std::string rows =
+      binary_row("king", {1, 2, 3}) + binary_row("queen", {4, 5, 6}) + binary_row("x", {7, 8, 9});
+  expect_input_error([&] { (void)load_word_vectors(write("a.bin", "1 3\n" + rows)); }, 1,
+                     "header declares 1 words, but the file holds 3");
+  expect_input_error([&] { (void)load_word_vectors(write("b.bin", "2 3\n" + rows)); }, 1,
+                     "header declares 2 words, but the file holds 3");
+  // Trailing bytes that are not a whole entry are still reported.
+  expect_input_error([&] { (void)load_word_vectors(write("c.bin", "3 3\n" + rows + "y ab")); }, 1,
+                     "the last incomplete");
+  // max_words stops early on purpose: no complaint about the rest.
+  EXPECT_EQ(
+      load_word_vectors(write("d.bin", "3 3\n" + rows), WordVectorFormat::kAuto, nullptr, 1).size(),
+      1u);
+}
+
+TEST_F(WordVectorsTest, FormatIsDetectedFromTheContentNotTheName) {
+  // word2vec text and GloVe text named .bin read as text.
+  const fs::path text = write("text.bin", "2 2\nthe 0.5 -1\ncat 2 3.25\n");
+  EXPECT_EQ(detect_word_vector_format(text), WordVectorFormat::kWord2VecText);
+  const WordVectors t = load_word_vectors(text);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_FLOAT_EQ(t.row(1)[1], 3.25f);
+  const fs::path glove = write("glove.bin", "the 0.5 -1\ncat 2 3.25\n");
+  EXPECT_EQ(detect_word_vector_format(glove), WordVectorFormat::kGloveText);
+  EXPECT_EQ(load_word_vectors(glove).size(), 2u);
+  // A binary file named .txt reads as binary; wink JSON named .txt reads as wink.
+  const fs::path bin = write("bin.txt", "1 3\n" + binary_row("king", {1.0f, -2.0f, 0.5f}));
+  EXPECT_EQ(detect_word_vector_format(bin), WordVectorFormat::kWord2VecBinary);
+  EXPECT_FLOAT_EQ(load_word_vectors(bin).row(0)[1], -2.0f);
+  const fs::path json = write("w.txt", R"( {"dimensions":1,"vectors":{"a":[1]}})");
+  EXPECT_EQ(detect_word_vector_format(json), WordVectorFormat::kWinkJson);
+  // A GloVe row whose word is "{" is not JSON.
+  EXPECT_EQ(detect_word_vector_format(write("brace.txt", "{ 1 2\n} 3 4\n")),
+            WordVectorFormat::kGloveText);
+  // Asking for binary on a text file (or the reverse) names what the content is.
+  expect_input_error(
+      [&] { (void)load_word_vectors(text, WordVectorFormat::kWord2VecBinary); }, 0,
+      "the file holds word2vec-text vectors (detected from its content), not word2vec-binary");
+  expect_input_error([&] { (void)load_word_vectors(bin, WordVectorFormat::kGloveText); }, 0,
+                     "the file holds word2vec-binary vectors");
+  // Every reader's error says which format it read and why.
+  expect_input_error([&] { (void)load_word_vectors(write("r.txt", "2 2\nthe 1 2\ncat 1\n")); }, 3,
+                     "(read as word2vec-text, detected from the content)");
+  expect_input_error(
+      [&] {
+        (void)load_word_vectors(write("s.txt", "the 1 2\ncat 1\n"), WordVectorFormat::kGloveText);
+      },
+      2, "(read as glove, as requested)");
+}
+
+TEST_F(WordVectorsTest, WinkJsonRejectsRepeatedAndContradictingKeys) {
+  // A second "dimensions" after "vectors" once changed the row stride (heap over-read).
+  const fs::path p = write("twice.json", R"({"dimensions":2,"words":["a","b"],)"
+                                         R"("vectors":{"a":[1,2],"b":[3,4]},"dimensions":100})");
+  expect_input_error([&] { (void)load_word_vectors(p); }, 1, "key \"dimensions\" appears twice");
+  for (const char* key : {"words", "vectors", "l2NormIndex", "unkVector", "precision"}) {
+    const std::string value = std::string(key) == "words"       ? R"(["a"])"
+                              : std::string(key) == "vectors"   ? R"({"a":[1]})"
+                              : std::string(key) == "unkVector" ? "[0]"
+                                                                : "1";
+    const fs::path q = write(std::string(key) + ".json",
+                             R"({"dimensions":1,"words":["a"],"vectors":{"a":[1]},"l2NormIndex":1,)"
+                             R"("precision":8,"unkVector":[0],")" +
+                                 std::string(key) + "\":" + value + "}");
+    expect_input_error([&] { (void)load_word_vectors(q); }, 1,
+                       "key \"" + std::string(key) + "\" appears twice");
+  }
+  const fs::path norm =
+      write("norm.json", R"({"dimensions":2,"l2NormIndex":5,"vectors":{"a":[1,2,3,4]}})");
+  expect_input_error([&] { (void)load_word_vectors(norm); }, 1,
+                     "contradicting header: \"l2NormIndex\" is 5, \"dimensions\" 2");
+  const fs::path word_index =
+      write("wi.json", R"({"dimensions":2,"wordIndex":2,"vectors":{"a":[1,2,3,4]}})");
+  expect_input_error([&] { (void)load_word_vectors(word_index); }, 1, "\"wordIndex\" is 2");
+  const fs::path unlisted =
+      write("unlisted.json", R"({"dimensions":1,"words":["a"],"vectors":{"a":[1],"b":[2]}})");
+  expect_input_error([&] { (void)load_word_vectors(unlisted); }, 1,
+                     "word 'b' has a vector but is not listed");
+  // Every row has the one dimension: a shorter or longer row is named.
+  const fs::path ragged =
+      write("ragged.json", R"({"dimensions":2,"vectors":{"a":[1,2],"b":[1,2,3,4,5]}})");
+  expect_input_error([&] { (void)load_word_vectors(ragged); }, 1, "'b' has 5 entries, expected 2");
+  // A value beyond float32 is not silently made infinite.
+  const fs::path huge = write("huge.json", R"({"dimensions":1,"vectors":{"a":[1e300]}})");
+  expect_input_error([&] { (void)load_word_vectors(huge); }, 1, "not a finite float32");
+}
+
+TEST_F(WordVectorsTest, LoadReportCountsEveryDroppedKind) {
+  // Binary: an empty word, a duplicate and a non-UTF-8 word, each counted; the report is reset.
+  const std::string bytes = "4 1\n" + binary_row("a", {1}) + binary_row("", {2}) +
+                            binary_row("a", {3}) + binary_row("b\xFF", {4});
+  WordVectorLoadReport report;
+  report.duplicate_words = 99;
+  const WordVectors v = load_word_vectors(write("r.bin", bytes), WordVectorFormat::kAuto, &report);
+  EXPECT_EQ(v.size(), 1u);
+  EXPECT_EQ(report.words_loaded, 1u);
+  EXPECT_EQ(report.empty_words, 1u);
+  EXPECT_EQ(report.duplicate_words, 1u);
+  EXPECT_EQ(report.invalid_utf8, 1u);
+  EXPECT_EQ(report.dropped(), 3u);
+  // Wink: a word listed twice in "words" and a word given two vectors both count.
+  WordVectorLoadReport wink;
+  const WordVectors w = load_word_vectors(
+      write("d.json",
+            R"({"dimensions":1,"words":["a","b","a"],"vectors":{"a":[1],"b":[2],"a":[3]}})"),
+      WordVectorFormat::kAuto, &wink);
+  EXPECT_EQ(w.size(), 2u);
+  EXPECT_FLOAT_EQ(w.row(0)[0], 1.0f);
+  EXPECT_EQ(wink.duplicate_words, 2u);
+  EXPECT_EQ(wink.words_loaded, 2u);
 }
 
 TEST_F(WordVectorsTest, NonNumbersAndNonFiniteValuesFail) {
