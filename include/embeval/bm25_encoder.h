@@ -28,7 +28,13 @@ struct Bm25Params {
   double b = 0.4;
   std::string analyzer = "english";
 
-  // InputError for unknown keys, k1 < 0, b outside [0, 1], unknown analyzer.
+  // k1 range: with k1 <= 1000, b in [0, 1] and any corpus of up to 2^32 documents, the smallest
+  // possible weight, idf_min / (1 + k1 * N), is about 1e-22: far above float32's smallest
+  // normal number (1.2e-38), so no legal parameter can flatten the scores.
+  static constexpr double kMaxK1 = 1000.0;
+
+  // InputError (with a hint) for unknown keys, k1 outside [0, kMaxK1] or not a number, b outside
+  // [0, 1] or not a number, an unknown analyzer.
   static Bm25Params from_spec(const ModelSpec& spec);
 };
 

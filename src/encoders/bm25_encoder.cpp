@@ -1,6 +1,7 @@
 #include "embeval/bm25_encoder.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <thread>
 
@@ -9,10 +10,11 @@
 namespace embeval {
 namespace {
 
+// Shortest text that reads back as the same double: a printed spec rebuilds the same encoder.
 std::string format_number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+  const auto result = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, result.ptr);
 }
 
 int resolve_threads(int threads) {
@@ -44,8 +46,21 @@ Bm25Params Bm25Params::from_spec(const ModelSpec& spec) {
   p.k1 = spec.get_double("k1", p.k1);
   p.b = spec.get_double("b", p.b);
   p.analyzer = spec.get_string("analyzer", p.analyzer);
-  if (p.k1 < 0) throw InputError("bm25: k1 must be >= 0, got " + format_number(p.k1));
-  if (p.b < 0 || p.b > 1) throw InputError("bm25: b must be in [0, 1], got " + format_number(p.b));
+  // Written so that NaN fails too. Document weights are stored as float32: a huge k1 scales
+  // every weight towards 0 (k1=1e100 underflowed all of them, ranking by id), so k1 has an
+  // upper bound at which the weights stay far above float32's smallest normal number.
+  if (!(p.k1 >= 0 && p.k1 <= Bm25Params::kMaxK1)) {
+    throw InputError("bm25: k1 must be a number in [0, " + format_number(Bm25Params::kMaxK1) +
+                         "], got " + format_number(p.k1),
+                     {}, 0,
+                     "k1 sets term-frequency saturation: 0.9 (Anserini's BEIR default) to 2 is "
+                     "usual; above ~100 BM25 no longer saturates at all");
+  }
+  if (!(p.b >= 0 && p.b <= 1)) {
+    throw InputError("bm25: b must be a number in [0, 1], got " + format_number(p.b), {}, 0,
+                     "b sets document-length normalisation: 0 (none) to 1 (full); 0.4 or 0.75 "
+                     "are usual");
+  }
   (void)Analyzer::create(p.analyzer);  // validates the name
   return p;
 }

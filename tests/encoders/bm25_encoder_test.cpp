@@ -71,6 +71,68 @@ TEST(Bm25Encoder, RejectsBadParameters) {
   }
 }
 
+TEST(Bm25Encoder, ParameterRangesAreCheckedAtSpecTimeWithAHint) {
+  // k1=1e100 once underflowed every float32 weight to 0 and ranked by id.
+  for (const char* not_finite : {"bm25?k1=nan", "bm25?k1=inf", "bm25?b=nan", "bm25?b=-inf"}) {
+    EXPECT_THROW((void)check_model_spec(ModelSpec::parse(not_finite)), InputError) << not_finite;
+  }
+  for (const char* bad : {"bm25?k1=1e100", "bm25?k1=1000.5", "bm25?k1=-0.1", "bm25?b=-0",
+                          "bm25?b=1.0000001", "bm25?b=-1e-300"}) {
+    try {
+      (void)check_model_spec(ModelSpec::parse(bad));
+      if (std::string(bad) != "bm25?b=-0") ADD_FAILURE() << bad << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_FALSE(e.hint().empty()) << bad;
+      EXPECT_NE(std::string(e.what()).find("must be"), std::string::npos) << e.what();
+    }
+  }
+  // The bounds themselves are legal.
+  for (const char* good : {"bm25?k1=0", "bm25?k1=1000", "bm25?b=0", "bm25?b=1"}) {
+    EXPECT_NO_THROW((void)check_model_spec(ModelSpec::parse(good))) << good;
+  }
+}
+
+TEST(Bm25Encoder, NoLegalParameterFlattensTheWeights) {
+  // At the extreme k1 and b, weights stay positive and keep the tf * idf / length order.
+  std::vector<std::string> docs = {"apple", "apple apple banana", "banana cherry"};
+  std::string long_doc;
+  for (int i = 0; i < 5000; ++i) long_doc += "apple filler" + std::to_string(i % 97) + " ";
+  docs.push_back(long_doc);
+  for (const char* spec :
+       {"bm25?analyzer=standard&k1=1000&b=1", "bm25?analyzer=standard&k1=1000&b=0",
+        "bm25?analyzer=standard&k1=0&b=1"}) {
+    Bm25Encoder bm25(Bm25Params::from_spec(ModelSpec::parse(spec)), 1);
+    bm25.fit(views(docs));
+    const auto d = bm25.encode(views(docs), Role::kDocument);
+    const SparseMatrix& m = *d.sparse;
+    for (float v : m.values) {
+      EXPECT_GT(v, 0.0f) << spec;
+      EXPECT_TRUE(std::isnormal(v)) << spec;
+    }
+    // "apple" (term id 0 in sorted order) against the formula in double: only float32
+    // rounding (relative 6e-8) separates them, whatever k1 and b.
+    const Bm25Params p = Bm25Params::from_spec(ModelSpec::parse(spec));
+    const double dl[] = {1, 3, 2, 10000}, tf[] = {1, 2, 0, 5000};
+    for (std::size_t row : {0u, 1u, 3u}) {
+      float stored = 0.0f;
+      for (std::size_t j = m.indptr[row]; j < m.indptr[row + 1]; ++j) {
+        if (m.indices[j] == 0) stored = m.values[j];
+      }
+      const double expected =
+          *bm25.idf("apple") * tf[row] /
+          (tf[row] + p.k1 * (1 - p.b + p.b * dl[row] / bm25.average_document_length()));
+      EXPECT_NEAR(stored, expected, 1e-6 * expected) << spec << " row " << row;
+    }
+  }
+}
+
+TEST(Bm25Encoder, SpecNumbersRoundTripExactly) {
+  // %g kept 6 digits: k1=1.23456789 printed as 1.23457 and rebuilt another encoder.
+  const std::string spec = make_encoder("bm25?k1=1.23456789&b=0.123456789")->spec();
+  EXPECT_EQ(spec, "bm25?analyzer=english&b=0.123456789&k1=1.23456789");
+  EXPECT_EQ(make_encoder(spec)->spec(), spec);
+}
+
 TEST(Bm25Encoder, EmptyDocumentsAndCorpusGiveFiniteWeights) {
   Bm25Encoder bm25(Bm25Params{});
   const std::vector<std::string> docs = {"", "the of and"};  // all stopwords
