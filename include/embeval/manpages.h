@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,16 +27,18 @@ struct ManPagesOptions {
 };
 
 struct ManPagesReport {
-  std::size_t files_seen = 0;             // directory entries looked at
-  std::size_t parsed = 0;                 // real pages in the corpus
-  std::size_t skipped_links = 0;          // symbolic links (aliases of another page)
-  std::size_t skipped_so = 0;             // ".so other.1" redirect pages
-  std::size_t skipped_duplicates = 0;     // hard links / same id seen twice (e.g. x.1 and x.1.gz)
-  std::size_t failed = 0;                 // unreadable, bad gzip, unsupported compression, no roff
-  std::size_t invalid_utf8_replaced = 0;  // pages whose invalid bytes became U+FFFD
-  std::size_t empty_bodies = 0;           // pages kept with an empty text
-  std::size_t queries = 0;                // queries kept
-  std::size_t queries_dropped_empty = 0;  // NAME description missing or empty
+  std::size_t files_seen = 0;          // directory entries looked at
+  std::size_t parsed = 0;              // real pages in the corpus
+  std::size_t skipped_links = 0;       // symbolic links (aliases of another page)
+  std::size_t skipped_so = 0;          // ".so other.1" redirect pages
+  std::size_t skipped_duplicates = 0;  // hard links / same id seen twice (e.g. x.1 and x.1.gz)
+  std::size_t failed = 0;  // unreadable, bad gzip, too large, expansion limit, no roff, ...
+  // `failed` split by kind of reason ("corrupt gzip data", "expansion limit", ...), sorted.
+  std::map<std::string, std::size_t> failed_by_reason;
+  std::size_t invalid_utf8_replaced = 0;      // pages whose invalid bytes became U+FFFD
+  std::size_t empty_bodies = 0;               // pages kept with an empty text
+  std::size_t queries = 0;                    // queries kept
+  std::size_t queries_dropped_empty = 0;      // NAME description missing or empty
   std::size_t queries_dropped_ambiguous = 0;  // description shared by more than one page
   std::size_t see_also_judgments = 0;         // rel=1 judgments added from SEE ALSO
   std::vector<std::string> failures;          // "file: reason", the first 20
@@ -43,9 +46,13 @@ struct ManPagesReport {
 };
 
 // Reads, decompresses (zlib, in memory) and parses the pages in parallel. Skips what cannot be a
-// document (links, redirects, duplicates, unparseable pages) and counts it in `report` (may be
-// null). Throws InputError when no man<section> directory exists for the language, or no page
+// document (links, redirects, duplicates, unparseable pages, pages over the size and expansion
+// limits of man_files.h and roff.h) and counts it in `report` (may be null); no page can stop
+// the build. Throws InputError when no man<section> directory exists for the language, or no page
 // could be read. Not thread-safe with respect to concurrent writers of man_dir.
+// "2 corrupt gzip data, 1 expansion limit": report.failed_by_reason on one line ("" if none).
+[[nodiscard]] std::string format_failure_counts(const ManPagesReport& report);
+
 [[nodiscard]] Dataset build_manpages_dataset(const ManPagesOptions& options,
                                              ManPagesReport* report = nullptr);
 

@@ -40,6 +40,8 @@ void run_manpages(const ManPagesArgs& args) {
               report.parsed, report.seconds);
   std::printf("  skipped: %zu symbolic links, %zu .so redirects, %zu duplicates, %zu unreadable\n",
               report.skipped_links, report.skipped_so, report.skipped_duplicates, report.failed);
+  if (report.failed > 0)
+    std::printf("  unreadable by reason: %s\n", format_failure_counts(report).c_str());
   std::printf("  documents: %zu (%zu with an empty body, %zu with invalid UTF-8 replaced)\n",
               dataset.corpus.size(), report.empty_bodies, report.invalid_utf8_replaced);
   std::printf("  queries: %zu (dropped: %zu without a NAME description, %zu ambiguous)\n",

@@ -109,6 +109,8 @@ void run(const DemoOptions& o) {
       report.parsed, report.seconds, report.skipped_links, report.skipped_so,
       report.skipped_duplicates, report.failed, report.queries,
       report.queries_dropped_empty + report.queries_dropped_ambiguous, report.see_also_judgments);
+  if (report.failed > 0)
+    std::printf("Skipped pages by reason: %s\n", format_failure_counts(report).c_str());
   std::printf("Dataset written to %s (BEIR layout).\n\n", (out / "dataset").c_str());
 
   EvaluationConfig config;

@@ -71,7 +71,17 @@ PageListing list_page_files(const std::vector<std::filesystem::path>& section_di
   return listing;
 }
 
-std::optional<std::string> gunzip(std::string_view compressed, std::string& error) {
+namespace {
+
+std::string mib(std::size_t bytes) {
+  if (bytes < (std::size_t{1} << 20)) return std::to_string(bytes) + " bytes";
+  return std::to_string(bytes >> 20) + " MiB";
+}
+
+}  // namespace
+
+std::optional<std::string> gunzip(std::string_view compressed, std::string& error,
+                                  std::size_t max_bytes) {
   z_stream stream{};
   // 16 + MAX_WBITS: expect a gzip header and trailer (checked by zlib).
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
@@ -79,12 +89,19 @@ std::optional<std::string> gunzip(std::string_view compressed, std::string& erro
     return std::nullopt;
   }
   std::string out;
-  out.resize(std::max<std::size_t>(compressed.size() * 4, 4096));
+  out.resize(std::min(max_bytes, std::max<std::size_t>(compressed.size() * 4, 4096)));
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   stream.avail_in = static_cast<uInt>(compressed.size());
   std::size_t produced = 0;
   while (true) {
-    if (produced == out.size()) out.resize(out.size() * 2);
+    if (produced == out.size()) {
+      if (produced >= max_bytes) {
+        error = "inflates to more than " + mib(max_bytes) + " (gzip bomb?)";
+        inflateEnd(&stream);
+        return std::nullopt;
+      }
+      out.resize(std::min(max_bytes, out.size() * 2));
+    }
     stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     stream.avail_out = static_cast<uInt>(out.size() - produced);
     const int rc = inflate(&stream, Z_NO_FLUSH);
@@ -110,13 +127,20 @@ std::optional<std::string> gunzip(std::string_view compressed, std::string& erro
   return out;
 }
 
-std::optional<std::string> read_page_source(const std::filesystem::path& path, std::string& error) {
+std::optional<std::string> read_page_source(const std::filesystem::path& path, std::string& error,
+                                            std::size_t max_bytes) {
   const std::string name = path.filename().string();
   for (std::string_view unsupported : {".bz2", ".xz", ".lzma", ".zst", ".Z"}) {
     if (ends_with(name, unsupported)) {
       error = "unsupported compression (only gzip and plain pages are read)";
       return std::nullopt;
     }
+  }
+  std::error_code size_error;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
+  if (!size_error && file_bytes > max_bytes) {
+    error = "file is larger than " + mib(max_bytes);
+    return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -130,7 +154,7 @@ std::optional<std::string> read_page_source(const std::filesystem::path& path, s
   }
   const bool gzip_magic = bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
                           static_cast<unsigned char>(bytes[1]) == 0x8b;
-  if (gzip_magic) return gunzip(bytes, error);
+  if (gzip_magic) return gunzip(bytes, error, max_bytes);
   if (ends_with(name, ".gz")) {
     error = "file name ends in .gz but the data is not gzip";
     return std::nullopt;

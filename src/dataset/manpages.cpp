@@ -5,6 +5,8 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <new>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -28,7 +30,7 @@ struct ParsedPage {
   bool utf8_replaced = false;
 };
 
-ParsedPage parse_page_file(const man::PageFile& file) {
+ParsedPage parse_page_file_unguarded(const man::PageFile& file) {
   ParsedPage parsed;
   std::string error;
   std::optional<std::string> source = man::read_page_source(file.path, error);
@@ -55,6 +57,27 @@ ParsedPage parse_page_file(const man::PageFile& file) {
   }
   return parsed;
 }
+
+// Runs on worker threads, so nothing may escape: an exception there would terminate the
+// process (`dataset manpages` and `demo` read /usr/share/man, where one bad page must cost only
+// that page). Every failure becomes a skipped page with its reason.
+ParsedPage parse_page_file(const man::PageFile& file) {
+  ParsedPage failed;
+  try {
+    return parse_page_file_unguarded(file);
+  } catch (const RoffLimitError& e) {
+    failed.reason = std::string("expansion limit: ") + e.what();
+  } catch (const std::bad_alloc&) {
+    failed.reason = "out of memory while parsing";
+  } catch (const std::exception& e) {
+    failed.reason = std::string("parser error: ") + e.what();
+  }
+  return failed;
+}
+
+// The reason without its details ("corrupt gzip data: invalid distance" -> "corrupt gzip
+// data"): pages are counted per kind of failure.
+std::string reason_kind(const std::string& reason) { return reason.substr(0, reason.find(':')); }
 
 // Parses files[begin, end) on `threads` threads; results land at the same index.
 void parse_range(const std::vector<man::PageFile>& files, std::size_t begin, std::size_t end,
@@ -105,6 +128,15 @@ std::string available_languages(const std::filesystem::path& man_dir) {
 
 }  // namespace
 
+std::string format_failure_counts(const ManPagesReport& report) {
+  std::string out;
+  for (const auto& [reason, count] : report.failed_by_reason) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(count) + " " + reason;
+  }
+  return out;
+}
+
 Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* report_out) {
   const auto start = std::chrono::steady_clock::now();
   ManPagesReport report;
@@ -149,6 +181,7 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
           ++report.skipped_so;
         } else if (page.status == ParsedPage::Status::kFailed) {
           ++report.failed;
+          ++report.failed_by_reason[reason_kind(page.reason)];
           if (report.failures.size() < kMaxListedFailures) {
             report.failures.push_back(files[i].path.string() + ": " + page.reason);
           }
@@ -232,7 +265,8 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
   }
   if (report.failed > 0) {
     dataset.report.warnings.push_back(std::to_string(report.failed) +
-                                      " man page files could not be read or parsed (skipped)");
+                                      " man page files could not be read or parsed (skipped: " +
+                                      format_failure_counts(report) + ")");
   }
   report.parsed = kept.size();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -3,6 +3,7 @@
 // the escape converter. See include/embeval/roff.h for what it produces.
 #include "embeval/roff.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <unordered_map>
@@ -101,6 +102,9 @@ class ManReader {
   // ---- output -------------------------------------------------------------------------------
   void emit(std::string_view text) {
     if (text.empty()) return;
+    if (out_.size() + raw_body_.size() + text.size() > kMaxPageTextBytes) {
+      throw RoffLimitError("page text exceeds " + std::to_string(kMaxPageTextBytes >> 20) + " MiB");
+    }
     if (fill_ && !join_next_ && !out_.empty() && out_.back() != '\n' && out_.back() != ' ') {
       out_ += ' ';
     }
@@ -455,7 +459,7 @@ class ManReader {
       if (!args.empty()) {
         std::size_t pos = 0;
         const std::string_view value = args.size() > 1 ? std::string_view(args[1]) : "0";
-        registers_[args[0]] = numeric(value, pos);
+        registers_[args[0]] = bounded(static_cast<double>(numeric(value, pos)));
       }
       return true;
     }
@@ -619,12 +623,13 @@ class ManReader {
       }
       pos += op.size();
       const long rhs = term(s, pos, depth);
+      // Bounded: "9999999999*9999999999" must not overflow (undefined behaviour).
       if (op == "+")
-        value += rhs;
+        value = bounded(static_cast<double>(value) + static_cast<double>(rhs));
       else if (op == "-")
-        value -= rhs;
+        value = bounded(static_cast<double>(value) - static_cast<double>(rhs));
       else if (op == "*")
-        value *= rhs;
+        value = bounded(static_cast<double>(value) * static_cast<double>(rhs));
       else if (op == "/")
         value = rhs == 0 ? 0 : value / rhs;
       else if (op == "%")
@@ -651,11 +656,17 @@ class ManReader {
     return value;
   }
 
+  // Keeps register arithmetic within +-1e15 (exact in a double, far from overflowing a long).
+  static long bounded(double v) {
+    constexpr double kLimit = 1e15;
+    return static_cast<long>(std::clamp(v, -kLimit, kLimit));
+  }
+
   long term(std::string_view s, std::size_t& pos, int depth) {
     if (pos >= s.size() || depth > 8) return 0;
     if (s[pos] == '-') {
       ++pos;
-      return -term(s, pos, depth);
+      return bounded(-static_cast<double>(term(s, pos, depth)));
     }
     if (s[pos] == '+') ++pos;
     if (pos >= s.size()) return 0;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "embeval/roff.h"
+
 namespace embeval::roff {
 namespace {
 
@@ -138,9 +140,37 @@ RoffStrings::RoffStrings() {
   for (const NamedText& s : kPredefinedStrings) strings_.emplace(s.name, s.text);
 }
 
+namespace {
+
+void check_string_size(const std::string& name, std::size_t bytes) {
+  if (bytes > kMaxRoffStringBytes) {
+    throw RoffLimitError("string '" + name.substr(0, 40) + "' grows beyond " +
+                         std::to_string(kMaxRoffStringBytes >> 20) + " MiB");
+  }
+}
+
+}  // namespace
+
+void RoffStrings::define(std::string name, std::string plain_value) {
+  check_string_size(name, plain_value.size());
+  strings_[std::move(name)] = std::move(plain_value);
+}
+
+void RoffStrings::append(const std::string& name, std::string_view plain_value) {
+  std::string& value = strings_[name];
+  check_string_size(name, value.size() + plain_value.size());
+  value += plain_value;
+}
+
 std::string_view RoffStrings::get(const std::string& name) const {
   auto it = strings_.find(name);
-  return it == strings_.end() ? std::string_view{} : std::string_view{it->second};
+  if (it == strings_.end()) return {};
+  expanded_bytes_ += it->second.size();
+  if (expanded_bytes_ > kMaxRoffExpansionBytes) {
+    throw RoffLimitError("string interpolation produces more than " +
+                         std::to_string(kMaxRoffExpansionBytes >> 20) + " MiB");
+  }
+  return it->second;
 }
 
 std::string special_char(std::string_view name) {

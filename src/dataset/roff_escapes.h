@@ -18,18 +18,17 @@ inline constexpr char kDashMarker = '\x01';
 class RoffStrings {
  public:
   RoffStrings();
-  void define(std::string name, std::string plain_value) {
-    strings_[std::move(name)] = std::move(plain_value);
-  }
-  void append(const std::string& name, std::string_view plain_value) {
-    strings_[name] += plain_value;
-  }
+  // define/append throw RoffLimitError when the string would exceed kMaxRoffStringBytes.
+  void define(std::string name, std::string plain_value);
+  void append(const std::string& name, std::string_view plain_value);
   bool defined(const std::string& name) const { return strings_.count(name) != 0; }
-  // Unknown names expand to nothing, as in groff.
+  // Unknown names expand to nothing, as in groff. Counts the bytes handed out and throws
+  // RoffLimitError past kMaxRoffExpansionBytes (one RoffStrings serves one page).
   std::string_view get(const std::string& name) const;
 
  private:
   std::unordered_map<std::string, std::string> strings_;
+  mutable std::size_t expanded_bytes_ = 0;
 };
 
 // The UTF-8 text of a named special character ("em" -> "—", "u00E9" -> "é"); empty if unknown.
@@ -41,7 +40,7 @@ struct EscapeResult {
 
 // Appends the plain text of roff input `in` (one line, no newline) to `out`. Font, size, motion
 // and colour escapes vanish; special characters become UTF-8; \" ends the line (comment).
-// Never throws; malformed escapes are dropped.
+// Malformed escapes are dropped; the only exception is RoffLimitError from string interpolation.
 EscapeResult convert_escapes(std::string_view in, const RoffStrings& strings, std::string& out,
                              bool mark_dash = false);
 

@@ -1,6 +1,7 @@
 #include "embeval/manpages.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <map>
 #include <string>
@@ -178,6 +179,82 @@ TEST_F(ManPagesTest, InvalidUtf8IsReplacedAndCounted) {
                                [](const Document& d) { return d.id == "latin.1"; });
   ASSERT_NE(it, dataset.corpus.end());
   EXPECT_EQ(it->text, "DESCRIPTION\nna\xEF\xBF\xBDve\n");
+}
+
+// Hostile pages cost only themselves: each is skipped with its reason, counted per reason, and
+// the other pages are kept (the parser threads once let any exception terminate the process).
+TEST_F(ManPagesTest, HostilePagesAreSkippedPerReasonAndTheRestIsKept) {
+  const fs::path man1 = root_ / "man1";
+  // A 592-byte page doubling a string 40 times (1 TB if expanded).
+  std::string bomb = ".TH BOMB 1\n.SH NAME\nbomb \\- doubles strings\n.ds a x\n";
+  for (int i = 0; i < 40; ++i) bomb += ".ds a \\*a\\*a\n";
+  bomb += ".SH DESCRIPTION\n\\*a\n";
+  ASSERT_EQ(bomb.size(), 592u);
+  testing::write_gzip(man1 / "bomb.1.gz", bomb);
+  // A 512 KiB string compared on 200 lines: the interpolation budget stops it.
+  std::string conditions = ".TH COND 1\n.SH NAME\ncond \\- compares\n.ds a x\n";
+  for (int i = 0; i < 19; ++i) conditions += ".ds a \\*a\\*a\n";
+  for (int i = 0; i < 200; ++i) conditions += ".if '\\*a'y' never\n";
+  testing::write_plain(man1 / "cond.1", conditions);
+  // A gzip member that inflates past the 64 MiB page limit (a few hundred KB on disk).
+  {
+    const fs::path path = man1 / "gzbomb.1.gz";
+    gzFile out = gzopen(path.c_str(), "wb9");
+    ASSERT_NE(out, nullptr);
+    const std::string head = ".TH GZBOMB 1\n.SH NAME\ngzbomb \\- inflates\n.SH DESCRIPTION\n";
+    ASSERT_EQ(gzwrite(out, head.data(), static_cast<unsigned>(head.size())),
+              static_cast<int>(head.size()));
+    const std::string block(1 << 20, 'z');
+    for (int i = 0; i < 65; ++i) {
+      ASSERT_EQ(gzwrite(out, block.data(), static_cast<unsigned>(block.size())),
+                static_cast<int>(block.size()));
+    }
+    ASSERT_EQ(gzclose(out), Z_OK);
+    EXPECT_LT(fs::file_size(path), 1u << 20);
+  }
+
+  ManPagesReport report;
+  const Dataset dataset = build_manpages_dataset(options(), &report);
+  EXPECT_EQ(ids_of(dataset.corpus),
+            (std::vector<std::string>{"cp.1", "dir.1", "frob.1", "ls.1", "mv.1", "wobble.8"}));
+  EXPECT_EQ(report.failed, 5u);  // the fixture's bad.1.gz and trunc.1.gz, and the three above
+  const std::map<std::string, std::size_t> expected = {
+      {"expansion limit", 2},
+      {"file name ends in .gz but the data is not gzip", 1},
+      {"inflates to more than 64 MiB (gzip bomb?)", 1},
+      {"truncated gzip data", 1}};
+  EXPECT_EQ(report.failed_by_reason, expected);
+  EXPECT_EQ(format_failure_counts(report),
+            "2 expansion limit, 1 file name ends in .gz but the data is not gzip, 1 inflates to "
+            "more than 64 MiB (gzip bomb?), 1 truncated gzip data");
+  bool named = false;
+  for (const std::string& failure : report.failures) {
+    named = named || failure.find("bomb.1.gz: expansion limit: string 'a' grows beyond 1 MiB") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST(ManFilesTest, GunzipStopsAtTheSizeLimit) {
+  std::string compressed;
+  {
+    // gzip of 10,000 'a's, built with zlib's one-shot API into memory.
+    const std::string plain(10000, 'a');
+    z_stream s{};
+    ASSERT_EQ(deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    compressed.resize(deflateBound(&s, plain.size()));
+    s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+    s.avail_in = static_cast<uInt>(plain.size());
+    s.next_out = reinterpret_cast<Bytef*>(compressed.data());
+    s.avail_out = static_cast<uInt>(compressed.size());
+    ASSERT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+    compressed.resize(s.total_out);
+    deflateEnd(&s);
+  }
+  std::string error;
+  EXPECT_EQ(man::gunzip(compressed, error, 10000).value_or(""), std::string(10000, 'a'));
+  EXPECT_FALSE(man::gunzip(compressed, error, 9999).has_value());
+  EXPECT_EQ(error, "inflates to more than 9999 bytes (gzip bomb?)");
 }
 
 TEST(ManFilesTest, GunzipRejectsCorruptData) {

@@ -203,6 +203,63 @@ TEST(RoffTest, FindManReferences) {
 }
 
 // Odd input must never crash or hang: random roff-ish bytes with a fixed seed.
+// A string doubled 40 times asked for 1 TB: bounded at kMaxRoffStringBytes, as an error.
+std::string doubling_page(int doublings) {
+  std::string page = ".TH BOMB 1\n.SH NAME\nbomb \\- doubles strings\n.ds a x\n";
+  for (int i = 0; i < doublings; ++i) page += ".ds a \\*a\\*a\n";
+  return page + ".SH DESCRIPTION\n\\*a\n";
+}
+
+TEST(RoffTest, StringDoublingIsBounded) {
+  EXPECT_EQ(doubling_page(40).size(), 592u);  // the page of issue 10
+  try {
+    (void)parse_man_page(doubling_page(40));
+    FAIL() << "expected RoffLimitError";
+  } catch (const RoffLimitError& e) {
+    EXPECT_NE(std::string(e.what()).find("string 'a' grows beyond 1 MiB"), std::string::npos)
+        << e.what();
+  }
+  // .as appends are bounded the same way.
+  std::string append = ".TH A 1\n.ds b 0123456789abcdef\n";
+  for (int i = 0; i < 17; ++i) append += ".as b \\*b\n";
+  EXPECT_THROW((void)parse_man_page(append), RoffLimitError);
+  // Below the limit the string is expanded in full: 2^16 x 'x'.
+  const RoffPage ok = parse_man_page(doubling_page(16));
+  EXPECT_EQ(ok.body, "DESCRIPTION\n" + std::string(1 << 16, 'x') + "\n");
+}
+
+TEST(RoffTest, InterpolationOverAPageIsBounded) {
+  // A 512 KiB string printed on 200 lines (100 MiB in all), or compared in conditions that print
+  // nothing: the page's interpolation budget stops both.
+  std::string page = ".TH I 1\n.ds a x\n";
+  for (int i = 0; i < 19; ++i) page += ".ds a \\*a\\*a\n";
+  std::string printed = page + ".SH DESCRIPTION\n";
+  std::string compared = page;
+  for (int i = 0; i < 200; ++i) {
+    printed += "\\*a\n";
+    compared += ".if '\\*a'y' never\n";
+  }
+  // Printed text reaches the page-text limit (32 MiB) first; conditions, the interpolation one.
+  for (const auto& [source, limit] :
+       {std::pair{printed, "page text exceeds 32 MiB"}, std::pair{compared, "more than 64 MiB"}}) {
+    try {
+      (void)parse_man_page(source);
+      FAIL() << "expected RoffLimitError";
+    } catch (const RoffLimitError& e) {
+      EXPECT_NE(std::string(e.what()).find(limit), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(RoffTest, RegisterArithmeticSaturatesInsteadOfOverflowing) {
+  // Signed overflow is undefined behaviour (UBSan): values stay within +-1e15.
+  const std::string page =
+      ".TH R 1\n.SH DESCRIPTION\n.nr x 9999999999*9999999999*9999999999\n"
+      ".nr y 0-\\nx-\\nx*9999999999\n.if \\nx>999999999999999 big\n"
+      ".if \\ny<-999999999999999 small\n.nr z \\nx+1\n.if \\nz>\\nx unbounded\n";
+  EXPECT_EQ(parse_man_page(page).body, "DESCRIPTION\nbig small\n");
+}
+
 TEST(RoffTest, SurvivesRandomInput) {
   const std::string alphabet = ".\\'\"(){}[]*fBIRs-+0123 \n\tabcTHSPnrdeifl&|";
   std::mt19937 rng(12345);
