@@ -56,7 +56,12 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder {
   // Everything the first constructor checks before reading the file, and that the file exists:
   // cheap, so a typo fails before any model is loaded. Throws InputError.
   static void check_spec(const ModelSpec& spec);
+  // check_spec, then the spec with every option written out (defaults included, format=auto
+  // resolved from the file's content, numbers shortest-exact): what spec() will return, so a
+  // recorded spec rebuilds the same encoder. Reads only the first MiB of the file.
+  static std::string canonical_spec(const ModelSpec& spec);
 
+  // Canonical (see canonical_spec).
   std::string spec() const override;
   ModelCard card() const override;
   // Rows are dim() floats; see the header comment for pooling. Updates oov_counts().
@@ -73,7 +78,8 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder {
 
  private:
   static void check_options(const ModelSpec& spec);  // keys and values, not the path
-  void configure(const ModelSpec& spec);
+  static ModelSpec canonical(const ModelSpec& spec, WordVectorFormat format);
+  void configure(const ModelSpec& spec);  // needs format_ set
   // Weighted average of the token vectors into `out` (dim floats), before PC removal.
   void pool(std::string_view text, Role role, float* out, bool count_oov);
   float weight(std::size_t word_row) const;

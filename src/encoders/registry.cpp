@@ -47,10 +47,7 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        },
-       [](const ModelSpec& spec) {
-         StaticEncoder::check_spec(spec);
-         return spec.to_string();
-       }},
+       [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); }},
 #ifdef EMBEVAL_HAVE_LLAMA
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "

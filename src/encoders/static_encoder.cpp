@@ -2,11 +2,13 @@
 #include "embeval/static_encoder.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <unordered_set>
 
 #include "embeval/error.h"
+#include "encoders/static_encoder_pca.h"
 
 namespace embeval {
 namespace {
@@ -31,74 +33,55 @@ std::string architecture_of(WordVectorFormat format) {
   }
 }
 
-// First principal direction (uncentred) of the rows of `x` (n x d, row-major): the top
-// eigenvector of X^T X by power iteration. Empty when every row is zero.
-std::vector<float> first_principal_component(const std::vector<float>& x, std::size_t n,
-                                             std::size_t d) {
-  std::vector<double> gram(d * d, 0.0);
-  std::vector<double> v(d, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* r = x.data() + i * d;
-    for (std::size_t a = 0; a < d; ++a) {
-      v[a] += r[a];
-      if (r[a] == 0.0f) continue;
-      for (std::size_t b = 0; b < d; ++b) gram[a * d + b] += double(r[a]) * r[b];
-    }
-  }
-  double trace = 0;
-  for (std::size_t a = 0; a < d; ++a) trace += gram[a * d + a];
-  if (trace <= 0) return {};
-  // Start from the rows' sum (close to the dominant direction for SIF averages); fall back to a
-  // fixed non-degenerate vector when the rows cancel out.
-  auto norm = [](const std::vector<double>& u) {
-    double s = 0;
-    for (double e : u) s += e * e;
-    return std::sqrt(s);
-  };
-  if (norm(v) < 1e-12) {
-    for (std::size_t a = 0; a < d; ++a) v[a] = 1.0 + 0.01 * static_cast<double>(a);
-  }
-  double vn = norm(v);
-  for (double& e : v) e /= vn;
-  std::vector<double> w(d);
-  for (int iter = 0; iter < 1000; ++iter) {
-    for (std::size_t a = 0; a < d; ++a) {
-      double s = 0;
-      for (std::size_t b = 0; b < d; ++b) s += gram[a * d + b] * v[b];
-      w[a] = s;
-    }
-    const double wn = norm(w);
-    if (wn <= 0) return {};
-    double change = 0;
-    for (std::size_t a = 0; a < d; ++a) {
-      w[a] /= wn;
-      change += std::abs(w[a] - v[a]);
-    }
-    v.swap(w);
-    if (change < 1e-12) break;
-  }
-  return std::vector<float>(v.begin(), v.end());
+// Shortest text that reads back as the same double (canonical specs).
+std::string format_number(double v) {
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, result.ptr);
 }
 
 }  // namespace
 
 StaticEncoder::StaticEncoder(const ModelSpec& spec) {
   check_spec(spec);
-  configure(spec);
   const WordVectorFormat requested = parse_word_vector_format(spec.get_string("format", "auto"));
   format_ = requested == WordVectorFormat::kAuto ? detect_word_vector_format(spec.path) : requested;
+  configure(spec);
   const auto max_words = static_cast<std::size_t>(spec.get_int("max_words", 0));
-  vectors_ = load_word_vectors(spec.path, format_, &load_report_, max_words);
+  // A requested format is passed as is, so a contradicting content is reported, not guessed.
+  vectors_ = load_word_vectors(spec.path, requested, &load_report_, max_words);
 }
 
 StaticEncoder::StaticEncoder(const ModelSpec& spec, WordVectors vectors)
     : vectors_(std::move(vectors)) {
   check_options(spec);
-  configure(spec);
   const WordVectorFormat requested =
       parse_word_vector_format(spec.get_string("format", "word2vec-text"));
   format_ = requested == WordVectorFormat::kAuto ? WordVectorFormat::kWord2VecText : requested;
+  configure(spec);
+  load_report_.words_loaded = vectors_.size();
   EMBEVAL_CHECK(vectors_.size() > 0 && vectors_.dim() > 0, "StaticEncoder needs vectors");
+}
+
+ModelSpec StaticEncoder::canonical(const ModelSpec& spec, WordVectorFormat format) {
+  ModelSpec out;
+  out.scheme = spec.scheme;
+  out.path = spec.path;
+  out.params["pooling"] = spec.get_string("pooling", "mean");
+  out.params["sif_a"] = format_number(spec.get_double("sif_a", 1e-3));
+  out.params["normalize"] = spec.get_bool("normalize", true) ? "true" : "false";
+  out.params["analyzer"] = spec.get_string("analyzer", "standard");
+  out.params["format"] = std::string(format_name(format));
+  out.params["max_words"] = std::to_string(spec.get_int("max_words", 0));
+  return out;
+}
+
+std::string StaticEncoder::canonical_spec(const ModelSpec& spec) {
+  check_spec(spec);
+  const WordVectorFormat requested = parse_word_vector_format(spec.get_string("format", "auto"));
+  return canonical(spec, requested == WordVectorFormat::kAuto ? detect_word_vector_format(spec.path)
+                                                              : requested)
+      .to_string();
 }
 
 void StaticEncoder::check_options(const ModelSpec& spec) {
@@ -131,7 +114,7 @@ void StaticEncoder::check_spec(const ModelSpec& spec) {
 
 // Options were checked by check_options(); this only stores them.
 void StaticEncoder::configure(const ModelSpec& spec) {
-  spec_ = spec;
+  spec_ = canonical(spec, format_);
   pooling_ = parse_pooling(spec.get_string("pooling", "mean"));
   sif_a_ = spec.get_double("sif_a", 1e-3);
   normalize_ = spec.get_bool("normalize", true);
@@ -229,7 +212,8 @@ void StaticEncoder::fit(std::span<const std::string_view> documents) {
     for (std::size_t i = 0; i < documents.size(); ++i) {
       pool(documents[i], Role::kDocument, pooled.data() + i * dim, false);
     }
-    principal_component_ = first_principal_component(pooled, documents.size(), dim);
+    principal_component_ =
+        static_encoder_detail::first_principal_component(pooled, documents.size(), dim);
   }
 }
 

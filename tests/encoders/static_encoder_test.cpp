@@ -7,10 +7,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "embeval/error.h"
+#include "encoders/static_encoder_pca.h"
 
 namespace embeval {
 namespace {
@@ -110,8 +112,21 @@ TEST(StaticEncoder, SpecRoundTripsAndCardDescribesTheModel) {
   std::ofstream(file) << "the 1 1\ncat 1 0\ndog 0 1\n";
   const std::string text = "static:" + file.string() + "?pooling=sif&normalize=false";
   StaticEncoder encoder(ModelSpec::parse(text));
-  EXPECT_EQ(encoder.spec(), ModelSpec::parse(text).to_string());
-  EXPECT_EQ(ModelSpec::parse(encoder.spec()), ModelSpec::parse(text));
+  // Canonical: every default written out, the format resolved from the content.
+  const std::string canonical = "static:" + file.string() +
+                                "?analyzer=standard&format=glove&max_words=0&normalize=false&"
+                                "pooling=sif&sif_a=0.001";
+  EXPECT_EQ(encoder.spec(), canonical);
+  EXPECT_EQ(StaticEncoder::canonical_spec(ModelSpec::parse(text)), canonical);
+  EXPECT_EQ(StaticEncoder(ModelSpec::parse(encoder.spec())).spec(), canonical);
+  // Equivalent specs have one canonical form; sif_a keeps every digit.
+  EXPECT_EQ(StaticEncoder::canonical_spec(ModelSpec::parse(
+                "static:" + file.string() + "?normalize=0&pooling=sif&sif_a=1e-3&format=auto")),
+            canonical);
+  EXPECT_NE(StaticEncoder::canonical_spec(
+                ModelSpec::parse("static:" + file.string() + "?sif_a=0.00123456789"))
+                .find("sif_a=0.00123456789"),
+            std::string::npos);
   const ModelCard card = encoder.card();
   EXPECT_EQ(card.family, "dense");
   EXPECT_EQ(card.architecture, "glove");
@@ -120,6 +135,69 @@ TEST(StaticEncoder, SpecRoundTripsAndCardDescribesTheModel) {
   EXPECT_EQ(card.dimension, 2u);
   EXPECT_EQ(card.vocabulary_size, 3u);
   fs::remove_all(dir);
+}
+
+// The d x d power iteration SIF used before (O(n d^2) time, d^2 memory): the oracle.
+std::vector<double> gram_power_iteration(const std::vector<float>& x, std::size_t n,
+                                         std::size_t d) {
+  std::vector<double> gram(d * d, 0.0), v(d, 0.0), w(d);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t a = 0; a < d; ++a) {
+      v[a] += x[i * d + a];
+      for (std::size_t b = 0; b < d; ++b) gram[a * d + b] += double(x[i * d + a]) * x[i * d + b];
+    }
+  }
+  auto normalize = [](std::vector<double>& u) {
+    double s = 0;
+    for (double e : u) s += e * e;
+    for (double& e : u) e /= std::sqrt(s);
+  };
+  normalize(v);
+  for (int iter = 0; iter < 1000; ++iter) {
+    for (std::size_t a = 0; a < d; ++a) {
+      w[a] = 0;
+      for (std::size_t b = 0; b < d; ++b) w[a] += gram[a * d + b] * v[b];
+    }
+    normalize(w);
+    double change = 0;
+    for (std::size_t a = 0; a < d; ++a) change += std::abs(w[a] - v[a]);
+    v.swap(w);
+    if (change < 1e-12) break;
+  }
+  return v;
+}
+
+TEST(StaticEncoderPca, MatchesTheGramMatrixPowerIteration) {
+  std::mt19937 rng(20261202);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  for (const auto [n, d] : {std::pair<std::size_t, std::size_t>{50, 8}, {200, 30}, {7, 40}}) {
+    // Rows around a common direction, as SIF averages are, plus noise.
+    std::vector<float> x(n * d);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t a = 0; a < d; ++a) x[i * d + a] = 0.5f + 0.1f * a / d + noise(rng) * 0.3f;
+    }
+    const std::vector<float> pc = static_encoder_detail::first_principal_component(x, n, d);
+    const std::vector<double> ref = gram_power_iteration(x, n, d);
+    ASSERT_EQ(pc.size(), d);
+    for (std::size_t a = 0; a < d; ++a) EXPECT_NEAR(pc[a], ref[a], 1e-6) << n << "x" << d;
+  }
+  // All-zero rows have no component.
+  EXPECT_TRUE(
+      static_encoder_detail::first_principal_component(std::vector<float>(12, 0.0f), 3, 4).empty());
+}
+
+TEST(StaticEncoderPca, TwentyThousandDimensionsNeedNoSquareMatrix) {
+  // d = 20,000: the d x d matrix would take 3.2 GB. One dominant direction: converges at once.
+  const std::size_t n = 40, d = 20000;
+  std::vector<float> x(n * d);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t a = 0; a < d; ++a) x[i * d + a] = (a % 2 == 0 ? 1.0f : 0.0f) + (i == a % n);
+  }
+  const std::vector<float> pc = static_encoder_detail::first_principal_component(x, n, d);
+  ASSERT_EQ(pc.size(), d);
+  double dot = 0;
+  for (std::size_t a = 0; a < d; a += 2) dot += pc[a] / std::sqrt(d / 2.0);
+  EXPECT_GT(dot, 0.99);
 }
 
 TEST(StaticEncoder, BadSpecsAreInputErrors) {
