@@ -23,7 +23,8 @@ namespace embeval {
 // The registry's encoder for `spec`, behind an embedding cache in `cache_dir` when the family asks
 // for one (EncoderKind::cache_embeddings) and cache_dir is not empty; the cache is keyed by the
 // model file's bytes and the spec. Corpus-fitted encoders are never cached (their vectors depend
-// on the corpus). `batch` texts are stored per cache segment.
+// on the corpus). The cache runs the model on blocks of at most 128 texts (fewer when `batch` is
+// smaller) and writes a segment every `batch` texts or 20 s (embedding_cache.h).
 [[nodiscard]] std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec,
                                                     const std::filesystem::path& cache_dir,
                                                     std::size_t batch);

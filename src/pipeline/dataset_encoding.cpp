@@ -31,8 +31,11 @@ std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const std::filesyst
   if (cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
   if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
   std::string key = spec.scheme;
-  if (!spec.path.empty()) key += ":" + file_fingerprint(spec.path);
-  return std::make_unique<CachedEncoder>(std::move(encoder), cache_dir, key, batch);
+  if (!spec.path.empty()) key.append(":").append(file_fingerprint(spec.path));
+  CacheFlushPolicy policy;
+  policy.block_texts = std::min(policy.block_texts, std::max<std::size_t>(1, batch));
+  policy.flush_texts = std::max<std::size_t>(1, batch);
+  return std::make_unique<CachedEncoder>(std::move(encoder), cache_dir, key, policy);
 }
 
 Encoder& underlying_model(Encoder& encoder) {
