@@ -21,7 +21,15 @@ struct ConfidenceInterval {
                                                    int resamples = 1000, double level = 0.95,
                                                    std::uint64_t seed = 42);
 
-// Ends with format_length_notes() and a line for results reused from an earlier run.
+// bootstrap_mean_ci() with the defaults the table uses, as results.json records it
+// (EvaluationConfig::interval).
+[[nodiscard]] MeasureInterval bootstrap_interval(const std::string& measure,
+                                                 std::span<const double> values);
+
+// Quality columns are labelled with the cutoffs the measures really have (min(10, k) and
+// min(100, k)); the headline interval is the model's recorded one when it has it. A legend says
+// what each cost column covers. Ends with format_length_notes() and a line for results reused from
+// an earlier run.
 [[nodiscard]] std::string format_results_table(const EvaluationResults& results);
 
 // One line per model and role whose texts were truncated or split by the context window

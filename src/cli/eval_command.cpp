@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -6,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/registry_help.h"
 #include "embeval/dataset.h"
+#include "embeval/error.h"
 #include "embeval/evaluation.h"
 #include "embeval/model_spec.h"
 #include "embeval/registry.h"
@@ -19,7 +21,7 @@ struct EvalOptions {
   std::string split = "test";
   std::vector<std::string> models;
   std::string out = "embeval-results";
-  std::size_t k = 100;
+  std::string k = "100";  // parsed by parse_depth(): CLI11 would wrap "-1" or overflow silently
   bool ignore_identical_ids = false;
   bool no_resume = false;
   bool reject_invalid_utf8 = false;
@@ -31,25 +33,46 @@ void print_load_report(const LoadReport& report) {
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 }
 
+// --k: a whole number >= 1 (capped at the corpus size later). Anything else is an InputError.
+std::size_t parse_depth(const std::string& text) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range) {
+    throw InputError("--k " + text + " is too large", {}, 0,
+                     "runs are never deeper than the corpus: --k 1000 is plenty");
+  }
+  if (ec != std::errc() || ptr != end || text.empty()) {
+    throw InputError("--k must be a whole number, not '" + text + "'", {}, 0, "e.g. --k 100");
+  }
+  if (value <= 0) {
+    throw InputError("--k must be at least 1, not " + text, {}, 0, "e.g. --k 100");
+  }
+  return static_cast<std::size_t>(value);
+}
+
 void run(const EvalOptions& o) {
-  // A typo in a model spec should fail now, not after the corpus is loaded (no model is loaded).
-  for (const auto& spec : o.models) (void)check_model_spec(ModelSpec::parse(spec));
+  EvaluationConfig config;
+  config.model_specs = o.models;
+  config.k = parse_depth(o.k);
+  config.ignore_identical_ids = o.ignore_identical_ids;
+  config.out_dir = o.out;
+  config.resume = !o.no_resume;
+  config.split = o.split;
+  config.interval = bootstrap_interval;
+  if (!o.no_cache) {
+    config.cache_dir =
+        o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
+  }
+  // Everything that can fail without the dataset fails now, before the corpus is loaded: a typo
+  // in a spec (no model is loaded), a label that cannot name a file, an unwritable --out.
+  (void)plan_evaluation(config);
   BeirLoadOptions load;
   load.split = o.split;
   load.utf8 = o.reject_invalid_utf8 ? Utf8Policy::kReject : Utf8Policy::kReplace;
   const Dataset dataset = load_beir(o.dataset, load);
   print_load_report(dataset.report);
 
-  EvaluationConfig config;
-  config.model_specs = o.models;
-  config.k = o.k;
-  config.ignore_identical_ids = o.ignore_identical_ids;
-  config.out_dir = o.out;
-  config.resume = !o.no_resume;
-  if (!o.no_cache) {
-    config.cache_dir =
-        o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
-  }
   const EvaluationResults results = run_evaluation(dataset, o.dataset, config);
   std::printf("%s", format_results_table(results).c_str());
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
@@ -72,14 +95,15 @@ void add_eval_command(CLI::App& app) {
       ->required();
   cmd->add_option("--out", options->out, "Output folder (runs/, models/, results.json)")
       ->capture_default_str();
-  cmd->add_option("--k", options->k, "Depth of each run")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--k", options->k,
+                  "Depth of each run (capped at the corpus size); cutoffs above it are lowered")
+      ->capture_default_str();
   cmd->add_flag(
       "--ignore-identical-ids", options->ignore_identical_ids,
       "Drop a retrieved document whose id equals the query id (BEIR's self-retrieval fix)");
   cmd->add_flag("--no-resume", options->no_resume,
-                "Recompute every model even if OUT holds a result for the same spec and dataset");
+                "Recompute every model even if OUT holds a result computed from the same spec, "
+                "model files, dataset and settings");
   cmd->add_option("--cache-dir", options->cache_dir,
                   "Embedding cache for transformer models (default OUT/cache): a rerun or an "
                   "interrupted run reuses every embedding already computed");

@@ -1,9 +1,11 @@
 #include "embeval/evaluation.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -13,10 +15,13 @@
 #include "embeval/error.h"
 #include "embeval/memory_usage.h"
 #include "embeval/model_spec.h"
+#include "embeval/output_paths.h"
 #include "embeval/progress.h"
 #include "embeval/registry.h"
 #include "embeval/results_json.h"
 #include "embeval/run.h"
+#include "embeval/version.h"
+#include "pipeline/evaluation_records.h"
 #include "pipeline/index_factory.h"
 
 namespace embeval {
@@ -45,56 +50,179 @@ class Fnv1a {
   std::uint64_t hash_ = 1469598103934665603ull;
 };
 
-// Labels must be unique within one evaluation: they name run files.
-std::string unique_label(const ModelSpec& spec, std::set<std::string>& used) {
-  std::string base = spec_label(spec);
-  std::string label = base;
-  for (int n = 2; used.count(label) != 0; ++n) label = base + "-" + std::to_string(n);
-  used.insert(label);
+namespace fs = std::filesystem;
+
+void note(std::vector<std::string>& notes, std::string line) {
+  std::fprintf(stderr, "note: %s\n", line.c_str());
+  notes.push_back(std::move(line));
+}
+
+bool is_label_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+}
+
+// spec_label(), kept short enough to name files: a longer label keeps its start and gains a
+// hash of the whole, so two long specs that share a start still get different files.
+std::string short_label(const ModelSpec& spec, std::vector<std::string>& notes) {
+  std::string label = spec_label(spec);
+  constexpr std::size_t kRoomForSuffix = 8;  // "-NN" when labels collide
+  if (label.size() > kMaxLabelBytes - kRoomForSuffix) {
+    Fnv1a h;
+    h.add(label);
+    const std::string full = label;
+    label = label.substr(0, kMaxLabelBytes - kRoomForSuffix - 17) + "-" + h.hex();
+    notes.push_back("label of '" + spec.to_string() + "' shortened to " + label + " (" +
+                    std::to_string(full.size()) + " bytes is too long for a file name)");
+  }
   return label;
 }
 
-std::optional<ModelResult> load_saved_result(const std::filesystem::path& path,
-                                             const std::string& spec,
-                                             const std::string& fingerprint, std::size_t k,
-                                             bool ignore_identical_ids) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  try {
-    const nlohmann::json j = nlohmann::json::parse(in);
-    if (j.value("format", "") != "embeval-model-result" || j.value("version", 0) != 1 ||
-        j.value("dataset_fingerprint", "") != fingerprint || j.value("k", 0u) != k ||
-        j.value("ignore_identical_ids", false) != ignore_identical_ids) {
-      return std::nullopt;
-    }
-    ModelResult r = model_result_from_json(j.at("result"), path.string());
-    if (r.spec != spec || !std::filesystem::exists(r.run_file)) return std::nullopt;
-    r.resumed = true;
-    return r;
-  } catch (const std::exception&) {
-    return std::nullopt;  // a damaged saved result is recomputed, never trusted
+void check_label(const std::string& label, const std::string& spec) {
+  const bool ok = !label.empty() && label.size() <= kMaxLabelBytes && label.front() != '.' &&
+                  label.front() != '-' && std::all_of(label.begin(), label.end(), is_label_char);
+  if (!ok) {
+    throw InputError(
+        "model '" + spec + "' gives the label '" + label + "', which cannot name a file", {}, 0,
+        "write the spec without unusual characters in its path or values");
   }
 }
 
-void save_result(const std::filesystem::path& path, const ModelResult& r,
-                 const std::string& fingerprint, const EvaluationConfig& config) {
-  const nlohmann::json j = {{"format", "embeval-model-result"},
-                            {"version", 1},
-                            {"dataset_fingerprint", fingerprint},
-                            {"k", config.k},
-                            {"ignore_identical_ids", config.ignore_identical_ids},
-                            {"result", to_json(r)}};
-  write_file_atomic(path, j.dump(1) + "\n");
+// Canonical spec -> label, and label -> canonical spec, of the records already in OUT/models/.
+struct ExistingLabels {
+  std::map<std::string, std::string> label_of_spec;
+  std::map<std::string, std::string> spec_of_label;
+};
+
+ExistingLabels existing_labels(const fs::path& out_dir) {
+  ExistingLabels existing;
+  for (const auto& label : records::record_labels(out_dir)) {
+    const auto record = records::read_record(out_dir, label);
+    if (!record || !record->key) continue;
+    existing.spec_of_label[label] = record->key->spec;
+    existing.label_of_spec.emplace(record->key->spec, label);
+  }
+  return existing;
+}
+
+struct SharedKey {
+  std::string dataset_fingerprint;
+  std::vector<FileRecord> dataset_files;
+  std::size_t k = 0;
+  bool ignore_identical_ids = false;
+  std::size_t encode_batch = 0;
+};
+
+records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
+  records::ResultKey key;
+  key.spec = model.canonical;
+  key.model_files = records::model_files_of(model.spec);
+  key.dataset_fingerprint = shared.dataset_fingerprint;
+  key.dataset_files = shared.dataset_files;
+  key.k = shared.k;
+  key.ignore_identical_ids = shared.ignore_identical_ids;
+  key.encode_batch = shared.encode_batch;
+  key.embeval_version = kEmbevalVersion;
+  return key;
+}
+
+// The saved result for `model` when everything it was computed from still matches, else nullopt
+// and `why` says what differs ("" when there was nothing to reuse).
+std::optional<ModelResult> reusable_result(const fs::path& out_dir, const PlannedModel& model,
+                                           const records::ResultKey& key, std::string& why) {
+  why.clear();
+  const auto record = records::read_record(out_dir, model.label);
+  if (!record) {
+    std::error_code ec;
+    if (fs::exists(out_dir / "runs" / (model.label + ".trec"), ec)) {
+      why = "runs/" + model.label + ".trec has no saved record (an interrupted run?)";
+    }
+    return std::nullopt;
+  }
+  if (!record->problem.empty()) {
+    why = record->problem;
+    return std::nullopt;
+  }
+  why = records::key_difference(*record->key, key);
+  if (why.empty()) why = records::run_file_problem(*record->result);
+  if (!why.empty()) return std::nullopt;
+  ModelResult r = *record->result;
+  r.resumed = true;
+  return r;
+}
+
+// Records in OUT/models/ from earlier invocations that belong in results.json: computed on this
+// dataset with these settings, their run file intact, and not a model this invocation plans.
+std::vector<ModelResult> earlier_results(const fs::path& out_dir, const EvaluationPlan& plan,
+                                         const SharedKey& shared, std::vector<std::string>& notes) {
+  std::set<std::string> planned_labels, planned_specs;
+  for (const auto& m : plan.models) {
+    planned_labels.insert(m.label);
+    planned_specs.insert(m.canonical);
+  }
+  std::vector<ModelResult> out;
+  for (const auto& label : records::record_labels(out_dir)) {
+    if (planned_labels.count(label) != 0) continue;
+    const auto record = records::read_record(out_dir, label);
+    if (!record) continue;  // removed meanwhile
+    std::string why;
+    if (!record->problem.empty()) {
+      why = record->problem;
+    } else if (planned_specs.count(record->key->spec) != 0) {
+      why = "the same model as one evaluated now";
+    } else if (record->key->dataset_fingerprint != shared.dataset_fingerprint) {
+      why = "computed on another dataset";
+    } else if (record->key->k != shared.k ||
+               record->key->ignore_identical_ids != shared.ignore_identical_ids) {
+      why = "computed with other settings (k " + std::to_string(record->key->k) + ")";
+    } else {
+      why = records::run_file_problem(*record->result);
+    }
+    if (!why.empty()) {
+      note(notes, "models/" + label + ".json left out of results.json: " + why);
+      continue;
+    }
+    ModelResult r = *record->result;
+    r.resumed = true;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// The folder's results: `base` (dataset, settings, notes) with this invocation's models, then the
+// earlier ones, each with its interval when the config asks for one.
+EvaluationResults assemble(const EvaluationResults& base, const std::vector<ModelResult>& current,
+                           const std::vector<ModelResult>& earlier) {
+  EvaluationResults all = base;
+  all.models = current;
+  all.models.insert(all.models.end(), earlier.begin(), earlier.end());
+  if (!all.config.interval) return all;
+  const std::string measure = "ndcg_cut_" + std::to_string(std::min<std::size_t>(10, all.config.k));
+  for (auto& m : all.models) {
+    if (m.headline_interval && m.headline_interval->measure == measure) continue;
+    const auto& names = m.metrics.measure_names;
+    const auto it = std::find(names.begin(), names.end(), measure);
+    if (it == names.end()) continue;
+    const auto column = static_cast<std::size_t>(it - names.begin());
+    std::vector<double> values;
+    values.reserve(m.metrics.per_query.size());
+    for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[column]);
+    m.headline_interval = all.config.interval(measure, values);
+  }
+  return all;
 }
 
 ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string>& doc_texts,
-                           const ModelSpec& spec, const std::string& label,
-                           const MeasureSet& measures, const EvaluationConfig& config) {
+                           const PlannedModel& planned, const MeasureSet& measures,
+                           const EvaluationConfig& config, std::size_t run_depth) {
+  const ModelSpec& spec = planned.spec;
+  const std::string& label = planned.label;
   reset_peak_rss();
+  auto start = Clock::now();
   std::unique_ptr<Encoder> encoder = open_encoder(spec, config.cache_dir, config.encode_batch);
   const auto* cached = dynamic_cast<const CachedEncoder*>(encoder.get());
   auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
+  result.timings.load_s = seconds_since(start);
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
@@ -118,15 +246,19 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
       encode_queries(*encoder, dataset, &result.timings.encode_queries_s, &result.query_lengths);
   result.cached_queries = cache_hits() - result.cached_documents;
 
-  // One extra hit per query so that dropping a self-match still leaves k.
-  const std::size_t depth = config.k + (config.ignore_identical_ids ? 1 : 0);
-  const auto start = Clock::now();
+  // One extra hit per query so that dropping a self-match still leaves run_depth; never more
+  // than the corpus (run_depth <= documents, so this cannot overflow).
+  const std::size_t depth =
+      std::min(run_depth + (config.ignore_identical_ids ? 1 : 0), doc_texts.size());
+  start = Clock::now();
   const SearchResults hits = index->search(queries, depth);
   result.timings.search_s = seconds_since(start);
 
-  const TrecRun run = run_from_results(dataset, hits, config.k, config.ignore_identical_ids, label);
+  const TrecRun run =
+      run_from_results(dataset, hits, run_depth, config.ignore_identical_ids, label);
   result.run_file = config.out_dir / "runs" / (label + ".trec");
   write_run(result.run_file, run);
+  result.run_checksum = file_fingerprint(result.run_file);
 
   EvalOptions options;
   options.complete = true;  // a judged query with no hits scores 0, it is not dropped
@@ -146,11 +278,61 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
 
 }  // namespace
 
-const std::vector<std::string>& default_eval_measures() {
-  static const std::vector<std::string> kMeasures = {
-      "ndcg_cut.10,100", "recall.10,100", "recall_cap.100", "mrr_cut.10",
-      "map_cut.100",     "P.10",          "recip_rank",     "num_rel_ret"};
-  return kMeasures;
+std::vector<std::string> eval_measures(std::size_t k) {
+  EMBEVAL_CHECK(k > 0, "eval_measures: k must be positive");
+  const std::string c10 = std::to_string(std::min<std::size_t>(10, k));
+  const std::string c100 = std::to_string(std::min<std::size_t>(100, k));
+  const std::string both = c10 == c100 ? c10 : c10 + "," + c100;
+  return {"ndcg_cut." + both, "recall." + both, "recall_cap." + c100, "mrr_cut." + c10,
+          "map_cut." + c100,  "P." + c10,       "recip_rank",         "num_rel_ret"};
+}
+
+EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
+  if (config.model_specs.empty()) {
+    throw InputError("no model to evaluate", {}, 0, "add --model bm25 (see embeval eval --help)");
+  }
+  if (config.k == 0) throw InputError("--k must be at least 1");
+  if (config.out_dir.empty()) throw InputError("no output folder", {}, 0, "pass --out DIR");
+  EvaluationPlan plan;
+  // Every spec is checked (loading no model) before anything else, so a typo in the third model
+  // fails in the first second.
+  std::vector<PlannedModel> unique;
+  std::map<std::string, std::string> first_spec_of;  // canonical -> the spec as first written
+  for (const auto& text : config.model_specs) {
+    PlannedModel m;
+    m.spec = ModelSpec::parse(text);
+    m.canonical = check_model_spec(m.spec);
+    const auto [it, inserted] = first_spec_of.emplace(m.canonical, text);
+    if (!inserted) {
+      plan.notes.push_back("'" + text + "' is the same model as '" + it->second + "' (" +
+                           m.canonical + "): evaluated once");
+      continue;
+    }
+    unique.push_back(std::move(m));
+  }
+  prepare_output_directory(config.out_dir);
+
+  // Labels name files: the same model keeps its label across invocations, and a label an earlier
+  // record holds for another model is not taken over (its run file would be overwritten).
+  const ExistingLabels existing = existing_labels(config.out_dir);
+  std::set<std::string> used;
+  for (auto& m : unique) {
+    const auto known = existing.label_of_spec.find(m.canonical);
+    if (known != existing.label_of_spec.end() && used.count(known->second) == 0) {
+      m.label = known->second;
+    } else {
+      const std::string base = short_label(m.spec, plan.notes);
+      std::string label = base;
+      for (int n = 2; used.count(label) != 0 || existing.spec_of_label.count(label) != 0; ++n) {
+        label = base + "-" + std::to_string(n);
+      }
+      m.label = label;
+    }
+    check_label(m.label, m.spec.to_string());
+    used.insert(m.label);
+    plan.models.push_back(std::move(m));
+  }
+  return plan;
 }
 
 std::string dataset_fingerprint(const Dataset& dataset) {
@@ -176,62 +358,83 @@ std::string dataset_fingerprint(const Dataset& dataset) {
   return h.hex();
 }
 
-EvaluationResults run_evaluation(const Dataset& dataset, const std::filesystem::path& dataset_path,
+EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset_path,
                                  const EvaluationConfig& config) {
-  if (config.model_specs.empty()) {
-    throw InputError("no model to evaluate", {}, 0, "add --model bm25 (see embeval eval --help)");
-  }
-  if (config.k == 0) throw InputError("--k must be at least 1");
+  const EvaluationPlan plan = plan_evaluation(config);
   if (dataset.queries.empty()) {
     throw InputError("the dataset has no judged queries", dataset_path.string(), 0,
                      "check qrels/<split>.tsv and the --split you asked for");
   }
+  if (dataset.corpus.empty()) {
+    throw InputError("the corpus has no documents", dataset_path.string(), 0, "check corpus.jsonl");
+  }
 
   EvaluationResults results;
+  for (const auto& line : plan.notes) note(results.notes, line);
   results.dataset_name = dataset.name;
-  results.dataset_path = dataset_path.string();
+  results.dataset_path = records::portable_path(dataset_path, config.out_dir);
   results.dataset_fingerprint = dataset_fingerprint(dataset);
   results.num_documents = dataset.corpus.size();
   results.num_queries = dataset.queries.size();
   results.num_judgments = dataset.qrels.num_judgments();
   results.load_report = dataset.report;
   results.config = config;
+  results.run_depth = std::min(config.k, dataset.corpus.size());
+  if (results.run_depth < config.k) {
+    note(results.notes, "--k " + std::to_string(config.k) + " is more than the " +
+                            std::to_string(dataset.corpus.size()) +
+                            " documents: each run holds at most " +
+                            std::to_string(results.run_depth));
+  }
+  results.written_by = records::current_environment(config.threads);
 
-  const MeasureSet measures = parse_measures(default_eval_measures());
-  // Check every spec before any work (loading no model), so a typo in the third model fails in
-  // the first second.
-  std::vector<ModelSpec> specs;
-  std::vector<std::string> canonical_specs;
-  for (const auto& text : config.model_specs) {
-    specs.push_back(ModelSpec::parse(text));
-    canonical_specs.push_back(check_model_spec(specs.back()));
+  SharedKey shared;
+  shared.dataset_fingerprint = results.dataset_fingerprint;
+  shared.dataset_files = records::dataset_files_of(dataset_path, config.split);
+  shared.k = config.k;
+  shared.ignore_identical_ids = config.ignore_identical_ids;
+  shared.encode_batch = config.encode_batch;
+  for (const auto& f : shared.dataset_files) {
+    results.dataset_files.push_back(
+        {records::portable_path(dataset_path / f.path, config.out_dir), f.fingerprint});
   }
 
+  const MeasureSet measures = parse_measures(eval_measures(config.k));
+  const std::vector<ModelResult> earlier =
+      earlier_results(config.out_dir, plan, shared, results.notes);
   const std::vector<std::string> doc_texts = document_texts(dataset.corpus);
+  const fs::path results_path = config.out_dir / "results.json";
 
-  std::set<std::string> used_labels;
-  for (std::size_t m = 0; m < specs.size(); ++m) {
-    const ModelSpec& spec = specs[m];
-    const std::string label = unique_label(spec, used_labels);
-    const std::string& canonical = canonical_specs[m];
-    const auto saved_path = config.out_dir / "models" / (label + ".json");
+  std::vector<ModelResult> current;
+  for (const PlannedModel& model : plan.models) {
+    const records::ResultKey key = key_for(model, shared);
+    std::string why;
     std::optional<ModelResult> saved;
-    if (config.resume) {
-      saved = load_saved_result(saved_path, canonical, results.dataset_fingerprint, config.k,
-                                config.ignore_identical_ids);
-    }
+    if (config.resume) saved = reusable_result(config.out_dir, model, key, why);
     if (saved) {
-      std::fprintf(stderr, "%s: reusing saved result %s (use --no-resume to recompute)\n",
-                   label.c_str(), saved_path.c_str());
-      results.models.push_back(std::move(*saved));
+      std::fprintf(stderr,
+                   "%s: reusing saved result models/%s.json (use --no-resume to recompute)\n",
+                   model.label.c_str(), model.label.c_str());
+      current.push_back(std::move(*saved));
+      write_results_json(results_path, assemble(results, current, earlier));
       continue;
     }
-    ModelResult r = evaluate_model(dataset, doc_texts, spec, label, measures, config);
-    save_result(saved_path, r, results.dataset_fingerprint, config);
-    results.models.push_back(std::move(r));
+    if (!why.empty()) note(results.notes, model.label + ": recomputing: " + why);
+    // The old record goes first, and results.json forgets the model, before the run file is
+    // replaced: a kill from here on leaves no record that disagrees with the files.
+    std::error_code ec;
+    fs::remove(config.out_dir / "models" / (model.label + ".json"), ec);
+    write_results_json(results_path, assemble(results, current, earlier));
+
+    ModelResult r = evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth);
+    r.model_files = key.model_files;
+    for (auto& f : r.model_files) f.path = records::portable_path(f.path, config.out_dir);
+    r.environment = results.written_by;
+    records::write_record(config.out_dir, r, key);
+    current.push_back(std::move(r));
+    write_results_json(results_path, assemble(results, current, earlier));
   }
-  write_results_json(config.out_dir / "results.json", results);
-  return results;
+  return assemble(results, current, earlier);
 }
 
 }  // namespace embeval

@@ -1,5 +1,6 @@
 #include "embeval/results_json.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -43,17 +44,20 @@ ModelCard card_from_json(const json& j) {
 }
 
 json timings_to_json(const StageTimings& t) {
-  return {{"fit_s", t.fit_s},
+  return {{"load_s", t.load_s},
+          {"fit_s", t.fit_s},
           {"encode_documents_s", t.encode_documents_s},
           {"index_s", t.index_s},
           {"encode_queries_s", t.encode_queries_s},
           {"search_s", t.search_s},
           {"documents_per_s", t.documents_per_s},
-          {"queries_per_s", t.queries_per_s}};
+          {"queries_per_s", t.queries_per_s},
+          {"total_s", t.total_s()}};
 }
 
 StageTimings timings_from_json(const json& j) {
   StageTimings t;
+  t.load_s = j.value("load_s", 0.0);  // version 2: loading was not measured
   t.fit_s = j.at("fit_s").get<double>();
   t.encode_documents_s = j.at("encode_documents_s").get<double>();
   t.index_s = j.at("index_s").get<double>();
@@ -137,16 +141,86 @@ std::optional<LengthReport> lengths_from_json(const json& j, const char* key) {
   return out;
 }
 
+json files_to_json(const std::vector<FileRecord>& files) {
+  json a = json::array();
+  for (const auto& f : files) a.push_back({{"path", f.path}, {"fingerprint", f.fingerprint}});
+  return a;
+}
+
+std::vector<FileRecord> files_from_json(const json& j, const char* key) {
+  std::vector<FileRecord> files;
+  if (!j.contains(key)) return files;  // version 2
+  for (const auto& f : j.at(key)) {
+    files.push_back({f.at("path").get<std::string>(), f.at("fingerprint").get<std::string>()});
+  }
+  return files;
+}
+
+json environment_to_json(const RunEnvironment& e) {
+  return {{"embeval_version", e.embeval_version},
+          {"time_utc", e.time_utc},
+          {"cpu_model", e.cpu_model},
+          {"threads", e.threads},
+          {"hardware_threads", e.hardware_threads},
+          {"EMBEVAL_LLAMA_THREADS",
+           e.llama_threads_env.empty() ? json(nullptr) : json(e.llama_threads_env)},
+          {"ci", e.ci}};
+}
+
+RunEnvironment environment_from_json(const json& j, const char* key) {
+  RunEnvironment e;
+  if (!j.contains(key)) return e;  // version 2
+  const json& o = j.at(key);
+  e.embeval_version = o.at("embeval_version").get<std::string>();
+  e.time_utc = o.at("time_utc").get<std::string>();
+  e.cpu_model = o.at("cpu_model").get<std::string>();
+  e.threads = o.at("threads").get<std::size_t>();
+  e.hardware_threads = o.at("hardware_threads").get<std::size_t>();
+  if (!o.at("EMBEVAL_LLAMA_THREADS").is_null()) {
+    e.llama_threads_env = o.at("EMBEVAL_LLAMA_THREADS").get<std::string>();
+  }
+  e.ci = o.at("ci").get<bool>();
+  return e;
+}
+
+json interval_to_json(const std::optional<MeasureInterval>& i) {
+  if (!i) return nullptr;
+  return {{"measure", i->measure}, {"method", i->method}, {"level", i->level},
+          {"low", i->low},         {"high", i->high},     {"resamples", i->resamples},
+          {"seed", i->seed}};
+}
+
+std::optional<MeasureInterval> interval_from_json(const json& j) {
+  if (!j.contains("headline_interval") || j.at("headline_interval").is_null()) return {};
+  const json& o = j.at("headline_interval");
+  MeasureInterval i;
+  i.measure = o.at("measure").get<std::string>();
+  i.method = o.at("method").get<std::string>();
+  i.level = o.at("level").get<double>();
+  i.low = o.at("low").get<double>();
+  i.high = o.at("high").get<double>();
+  i.resamples = o.at("resamples").get<int>();
+  i.seed = o.at("seed").get<std::uint64_t>();
+  return i;
+}
+
 }  // namespace
 
 json to_json(const ModelResult& m) {
+  // Run files always live in OUT/runs/: recorded relative to OUT, so a copied folder resolves.
+  const std::string run_file =
+      m.run_file.empty() ? std::string() : "runs/" + m.run_file.filename().string();
   return {{"spec", m.spec},
           {"label", m.label},
           {"card", card_to_json(m.card)},
           {"timings", timings_to_json(m.timings)},
           {"index_bytes", m.index_bytes},
           {"peak_rss_bytes", m.peak_rss_bytes},
-          {"run_file", m.run_file.string()},
+          {"run_file", run_file},
+          {"run_checksum", m.run_checksum},
+          {"model_files", files_to_json(m.model_files)},
+          {"environment", environment_to_json(m.environment)},
+          {"headline_interval", interval_to_json(m.headline_interval)},
           {"document_lengths", lengths_to_json(m.document_lengths)},
           {"query_lengths", lengths_to_json(m.query_lengths)},
           {"cached_documents", m.cached_documents},
@@ -154,7 +228,8 @@ json to_json(const ModelResult& m) {
           {"metrics", metrics_to_json(m.metrics)}};
 }
 
-ModelResult model_result_from_json(const json& j, const std::string& source) {
+ModelResult model_result_from_json(const json& j, const std::string& source,
+                                   const std::filesystem::path& base_dir) {
   try {
     ModelResult m;
     m.spec = j.at("spec").get<std::string>();
@@ -163,7 +238,12 @@ ModelResult model_result_from_json(const json& j, const std::string& source) {
     m.timings = timings_from_json(j.at("timings"));
     m.index_bytes = j.at("index_bytes").get<std::size_t>();
     m.peak_rss_bytes = j.at("peak_rss_bytes").get<std::size_t>();
-    m.run_file = j.at("run_file").get<std::string>();
+    const std::filesystem::path run_file = j.at("run_file").get<std::string>();
+    m.run_file = run_file.is_absolute() ? run_file : base_dir / run_file;
+    m.run_checksum = j.value("run_checksum", "");
+    m.model_files = files_from_json(j, "model_files");
+    m.environment = environment_from_json(j, "environment");
+    m.headline_interval = interval_from_json(j);
     m.metrics = metrics_from_json(j.at("metrics"));
     m.document_lengths = lengths_from_json(j, "document_lengths");
     m.query_lengths = lengths_from_json(j, "query_lengths");
@@ -181,18 +261,24 @@ json to_json(const EvaluationResults& r) {
   for (const auto& m : r.models) models.push_back(to_json(m));
   return {{"format", kResultsFormat},
           {"version", kResultsVersion},
+          {"written_by", environment_to_json(r.written_by)},
           {"dataset",
            {{"name", r.dataset_name},
             {"path", r.dataset_path},
             {"fingerprint", r.dataset_fingerprint},
+            {"files", files_to_json(r.dataset_files)},
             {"documents", r.num_documents},
             {"queries", r.num_queries},
             {"judgments", r.num_judgments},
             {"load_report", load_report_to_json(r.load_report)}}},
           {"settings",
            {{"k", r.config.k},
+            {"run_depth", r.run_depth},
             {"ignore_identical_ids", r.config.ignore_identical_ids},
+            {"split", r.config.split},
+            {"encode_batch", r.config.encode_batch},
             {"evaluation_mode", "complete"}}},
+          {"notes", r.notes},
           {"models", std::move(models)}};
 }
 
@@ -214,10 +300,12 @@ EvaluationResults read_results_json(const std::filesystem::path& path) {
                      path.string());
   }
   const int version = j.value("version", 0);
-  if (version < 1 || version > kResultsVersion) {
+  if (version < kOldestResultsVersionRead || version > kResultsVersion) {
     throw InputError("results file version " + std::to_string(version) + " is not supported",
                      path.string(), 0,
-                     "this embeval reads versions 1.." + std::to_string(kResultsVersion));
+                     "this embeval reads versions " + std::to_string(kOldestResultsVersionRead) +
+                         ".." + std::to_string(kResultsVersion) +
+                         "; rerun embeval eval on the same --out to rewrite it");
   }
   EvaluationResults r;
   try {
@@ -231,10 +319,24 @@ EvaluationResults read_results_json(const std::filesystem::path& path) {
     r.load_report = load_report_from_json(d.at("load_report"));
     r.config.k = j.at("settings").at("k").get<std::size_t>();
     r.config.ignore_identical_ids = j.at("settings").at("ignore_identical_ids").get<bool>();
+    r.dataset_files = files_from_json(d, "files");
+    r.written_by = environment_from_json(j, "written_by");
+    const json& settings = j.at("settings");
+    // Version 2 had no cap: its runs were as deep as k (or the corpus, if smaller).
+    r.run_depth = settings.value("run_depth", std::min(r.config.k, r.num_documents));
+    r.config.split = settings.value("split", "test");
+    r.config.encode_batch = settings.value("encode_batch", r.config.encode_batch);
+    if (j.contains("notes")) r.notes = j.at("notes").get<std::vector<std::string>>();
   } catch (const json::exception& e) {
     throw InputError(std::string("results file is missing a field: ") + e.what(), path.string());
   }
-  for (const auto& m : j.at("models")) r.models.push_back(model_result_from_json(m, path.string()));
+  if (!j.contains("models") || !j.at("models").is_array()) {
+    throw InputError("results file has no \"models\" array", path.string());
+  }
+  const std::filesystem::path base = path.parent_path();
+  for (const auto& m : j.at("models")) {
+    r.models.push_back(model_result_from_json(m, path.string(), base));
+  }
   return r;
 }
 

@@ -57,6 +57,22 @@ ConfidenceInterval bootstrap_mean_ci(std::span<const double> values, int resampl
   return {at(tail), at(1.0 - tail)};
 }
 
+MeasureInterval bootstrap_interval(const std::string& measure, std::span<const double> values) {
+  constexpr int kResamples = 1000;
+  constexpr double kLevel = 0.95;
+  constexpr std::uint64_t kSeed = 42;
+  const ConfidenceInterval ci = bootstrap_mean_ci(values, kResamples, kLevel, kSeed);
+  MeasureInterval out;
+  out.measure = measure;
+  out.method = "percentile bootstrap over queries";
+  out.level = kLevel;
+  out.low = ci.low;
+  out.high = ci.high;
+  out.resamples = kResamples;
+  out.seed = kSeed;
+  return out;
+}
+
 std::string format_length_notes(const EvaluationResults& results) {
   std::string out;
   const auto note = [&](const ModelResult& m, const std::optional<LengthReport>& r,
@@ -82,19 +98,24 @@ std::string format_length_notes(const EvaluationResults& results) {
 }
 
 std::string format_results_table(const EvaluationResults& results) {
+  // The cutoffs eval_measures() gives at this depth: a column never claims a depth it lacks.
+  const std::size_t k = results.config.k > 0 ? results.config.k : 100;
+  const std::string c10 = std::to_string(std::min<std::size_t>(10, k));
+  const std::string c100 = std::to_string(std::min<std::size_t>(100, k));
   struct Quality {
-    const char* measure;
-    const char* header;
+    std::string measure;
+    std::string header;
     bool with_ci;
   };
-  const Quality quality[] = {{"ndcg_cut_10", "nDCG@10 (95% CI)", true},
-                             {"recall_100", "R@100", false},
-                             {"mrr_cut_10", "MRR@10", false},
-                             {"map_cut_100", "MAP@100", false}};
+  const Quality quality[] = {{"ndcg_cut_" + c10, "nDCG@" + c10 + " (95% CI)", true},
+                             {"recall_" + c100, "R@" + c100, false},
+                             {"mrr_cut_" + c10, "MRR@" + c10, false},
+                             {"map_cut_" + c100, "MAP@" + c100, false}};
 
   std::vector<Column> columns;
   columns.push_back({"model", {}, true});
   for (const auto& q : quality) columns.push_back({q.header, {}, false});
+  columns.push_back({"load+fit", {}, false});
   columns.push_back({"docs/s", {}, false});
   columns.push_back({"QPS", {}, false});
   columns.push_back({"index", {}, false});
@@ -110,8 +131,11 @@ std::string format_results_table(const EvaluationResults& results) {
       if (i >= 0) {
         cell = format("%.4f", m.metrics.mean[static_cast<std::size_t>(i)]);
         if (q.with_ci) {
-          const auto values = per_query_values(m, i);
-          const auto ci = bootstrap_mean_ci(values);
+          // The interval results.json records, so the file and the table agree.
+          const MeasureInterval ci =
+              m.headline_interval && m.headline_interval->measure == q.measure
+                  ? *m.headline_interval
+                  : bootstrap_interval(q.measure, per_query_values(m, i));
           cell += " (" + format("%.3f", ci.low) + "-" + format("%.3f", ci.high) + ")";
         }
       }
@@ -119,14 +143,13 @@ std::string format_results_table(const EvaluationResults& results) {
     }
     const auto& t = m.timings;
     const bool all_cached = m.cached_documents > 0 && m.cached_documents == results.num_documents;
+    columns[c++].cells.push_back(format("%.2fs", t.load_s + t.fit_s));
     columns[c++].cells.push_back(all_cached ? "cached" : human_rate(t.documents_per_s));
     columns[c++].cells.push_back(human_rate(t.queries_per_s));
     columns[c++].cells.push_back(human_bytes(static_cast<double>(m.index_bytes)));
     columns[c++].cells.push_back(
         m.peak_rss_bytes ? human_bytes(static_cast<double>(m.peak_rss_bytes)) : "-");
-    const double total =
-        t.fit_s + t.encode_documents_s + t.index_s + t.encode_queries_s + t.search_s;
-    columns[c++].cells.push_back(format("%.2fs", total));
+    columns[c++].cells.push_back(format("%.2fs", t.total_s()));
   }
 
   std::string out;
@@ -136,6 +159,10 @@ std::string format_results_table(const EvaluationResults& results) {
                 results.num_judgments);
   out += line;
   out += report::render_table(columns);
+  out +=
+      "load+fit: loading the model and fitting corpus statistics (BM25 IDF, SIF weights); "
+      "docs/s: documents encoded per second after that;\nQPS: queries encoded and searched per "
+      "second; time: all of it, load to run (encode, index, queries, search).\n";
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";

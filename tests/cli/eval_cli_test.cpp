@@ -78,4 +78,43 @@ TEST_F(EvalCli, SecondRunReusesFinishedModels) {
   EXPECT_NE(again.text.find("reusing saved result"), std::string::npos) << again.text;
 }
 
+TEST_F(EvalCli, KIsACheckedWholeNumberAndLabelsFollowIt) {
+  const std::string base = "eval --dataset " + path("data") + " --model bm25 --out " + path("out");
+  for (const std::string bad : {"0", "-1", "abc", "10x", "99999999999999999999999"}) {
+    const Output out = run(base + " --k " + bad);
+    EXPECT_EQ(out.status, 2) << bad << ": " << out.text;
+    EXPECT_NE(out.text.find("--k"), std::string::npos) << out.text;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "out/runs")) << bad;
+  }
+  const Output ten = run(base + " --k 10");
+  ASSERT_EQ(ten.status, 0) << ten.text;
+  EXPECT_NE(ten.text.find("R@10 "), std::string::npos) << ten.text;
+  EXPECT_EQ(ten.text.find("R@100"), std::string::npos) << ten.text;
+  EXPECT_NE(ten.text.find("each run holds at most 3"), std::string::npos) << ten.text;
+}
+
+TEST_F(EvalCli, AnUnusableOutFailsBeforeTheDatasetIsRead) {
+  write("data/corpus.jsonl", "{ broken\n");  // would fail with corpus.jsonl:1 if it were read
+  write("outfile", "x");
+  const Output out =
+      run("eval --dataset " + path("data") + " --model bm25 --out " + path("outfile"));
+  EXPECT_EQ(out.status, 2) << out.text;
+  EXPECT_NE(out.text.find("not a directory"), std::string::npos) << out.text;
+  EXPECT_EQ(out.text.find("corpus.jsonl"), std::string::npos) << out.text;
+}
+
+TEST_F(EvalCli, EqualSpecsRunOnceWithANote) {
+  const Output out = run("eval --dataset " + path("data") +
+                         " --model bm25 --model 'bm25?k1=0.9' --out " + path("out"));
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("is the same model as 'bm25'"), std::string::npos) << out.text;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/runs/bm25_k1-0.9.trec"));
+  std::ifstream in(dir_ / "out/results.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("version"), 3);
+  EXPECT_EQ(j.at("models").size(), 1u);
+  EXPECT_EQ(j.at("models").at(0).at("run_file"), "runs/bm25.trec");
+  EXPECT_EQ(j.at("dataset").at("files").size(), 3u);
+}
+
 }  // namespace

@@ -136,15 +136,20 @@ TEST(Evaluation, RejectsBadSpecsBeforeDoingWork) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Evaluation, DuplicateSpecsGetDistinctLabels) {
+TEST(Evaluation, EqualCanonicalSpecsAreEvaluatedOnceWithANote) {
   const auto dir = fresh_dir("dup");
   EvaluationConfig config;
-  config.model_specs = {"bm25", "bm25"};
+  // bm25's defaults are k1=0.9 b=0.4 analyzer=english: all three are one model.
+  config.model_specs = {"bm25", "bm25?k1=0.9", "bm25?b=0.4&analyzer=english", "bm25?k1=1.2"};
   config.out_dir = dir;
   const auto r = run_evaluation(tiny_dataset(), dir, config);
   ASSERT_EQ(r.models.size(), 2u);
-  EXPECT_NE(r.models[0].label, r.models[1].label);
-  EXPECT_NE(r.models[0].run_file, r.models[1].run_file);
+  EXPECT_EQ(r.models[0].label, "bm25");
+  EXPECT_EQ(r.models[1].label, "bm25_k1-1.2");
+  std::size_t duplicate_notes = 0;
+  for (const auto& n : r.notes) duplicate_notes += n.find("evaluated once") != std::string::npos;
+  EXPECT_EQ(duplicate_notes, 2u);
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "bm25_k1-0.9.trec"));
   std::filesystem::remove_all(dir);
 }
 
