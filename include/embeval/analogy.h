@@ -83,8 +83,12 @@ struct SimilarityReport {
 [[nodiscard]] double spearman_correlation(const std::vector<double>& x,
                                           const std::vector<double>& y);
 
+// Throws one InputError naming every word of `words` that has no vector (a word is looked up as
+// given, then lower-cased), with the model's close spellings of each as the hint.
+void require_words(const WordVectors& vectors, const std::vector<std::string>& words);
+
 // The k words nearest (cosine) to sum(positive) - sum(negative) of the unit-normalised vectors,
-// excluding the input words. Throws InputError naming a word that has no vector.
+// excluding the input words. Throws InputError as require_words does.
 [[nodiscard]] std::vector<std::pair<std::string, float>> nearest_words(
     const WordVectors& vectors, const std::vector<std::string>& positive,
     const std::vector<std::string>& negative, std::size_t k);

@@ -78,8 +78,14 @@ struct Word2VecStats {
   double words_per_second() const { return seconds > 0 ? processed_words / seconds : 0.0; }
 };
 
-// Throws InputError on invalid options (dim 0, window 0, negative 0 without hs, epochs 0,
-// threads 0). The returned vectors are in vocabulary order (most frequent first).
+// Throws InputError when an option is out of its range (dim, window, negative, epochs, threads;
+// alpha and sample in [0, 1), NaN refused; negative 0 without hs): the checks that need no
+// corpus, so that a command can run them before reading one.
+void check_word2vec_options(const Word2VecOptions& options);
+
+// Throws InputError on invalid options (check_word2vec_options, and the matrices must fit in
+// memory), and when training diverges (a NaN or infinite vector: too large an alpha) instead of
+// returning such vectors. The returned vectors are in vocabulary order (most frequent first).
 [[nodiscard]] WordVectors train_word2vec(const Word2VecCorpus& corpus,
                                          const Word2VecOptions& options,
                                          Word2VecStats* stats = nullptr);

@@ -1,6 +1,9 @@
 // embeval word2vec train|analogy|similarity|neighbours — train Word2Vec on a user's text and
 // evaluate word vectors intrinsically. The work is library calls (word2vec.h, analogy.h).
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,12 +11,16 @@
 #include "cli/commands.h"
 #include "embeval/analogy.h"
 #include "embeval/error.h"
+#include "embeval/output_paths.h"
+#include "embeval/thread_count.h"
 #include "embeval/word2vec.h"
 #include "embeval/word_vectors.h"
 
 namespace embeval::cli {
 namespace {
 
+// Counts are read as signed numbers so that "--window -1" is reported as -1, not as the
+// unsigned value it would wrap to.
 struct TrainArgs {
   std::string corpus;
   std::string out;
@@ -22,10 +29,23 @@ struct TrainArgs {
   std::string out_format = "auto";
   std::string analyzer = "standard";
   bool quiet = false;
+  long long dim = 100, window = 5, negative = 5, min_count = 5, max_vocab = 0, epochs = 5,
+            threads = 1;
   Word2VecOptions options;
 };
 
-void run_train(const TrainArgs& args) {
+std::size_t non_negative(const char* flag, long long value, const char* hint) {
+  if (value < 0) {
+    throw InputError(std::string("invalid word2vec option: ") + flag + " is " +
+                         std::to_string(value) + ", must not be negative",
+                     {}, 0, hint);
+  }
+  return static_cast<std::size_t>(value);
+}
+
+// Every check that needs no corpus, before the corpus is read: a bad flag or --out fails in the
+// first second, not after the reading.
+Word2VecOptions checked_options(const TrainArgs& args) {
   Word2VecOptions options = args.options;
   if (args.cbow && args.skipgram) {
     throw InputError("--cbow and --skipgram exclude each other", {}, 0, "pick one");
@@ -33,6 +53,49 @@ void run_train(const TrainArgs& args) {
   options.architecture = args.skipgram ? Word2VecOptions::Architecture::kSkipGram
                                        : Word2VecOptions::Architecture::kCbow;
   options.show_progress = !args.quiet;
+  options.dim = non_negative("--dim", args.dim, "100-300 is usual");
+  options.window = non_negative("--window", args.window, "5 is usual (10 for skip-gram)");
+  options.negative = non_negative("--negative", args.negative, "5-20; 0 disables it");
+  options.min_count = non_negative("--min-count", args.min_count, "5 is usual");
+  options.max_vocab = non_negative("--max-vocab", args.max_vocab, "0 keeps every word");
+  options.epochs = non_negative("--epochs", args.epochs, "5 is usual");
+  options.threads =
+      resolve_thread_count(non_negative("--threads", args.threads, "0 uses the physical cores"));
+  check_word2vec_options(options);
+  return options;
+}
+
+// --out must not be the corpus (or a file inside a corpus directory: it would be overwritten,
+// or read as training text by the next run), and its directory must be writable.
+void check_output(const TrainArgs& args) {
+  namespace fs = std::filesystem;
+  const fs::path corpus(args.corpus), out(args.out);
+  std::error_code ec;
+  if (!fs::exists(corpus, ec)) {
+    throw InputError("--corpus " + args.corpus + " does not exist", args.corpus, 0,
+                     "a text file, a directory of text files, or a BEIR corpus.jsonl");
+  }
+  refuse_overwriting_input(corpus, out, "--out");
+  if (fs::is_directory(corpus, ec)) {
+    const fs::path dir = fs::weakly_canonical(corpus, ec);
+    const fs::path target = fs::weakly_canonical(out, ec);
+    const auto [d, t] = std::mismatch(dir.begin(), dir.end(), target.begin(), target.end());
+    if (!ec && d == dir.end()) {
+      throw InputError("--out " + args.out + " lies inside the --corpus directory " + args.corpus,
+                       {}, 0, "write the vectors outside the corpus");
+    }
+  }
+  if (fs::is_directory(out, ec)) {
+    throw InputError("--out " + args.out + " is a directory", {}, 0,
+                     "name a file, e.g. " + (out / "w2v.bin").string());
+  }
+  const fs::path parent = out.parent_path();
+  prepare_output_directory(parent.empty() ? fs::path(".") : parent);
+}
+
+void run_train(const TrainArgs& args) {
+  const Word2VecOptions options = checked_options(args);
+  check_output(args);
   const Word2VecCorpus corpus = build_word2vec_corpus(
       text_source_from_path(args.corpus), options.min_count, options.max_vocab, args.analyzer);
   std::fprintf(stderr,
@@ -138,32 +201,75 @@ void print_neighbours(const std::vector<std::pair<std::string, float>>& list) {
   for (const auto& [word, score] : list) std::printf("  %-24s %.4f\n", word.c_str(), score);
 }
 
-void run_neighbours(const NeighboursArgs& args) {
-  const WordVectors vectors = load_model(args.model);
+// The words as typed: `king - man + woman`, one quoted argument "king - man + woman", or
+// operators glued to a word inside the quotes ("king -man +woman") all give the same
+// terms. An operator sets the sign of the next word only.
+struct Expression {
+  std::vector<std::string> positive, negative;
   bool arithmetic = false;
-  for (const std::string& w : args.words) arithmetic |= (w == "+" || w == "-");
-  if (!arithmetic) {
-    for (const std::string& w : args.words) {
+  std::string text;
+};
+
+Expression parse_expression(const std::vector<std::string>& args) {
+  std::vector<std::string> tokens;
+  for (const std::string& arg : args) {
+    std::size_t i = 0;
+    while (i < arg.size()) {
+      while (i < arg.size() && std::isspace(static_cast<unsigned char>(arg[i]))) ++i;
+      std::size_t j = i;
+      while (j < arg.size() && !std::isspace(static_cast<unsigned char>(arg[j]))) ++j;
+      std::string token = arg.substr(i, j - i);
+      // A leading operator glued to a word ("-man", "+woman") is split off.
+      if (token.size() > 1 && (token[0] == '+' || token[0] == '-')) {
+        tokens.emplace_back(1, token[0]);
+        token.erase(0, 1);
+      }
+      if (!token.empty()) tokens.push_back(token);
+      i = j;
+    }
+  }
+  Expression e;
+  bool minus = false, pending = false;
+  for (const std::string& t : tokens) {
+    e.text += (e.text.empty() ? "" : " ") + t;
+    if (t == "+" || t == "-") {
+      if (pending) {
+        throw InputError("two operators in a row in '" + e.text + "'", {}, 0,
+                         "write words joined by single + and -, e.g. king - man + woman");
+      }
+      e.arithmetic = true;
+      minus = t == "-";
+      pending = true;
+      continue;
+    }
+    (minus ? e.negative : e.positive).push_back(t);
+    minus = pending = false;
+  }
+  if (pending) {
+    throw InputError("the expression '" + e.text + "' ends with an operator", {}, 0,
+                     "add the word it applies to, e.g. king - man + woman");
+  }
+  if (e.positive.empty() && e.negative.empty()) {
+    throw InputError("no words given", {}, 0, "e.g. king - man + woman");
+  }
+  return e;
+}
+
+void run_neighbours(const NeighboursArgs& args) {
+  const Expression e = parse_expression(args.words);
+  const WordVectors vectors = load_model(args.model);
+  std::vector<std::string> all = e.positive;
+  all.insert(all.end(), e.negative.begin(), e.negative.end());
+  require_words(vectors, all);  // every missing word at once, before any output
+  if (!e.arithmetic) {
+    for (const std::string& w : e.positive) {
       std::printf("%s\n", w.c_str());
       print_neighbours(nearest_words(vectors, {w}, {}, args.k));
     }
     return;
   }
-  // "king - man + woman": an operator sets the sign of the word after it.
-  std::vector<std::string> positive, negative;
-  bool minus = false;
-  std::string expression;
-  for (const std::string& w : args.words) {
-    if (w == "+" || w == "-") {
-      minus = w == "-";
-    } else {
-      (minus ? negative : positive).push_back(w);
-      minus = false;
-    }
-    expression += (expression.empty() ? "" : " ") + w;
-  }
-  std::printf("%s\n", expression.c_str());
-  print_neighbours(nearest_words(vectors, positive, negative, args.k));
+  std::printf("%s\n", e.text.c_str());
+  print_neighbours(nearest_words(vectors, e.positive, e.negative, args.k));
 }
 
 }  // namespace
@@ -185,23 +291,23 @@ void add_word2vec_command(CLI::App& app) {
       ->capture_default_str();
   t->add_flag("--cbow", train->cbow, "Continuous bag of words (the default)");
   t->add_flag("--skipgram", train->skipgram, "Skip-gram");
-  t->add_option("--dim", train->options.dim, "Vector dimension")->capture_default_str();
-  t->add_option("--window", train->options.window, "Max context distance")->capture_default_str();
-  t->add_option("--negative", train->options.negative, "Negative samples (0 = none)")
+  t->add_option("--dim", train->dim, "Vector dimension")->capture_default_str();
+  t->add_option("--window", train->window, "Max context distance")->capture_default_str();
+  t->add_option("--negative", train->negative, "Negative samples (0 = none)")
       ->capture_default_str();
   t->add_flag("--hs", train->options.hierarchical_softmax, "Hierarchical softmax");
   t->add_option("--sample", train->options.sample, "Subsampling threshold (0 = off)")
       ->capture_default_str();
-  t->add_option("--min-count", train->options.min_count, "Drop words rarer than this")
+  t->add_option("--min-count", train->min_count, "Drop words rarer than this")
       ->capture_default_str();
-  t->add_option("--max-vocab", train->options.max_vocab, "Keep the N most frequent words (0 = all)")
+  t->add_option("--max-vocab", train->max_vocab, "Keep the N most frequent words (0 = all)")
       ->capture_default_str();
-  t->add_option("--epochs", train->options.epochs, "Passes over the corpus")->capture_default_str();
+  t->add_option("--epochs", train->epochs, "Passes over the corpus")->capture_default_str();
   t->add_option("--alpha", train->options.alpha,
                 "Starting learning rate (0 = 0.05 for CBOW, 0.025 for skip-gram)")
       ->capture_default_str();
-  t->add_option("--threads", train->options.threads, "Training threads (lock-free updates)")
-      ->check(CLI::Range(1, 256))
+  t->add_option("--threads", train->threads,
+                "Training threads (lock-free updates; 0 = physical cores)")
       ->capture_default_str();
   t->add_option("--seed", train->options.seed, "Random seed (1 thread + seed = reproducible)")
       ->capture_default_str();
@@ -233,7 +339,9 @@ void add_word2vec_command(CLI::App& app) {
                                     "Nearest words; 'king - man + woman' does vector arithmetic");
   add_model_options(n, neighbours->model);
   n->add_option("--k", neighbours->k, "Neighbours to show")->capture_default_str();
-  n->add_option("words", neighbours->words, "Words, optionally joined by + and -")->required();
+  n->add_option("words", neighbours->words,
+                "Words, optionally joined by + and - (spaced, or the expression quoted)")
+      ->required();
   n->callback([neighbours] { run_neighbours(*neighbours); });
 }
 

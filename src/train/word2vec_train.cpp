@@ -18,6 +18,7 @@
 
 #include "embeval/error.h"
 #include "embeval/word2vec.h"
+#include "train/word2vec_kernels.h"
 
 namespace embeval {
 namespace {
@@ -132,68 +133,112 @@ struct SharedState {
   std::uint64_t total_words;  // epochs * train_words: the schedule's horizon
   std::atomic<std::uint64_t> word_count_actual{0};
   std::atomic<float> alpha{0};
+  // Set by the first thread that meets a NaN dot product (training diverged): all stop.
+  std::atomic<bool> diverged{false};
+  std::atomic<std::size_t> diverged_epoch{0};
 };
 
-float sigmoid_lookup(const std::vector<float>& table, float f) {
-  return table[static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2))];
+// One thread's private state. `random` follows word2vec.c's generator; `saw_nan` is set when a
+// dot product is NaN, i.e. the vectors have diverged (a too-large --alpha).
+struct ThreadState {
+  std::uint64_t random;
+  bool saw_nan = false;
+};
+
+// A uniform integer in [0, n) from the generator's high 32 bits, by multiply-shift: word2vec.c's
+// `% table_size` is a constant there, but a variable here, and a 64-bit division per negative
+// sample cost more than the sample's dot product.
+[[gnu::always_inline]] inline std::uint64_t draw_below(std::uint64_t& state, std::uint64_t n) {
+  return ((next_random(state) >> 32) * n) >> 32;
+}
+
+// The table index is clamped, so that no value of f (inf, NaN from a diverged run) can read
+// outside the table; callers handle |f| >= kMaxExp before and NaN after.
+[[gnu::always_inline]] inline float sigmoid_lookup(const float* table, float f) {
+  const float x = (f + kMaxExp) * (kExpTableSize / kMaxExp / 2);
+  const int i = x >= 0 ? (x <= kExpTableSize ? static_cast<int>(x) : kExpTableSize) : 0;
+  return table[i];
 }
 
 // One prediction step for input vector `in` (the CBOW mean or a skip-gram context word):
 // accumulates the input's gradient into `grad`.
-void learn(SharedState& s, std::uint32_t word, const float* in, float* grad, float alpha,
-           std::uint64_t& random) {
+[[gnu::always_inline]] inline void learn(SharedState& s, std::uint32_t word, const float* in,
+                                         float* grad, float alpha, ThreadState& ts) {
   const std::size_t dim = s.dim;
+  const float* sigmoid = s.sigmoid->data();
   if (s.options->hierarchical_softmax) {
     const auto& code = s.huffman->codes[word];
     const auto& point = s.huffman->points[word];
     for (std::size_t d = 0; d < code.size(); ++d) {
       float* out = s.syn1 + static_cast<std::size_t>(point[d]) * dim;
-      float f = 0;
-      for (std::size_t j = 0; j < dim; ++j) f += in[j] * out[j];
+      float f = w2v::dot(in, out, dim);
       if (f <= -kMaxExp || f >= kMaxExp) continue;  // saturated: no useful gradient
-      f = sigmoid_lookup(*s.sigmoid, f);
+      if (std::isnan(f)) [[unlikely]] {
+        ts.saw_nan = true;
+        continue;
+      }
+      f = sigmoid_lookup(sigmoid, f);
       const float g = (1.0f - static_cast<float>(code[d]) - f) * alpha;
-      for (std::size_t j = 0; j < dim; ++j) grad[j] += g * out[j];
-      for (std::size_t j = 0; j < dim; ++j) out[j] += g * in[j];
+      w2v::accumulate_and_update(grad, out, in, g, dim);
     }
   }
   const std::size_t negative = s.options->negative;
-  const std::vector<std::uint32_t>& table = *s.unigram;
-  for (std::size_t d = 0; d < negative + 1 && negative > 0; ++d) {
+  if (negative == 0) return;
+  // Draw the negative samples first and prefetch their rows: they are random rows of a large
+  // matrix, and the loads overlap with the arithmetic on the rows already in cache. The
+  // generator is called in the same order as drawing them one by one.
+  constexpr std::size_t kMaxPrefetched = 64;
+  std::uint32_t targets[kMaxPrefetched + 1];
+  const std::uint32_t* table = s.unigram->data();
+  const std::uint64_t table_size = s.unigram->size();
+  const std::size_t batch = std::min(negative, kMaxPrefetched);
+  targets[0] = word;
+  for (std::size_t d = 1; d <= negative; ++d) {
+    if (d > batch) break;
+    targets[d] = table[draw_below(ts.random, table_size)];
+    __builtin_prefetch(s.syn1neg + static_cast<std::size_t>(targets[d]) * dim, 1);
+  }
+  for (std::size_t d = 0; d < negative + 1; ++d) {
     std::uint32_t target;
     float label;
     if (d == 0) {
       target = word;
       label = 1;
     } else {
-      target = table[(next_random(random) >> 16) % table.size()];
+      target = d <= batch ? targets[d] : table[draw_below(ts.random, table_size)];
       if (target == word) continue;
       label = 0;
     }
     float* out = s.syn1neg + static_cast<std::size_t>(target) * dim;
-    float f = 0;
-    for (std::size_t j = 0; j < dim; ++j) f += in[j] * out[j];
+    const float f = w2v::dot(in, out, dim);
     float g;
     if (f > kMaxExp) {
       g = (label - 1) * alpha;
     } else if (f < -kMaxExp) {
       g = label * alpha;
+    } else if (std::isnan(f)) [[unlikely]] {
+      ts.saw_nan = true;
+      continue;
     } else {
-      g = (label - sigmoid_lookup(*s.sigmoid, f)) * alpha;
+      g = (label - sigmoid_lookup(sigmoid, f)) * alpha;
     }
-    for (std::size_t j = 0; j < dim; ++j) grad[j] += g * out[j];
-    for (std::size_t j = 0; j < dim; ++j) out[j] += g * in[j];
+    w2v::accumulate_and_update(grad, out, in, g, dim);
   }
 }
 
-void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sentence,
-                  std::size_t end_sentence) {
+// The whole loop of one thread is cloned per instruction set (AVX-512, AVX2, baseline) and the
+// best one for the CPU is picked when the program loads: the build stays portable (no -march)
+// and the kernels inlined here use the widest vectors the CPU has. word2vec_kernels.h explains
+// why all clones compute the same numbers.
+__attribute__((target_clones("avx512f", "avx2", "default"), optimize("fp-contract=off"))) void
+train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sentence,
+             std::size_t end_sentence) {
   const Word2VecCorpus& corpus = *s.corpus;
   const Word2VecOptions& options = *s.options;
   const std::size_t dim = s.dim;
   const std::size_t window = options.window;
   const bool cbow = options.architecture == Word2VecOptions::Architecture::kCbow;
-  std::uint64_t random = options.seed + thread_id * 0x9E3779B97F4A7C15ULL;
+  ThreadState ts{options.seed + thread_id * 0x9E3779B97F4A7C15ULL};
   std::vector<float> neu1(dim), neu1e(dim);
   std::vector<std::uint32_t> sentence;
   std::uint64_t word_count = 0;
@@ -203,6 +248,8 @@ void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sente
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     for (std::size_t si = first_sentence; si < end_sentence; ++si) {
       if (word_count - last_word_count > kAlphaUpdateWords) {
+        if (ts.saw_nan && !s.diverged.exchange(true)) s.diverged_epoch.store(epoch + 1);
+        if (s.diverged.load(std::memory_order_relaxed)) return;
         const std::uint64_t done = s.word_count_actual.fetch_add(word_count - last_word_count) +
                                    (word_count - last_word_count);
         last_word_count = word_count;
@@ -218,7 +265,7 @@ void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sente
         ++word_count;
         if (options.sample > 0) {
           const double keep = s.keep_probability[w];
-          if (keep < static_cast<double>(next_random(random) & 0xFFFF) / 65536) continue;
+          if (keep < static_cast<double>(next_random(ts.random) & 0xFFFF) / 65536) continue;
         }
         sentence.push_back(w);
       }
@@ -226,7 +273,7 @@ void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sente
       for (std::ptrdiff_t pos = 0; pos < length; ++pos) {
         const std::uint32_t word = sentence[static_cast<std::size_t>(pos)];
         // Effective window in [1, window]: nearer words are seen more often.
-        const std::size_t b = next_random(random) % window;
+        const std::size_t b = draw_below(ts.random, window);
         const std::ptrdiff_t lo = pos - static_cast<std::ptrdiff_t>(window - b);
         const std::ptrdiff_t hi = pos + static_cast<std::ptrdiff_t>(window - b);
         if (cbow) {
@@ -243,7 +290,7 @@ void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sente
           if (context == 0) continue;
           const float inv = 1.0f / static_cast<float>(context);
           for (std::size_t j = 0; j < dim; ++j) neu1[j] *= inv;
-          learn(s, word, neu1.data(), neu1e.data(), alpha, random);
+          learn(s, word, neu1.data(), neu1e.data(), alpha, ts);
           for (std::ptrdiff_t c = std::max<std::ptrdiff_t>(lo, 0); c <= std::min(hi, length - 1);
                ++c) {
             if (c == pos) continue;
@@ -256,37 +303,91 @@ void train_thread(SharedState& s, std::size_t thread_id, std::size_t first_sente
             if (c == pos) continue;
             float* v = s.syn0 + static_cast<std::size_t>(sentence[c]) * dim;
             std::fill(neu1e.begin(), neu1e.end(), 0.0f);
-            learn(s, word, v, neu1e.data(), alpha, random);
+            learn(s, word, v, neu1e.data(), alpha, ts);
             for (std::size_t j = 0; j < dim; ++j) v[j] += neu1e[j];
           }
         }
       }
     }
+    if (ts.saw_nan && !s.diverged.exchange(true)) s.diverged_epoch.store(epoch + 1);
+    if (s.diverged.load()) return;
   }
   s.word_count_actual.fetch_add(word_count - last_word_count);
 }
 
+// Limits far beyond any useful setting that keep the arithmetic and memory sane: a window or
+// sample count is work per word; larger values only turn a typo into hours of work.
+constexpr std::size_t kMaxDim = 10000;
+constexpr std::size_t kMaxWindow = 1000;
+constexpr std::size_t kMaxNegative = 1000;
+constexpr std::size_t kMaxEpochs = 10000;
+constexpr std::size_t kMaxThreads = 1024;
+
+void option_error(const std::string& what, const std::string& hint) {
+  throw InputError("invalid word2vec option: " + what, {}, 0, hint);
+}
+
 void validate(const Word2VecCorpus& corpus, const Word2VecOptions& o) {
-  auto bad = [](const std::string& what, const std::string& hint) {
-    throw InputError("invalid word2vec option: " + what, {}, 0, hint);
-  };
-  if (o.dim == 0) bad("--dim must be >= 1", "100-300 is usual");
-  if (o.window == 0) bad("--window must be >= 1", "5 is usual (10 for skip-gram)");
-  if (o.epochs == 0) bad("--epochs must be >= 1", "5 is usual");
-  if (o.threads == 0) bad("--threads must be >= 1", "use the number of cores");
-  if (o.negative == 0 && !o.hierarchical_softmax) {
-    bad("no output layer: --negative 0 without --hs", "use --negative 5 or --hs");
-  }
-  if (o.sample < 0) bad("--sample must be >= 0", "1e-3 to 1e-5; 0 disables subsampling");
-  if (o.alpha < 0) bad("--alpha must be >= 0", "0 selects the default");
+  check_word2vec_options(o);
+  const auto bad = option_error;
   if (o.hierarchical_softmax && corpus.words.size() < 2) {
     bad("hierarchical softmax needs at least two words in the vocabulary", "lower --min-count");
+  }
+  // The matrices must fit in memory (this also keeps V * dim from overflowing).
+  const std::size_t matrices = 1 + (o.hierarchical_softmax ? 1 : 0) + (o.negative > 0 ? 1 : 0);
+  const double bytes = static_cast<double>(corpus.words.size()) * static_cast<double>(o.dim) *
+                       sizeof(float) * static_cast<double>(matrices);
+  const double physical =
+      static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (physical > 0 && bytes > physical) {
+    bad(std::to_string(corpus.words.size()) + " words x --dim " + std::to_string(o.dim) + " need " +
+            std::to_string(static_cast<long long>(bytes / 1e9)) + " GB, more than this machine's " +
+            std::to_string(static_cast<long long>(physical / 1e9)) + " GB",
+        "lower --dim, or raise --min-count / set --max-vocab");
   }
   EMBEVAL_CHECK(corpus.words.size() == corpus.counts.size(), "corpus counts");
   EMBEVAL_CHECK(!corpus.sentence_starts.empty(), "corpus sentence sentinel");
 }
 
+// Index of the first row holding a NaN or infinite value, or rows when all are finite.
+std::size_t first_non_finite_row(const std::vector<float>& m, std::size_t dim) {
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (!std::isfinite(m[i])) return i / dim;
+  }
+  return m.size() / dim;
+}
+
 }  // namespace
+
+void check_word2vec_options(const Word2VecOptions& o) {
+  const auto bad = option_error;
+  auto range = [&](const char* flag, std::size_t value, std::size_t low, std::size_t high,
+                   const std::string& hint) {
+    if (value < low || value > high) {
+      bad(std::string(flag) + " is " + std::to_string(value) + ", must be in [" +
+              std::to_string(low) + ", " + std::to_string(high) + "]",
+          hint);
+    }
+  };
+  range("--dim", o.dim, 1, kMaxDim, "100-300 is usual");
+  range("--window", o.window, 1, kMaxWindow, "5 is usual (10 for skip-gram)");
+  range("--epochs", o.epochs, 1, kMaxEpochs, "5 is usual");
+  range("--threads", o.threads, 1, kMaxThreads, "use the number of cores");
+  range("--negative", o.negative, 0, kMaxNegative, "5-20 is usual; 0 disables negative sampling");
+  if (o.negative == 0 && !o.hierarchical_softmax) {
+    bad("no output layer: --negative 0 without --hs", "use --negative 5 or --hs");
+  }
+  // Written so that NaN fails too.
+  if (!(o.sample >= 0 && o.sample < 1)) {
+    bad("--sample is " + std::to_string(o.sample) + ", must be in [0, 1)",
+        "1e-3 to 1e-5; 0 disables subsampling");
+  }
+  if (!(o.alpha >= 0 && o.alpha < 1)) {
+    bad("--alpha is " + std::to_string(o.alpha) + ", must be in [0, 1)",
+        "0 selects the default (0.05 CBOW, 0.025 skip-gram); a rate near 1 makes training "
+        "diverge");
+  }
+}
 
 WordVectors train_word2vec(const Word2VecCorpus& corpus, const Word2VecOptions& options,
                            Word2VecStats* stats) {
@@ -392,6 +493,18 @@ WordVectors train_word2vec(const Word2VecCorpus& corpus, const Word2VecOptions& 
     stats->seconds = seconds;
     stats->cpu_seconds = 0;
     for (double c : thread_cpu_seconds) stats->cpu_seconds += c;
+  }
+  // A diverged run (the loop saw a NaN) or one whose vectors overflowed to infinity must not
+  // be written: every later similarity would be NaN.
+  const std::size_t bad_row = first_non_finite_row(syn0, dim);
+  if (s.diverged.load() || bad_row < v) {
+    std::string where = bad_row < v ? " ('" + corpus.words[bad_row] + "' is NaN or infinite)" : "";
+    const std::size_t epoch = s.diverged_epoch.load();
+    const std::string when = epoch > 0 ? " in epoch " + std::to_string(epoch) : "";
+    throw InputError(
+        "word2vec training diverged" + when + ": the vectors became NaN or infinite" + where, {}, 0,
+        "lower --alpha (now " + std::to_string(s.starting_alpha) +
+            "; 0.025 skip-gram and 0.05 CBOW are the defaults)");
   }
   DenseMatrix matrix(v, dim);
   matrix.data = std::move(syn0);
