@@ -81,11 +81,41 @@ else()
   target_link_libraries(embeval_encoders PUBLIC embeval_gguf)
 endif()
 
-# Tests of the gguf layer read the llama.cpp source tree (tokenizer vocab files, gguf-py).
+# Tests of the gguf layer read the llama.cpp source tree (tokenizer vocab files, gguf-py) and
+# tiny random-weight models that tests/gguf/tiny_models.py writes once per build into the build
+# tree (python3-numpy; ~15 s), not once per test process. A test process's scratch files go to
+# a folder of its own under gguf-test-scratch/ in the build tree, removed when it exits.
+set(_gguf_python "/usr/bin/python3")
+set(_gguf_script "${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
+set(_gguf_models "${CMAKE_BINARY_DIR}/gguf-test-models")
+set(_gguf_vocab "${EMBEVAL_LLAMA_DIR}/src/models/ggml-vocab")
+set(_gguf_run ${CMAKE_COMMAND} -E env "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-py"
+    ${_gguf_python} ${_gguf_script})
+set(_gguf_model_files "")
+foreach(_m tiny-bert-cls.gguf tiny-bert-mean.gguf tiny-qwen3-last.gguf tiny-xlmr.npz
+           tiny-xlmr-cls.gguf tiny-xlmr-mean.gguf tiny-nomic.npz tiny-nomic-mean.gguf
+           tiny-nomic-cls.gguf)
+  list(APPEND _gguf_model_files "${_gguf_models}/${_m}")
+endforeach()
+add_custom_command(
+  OUTPUT ${_gguf_model_files}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${_gguf_models}
+  COMMAND ${_gguf_run} make ${_gguf_models} ${_gguf_vocab}-bert-bge.gguf ${_gguf_vocab}-qwen2.gguf
+  COMMAND ${_gguf_run} make-families ${_gguf_models} ${_gguf_vocab}-nomic-bert-moe.gguf
+          ${_gguf_vocab}-bert-bge.gguf
+  DEPENDS ${_gguf_script}
+  COMMENT "gguf tests: generating the tiny random-weight models"
+  VERBATIM)
+add_custom_target(embeval_gguf_tiny_models DEPENDS ${_gguf_model_files})
 add_library(embeval_gguf_test_support INTERFACE)
 target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
-  EMBEVAL_PYTHON="/usr/bin/python3")
+  EMBEVAL_PYTHON="${_gguf_python}"
+  EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
+  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
+  EMBEVAL_GGUF_SCRATCH_ROOT="${CMAKE_BINARY_DIR}/gguf-test-scratch")
+# Followed transitively: every test linking the support library waits for the models.
+add_dependencies(embeval_gguf_test_support embeval_gguf_tiny_models)
 
 # embeval_all is defined after this file is included: link it at the end of this directory.
 cmake_language(DEFER DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}

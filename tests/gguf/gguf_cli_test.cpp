@@ -56,7 +56,9 @@ TEST(GgufCli, EncodeWritesNpyAndIds) {
   GgufEncoder enc(ModelSpec::parse("gguf:" + tiny_model("tiny-bert-cls.gguf").string()));
   const std::vector<std::string_view> t = {"T hello world"};
   const auto direct = enc.encode(t, Role::kQuery);
-  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(m.row(0)[d], direct.dense->row(0)[d], 1e-6);
+  for (std::size_t d = 0; d < 32; ++d) {
+    EXPECT_NEAR(m.row(0)[d], direct.dense->row(0)[d], testing_gguf::batch_tolerance());
+  }
 }
 
 TEST(GgufCli, EncodeRejectsVocabularyOnlyAndBadInput) {

@@ -17,9 +17,15 @@
 namespace embeval {
 namespace {
 
-using testing_gguf::cosine;
+using testing_gguf::batch_tolerance;
+using testing_gguf::forward_tolerance;
+using testing_gguf::kNormTolerance;
+using testing_gguf::max_abs_diff;
+using testing_gguf::parity_tolerance;
 using testing_gguf::reference_embeddings;
 using testing_gguf::tiny_model;
+
+constexpr int kBertGeluLayers = 2;  // tiny BERT: GELU in both layers (parity_tolerance)
 
 const std::vector<std::string> kTexts = {
     "Hello world",
@@ -54,13 +60,17 @@ TEST_P(TinyBert, MatchesNumpyReferenceForward) {
   for (const auto& t : kTexts) seqs.push_back(enc.model().tokenize(t, /*add_special=*/true));
   const auto ref = reference_embeddings(tiny_model(GetParam()), seqs);
   ASSERT_EQ(ref.size(), kTexts.size());
+  double worst = 0;
   for (std::size_t i = 0; i < kTexts.size(); ++i) {
-    EXPECT_GE(cosine(out.dense->row(i), ref[i]), 0.9999)
-        << "text #" << i << " '" << kTexts[i] << "'";
+    ASSERT_EQ(ref[i].size(), 32u);
+    const double diff = max_abs_diff(out.dense->row(i), ref[i]);
+    worst = std::max(worst, diff);
+    EXPECT_LE(diff, parity_tolerance(kBertGeluLayers)) << "text #" << i << " '" << kTexts[i] << "'";
     double norm = 0;
     for (std::size_t d = 0; d < 32; ++d) norm += out.dense->row(i)[d] * out.dense->row(i)[d];
-    EXPECT_NEAR(norm, 1.0, 1e-5);
+    EXPECT_NEAR(norm, 1.0, kNormTolerance);
   }
+  RecordProperty("max_abs_diff_to_reference", std::to_string(worst));
   EXPECT_EQ(enc.stats().texts, kTexts.size());
   EXPECT_EQ(enc.stats().truncated, 0u);
 }
@@ -68,26 +78,31 @@ TEST_P(TinyBert, MatchesNumpyReferenceForward) {
 TEST_P(TinyBert, BatchInvariance) {
   GgufEncoder enc(spec_for(GetParam()));
   const auto all = enc.encode(views(kTexts), Role::kDocument);
-  // Each text alone, and all in reverse order: same vectors within 1e-5.
+  // Each text alone, and all in reverse order: the same vectors within batch_tolerance(). Exact
+  // attention over a batch sums every row over all its tokens, the other sequences masked to
+  // exact zeros: only the order of the sums changes (measured up to 1.6e-5 with AVX-512, against
+  // a bound of 1.24e-4). A mask that let sequences see each other, or pooling that picked
+  // another token, moves components by ~0.1.
   std::vector<std::string> reversed(kTexts.rbegin(), kTexts.rend());
   const auto rev = enc.encode(views(reversed), Role::kDocument);
+  double max_alone = 0;
   for (std::size_t i = 0; i < kTexts.size(); ++i) {
     const std::vector<std::string_view> one = {kTexts[i]};
     const auto alone = enc.encode(one, Role::kDocument);
     const float* r = rev.dense->row(kTexts.size() - 1 - i);
     for (std::size_t d = 0; d < 32; ++d) {
-      EXPECT_NEAR(all.dense->row(i)[d], alone.dense->row(0)[d], 1e-5) << i;
-      EXPECT_NEAR(all.dense->row(i)[d], r[d], 1e-5) << i;
+      max_alone =
+          std::max<double>(max_alone, std::fabs(all.dense->row(i)[d] - alone.dense->row(0)[d]));
+      EXPECT_NEAR(all.dense->row(i)[d], alone.dense->row(0)[d], batch_tolerance()) << i;
+      EXPECT_NEAR(all.dense->row(i)[d], r[d], batch_tolerance()) << i;
     }
   }
+  RecordProperty("max_diff_alone_vs_batch", std::to_string(max_alone));
   // Many copies of the texts (several llama.cpp batches of 64 sequences): same again.
   std::vector<std::string> many;
   for (int rep = 0; rep < 30; ++rep) many.insert(many.end(), kTexts.begin(), kTexts.end());
   const auto big = enc.encode(views(many), Role::kDocument);
   EXPECT_GT(enc.stats().batches, 3u);
-  // A 64-sequence batch sums each attention row over the whole batch (the other sequences masked
-  // out), in another order than a batch of seven: measured 1.0e-5 to 1.8e-5 apart on this random
-  // model with exact attention; flash attention (f16 K/V) is 1.5e-4 to 3.9e-4 apart: caught.
   double max_diff = 0;
   for (std::size_t i = 0; i < many.size(); ++i) {
     for (std::size_t d = 0; d < 32; ++d) {
@@ -95,7 +110,8 @@ TEST_P(TinyBert, BatchInvariance) {
           max_diff, std::fabs(big.dense->row(i)[d] - all.dense->row(i % kTexts.size())[d]));
     }
   }
-  EXPECT_LE(max_diff, 5e-5);
+  RecordProperty("max_diff_big_batches", std::to_string(max_diff));
+  EXPECT_LE(max_diff, batch_tolerance());
 }
 
 INSTANTIATE_TEST_SUITE_P(Pooling, TinyBert,
@@ -132,7 +148,9 @@ TEST(GgufEncoder, PoolingOverrideFromSpec) {
   const std::vector<std::string_view> t = {"pooling override"};
   const auto a = cls_as_mean.encode(t, Role::kQuery);
   const auto b = mean.encode(t, Role::kQuery);
-  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(a.dense->row(0)[d], b.dense->row(0)[d], 1e-6);
+  for (std::size_t d = 0; d < 32; ++d) {
+    EXPECT_NEAR(a.dense->row(0)[d], b.dense->row(0)[d], batch_tolerance());
+  }
 }
 
 TEST(GgufEncoder, SpecRoundTrips) {
@@ -153,8 +171,8 @@ TEST(GgufEncoder, PrefixesChangeQueriesOnly) {
   const auto d = prefixed.encode(t, Role::kDocument);
   const auto dref = plain.encode(t, Role::kDocument);
   for (std::size_t k = 0; k < 32; ++k) {
-    EXPECT_NEAR(q.dense->row(0)[k], ref.dense->row(0)[k], 1e-6);
-    EXPECT_NEAR(d.dense->row(0)[k], dref.dense->row(0)[k], 1e-6);
+    EXPECT_NEAR(q.dense->row(0)[k], ref.dense->row(0)[k], batch_tolerance());
+    EXPECT_NEAR(d.dense->row(0)[k], dref.dense->row(0)[k], batch_tolerance());
   }
 }
 
@@ -169,7 +187,9 @@ TEST(GgufEncoder, TruncationIsCountedAndKeepsSpecials) {
   expect.insert(expect.end(), content.begin(), content.begin() + 4);
   expect.push_back(102);
   const DenseMatrix direct = enc.encode_tokens({expect});
-  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(out.dense->row(0)[d], direct.row(0)[d], 1e-6);
+  for (std::size_t d = 0; d < 32; ++d) {
+    EXPECT_NEAR(out.dense->row(0)[d], direct.row(0)[d], batch_tolerance());
+  }
 }
 
 TEST(GgufEncoder, WindowsCoverEveryTokenWithStride) {
@@ -190,25 +210,30 @@ TEST(GgufEncoder, WindowsCoverEveryTokenWithStride) {
     s.push_back(102);
     const DenseMatrix direct = enc.encode_tokens({s});
     for (std::size_t d = 0; d < 32; ++d) {
-      EXPECT_NEAR(c.chunks.row(k)[d], direct.row(0)[d], 1e-6);
+      EXPECT_NEAR(c.chunks.row(k)[d], direct.row(0)[d], batch_tolerance());
       mean[d] += direct.row(0)[d] / 3.0f;
     }
   }
   // chunk_agg=mean, documents: the plain mean of the (normalised) chunk vectors, so that a
   // query's inner product with it is the mean of the chunk scores.
   const auto agg = enc.encode(t, Role::kDocument);
-  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(agg.dense->row(0)[d], mean[d], 1e-5);
+  // Three chunks, each within batch_tolerance(), summed in float (gamma(3)).
+  const double mean_tolerance = batch_tolerance() + testing_gguf::gamma(3);
+  for (std::size_t d = 0; d < 32; ++d) EXPECT_NEAR(agg.dense->row(0)[d], mean[d], mean_tolerance);
   double norm = 0;
   for (float v : mean) norm += v * v;
   EXPECT_LT(std::sqrt(norm), 0.999);  // three different windows: the mean is shorter than 1
   // The unsplit text is one window: a unit vector, as without windows.
   double short_norm = 0;
   for (std::size_t d = 0; d < 32; ++d) short_norm += agg.dense->row(1)[d] * agg.dense->row(1)[d];
-  EXPECT_NEAR(short_norm, 1.0, 1e-5);
-  // Queries are scored as one vector: a split query is averaged, then normalised.
+  EXPECT_NEAR(short_norm, 1.0, kNormTolerance);
+  // Queries are scored as one vector: a split query is averaged, then normalised. Dividing by
+  // the mean's length scales its error up, once through the components and once through the
+  // length.
   const auto q = enc.encode(t, Role::kQuery);
   for (std::size_t d = 0; d < 32; ++d) {
-    EXPECT_NEAR(q.dense->row(0)[d], mean[d] / std::sqrt(norm), 1e-5);
+    EXPECT_NEAR(q.dense->row(0)[d], mean[d] / std::sqrt(norm),
+                2 * mean_tolerance / std::sqrt(norm) + kNormTolerance);
   }
   // measure_lengths says the same without running the model.
   LengthReport expected;
@@ -230,7 +255,7 @@ TEST(GgufEncoder, ChunkAggMaxKeepsEveryChunkOfADocument) {
   const ChunkedEmbeddings c = enc.encode_chunks(t, Role::kDocument);
   ASSERT_EQ(c.chunks.data.size(), docs.multi->vectors.data.size());
   for (std::size_t i = 0; i < c.chunks.data.size(); ++i) {
-    EXPECT_NEAR(docs.multi->vectors.data[i], c.chunks.data[i], 1e-6);
+    EXPECT_NEAR(docs.multi->vectors.data[i], c.chunks.data[i], batch_tolerance());
   }
   // Queries stay one vector each.
   const EmbeddingBatch queries = enc.encode(t, Role::kQuery);
@@ -278,8 +303,10 @@ TEST_P(TinyQwen3, MatchesNumpyReferenceForward) {
   for (const auto& t : kTexts) seqs.push_back(enc.model().tokenize(t, true));
   const auto ref = reference_embeddings(tiny_model("tiny-qwen3-last.gguf"), seqs, causal);
   ASSERT_EQ(ref.size(), kTexts.size());
+  // No GELU table here (SwiGLU), K and V kept in float32: the float32 bound itself.
   for (std::size_t i = 0; i < kTexts.size(); ++i) {
-    EXPECT_GE(cosine(out.dense->row(i), ref[i]), 0.9999)
+    ASSERT_EQ(ref[i].size(), 32u);
+    EXPECT_LE(max_abs_diff(out.dense->row(i), ref[i]), parity_tolerance(0))
         << "text #" << i << " '" << kTexts[i] << "'";
   }
   // Batch invariance: alone vs in the batch.
@@ -287,7 +314,7 @@ TEST_P(TinyQwen3, MatchesNumpyReferenceForward) {
     const std::vector<std::string_view> one = {kTexts[i]};
     const auto alone = enc.encode(one, Role::kDocument);
     for (std::size_t d = 0; d < 32; ++d) {
-      EXPECT_NEAR(out.dense->row(i)[d], alone.dense->row(0)[d], 1e-5) << i;
+      EXPECT_NEAR(out.dense->row(i)[d], alone.dense->row(0)[d], batch_tolerance()) << i;
     }
   }
 }
@@ -296,6 +323,33 @@ INSTANTIATE_TEST_SUITE_P(Attention, TinyQwen3, ::testing::Values(true, false),
                          [](const auto& info) {
                            return std::string(info.param ? "Causal" : "Bidirectional");
                          });
+
+// The bounds can fail: flash attention (K and V rounded to float16) leaves the float32 bound of
+// the reference (measured 5.7e-4 against 6.2e-5), and the wrong pooling leaves the batch bound.
+TEST(Tolerances, CatchFloat16AttentionAndWrongPooling) {
+  GgufEncoder flash(spec_for("tiny-qwen3-last.gguf", "&flash_attn=true"));
+  const auto out = flash.encode(views(kTexts), Role::kDocument);
+  std::vector<std::vector<std::int32_t>> seqs;
+  for (const auto& t : kTexts) seqs.push_back(flash.model().tokenize(t, true));
+  const auto ref = reference_embeddings(tiny_model("tiny-qwen3-last.gguf"), seqs, true);
+  ASSERT_EQ(ref.size(), kTexts.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < kTexts.size(); ++i) {
+    worst = std::max(worst, max_abs_diff(out.dense->row(i), ref[i]));
+  }
+  RecordProperty("flash_attention_max_abs_diff", std::to_string(worst));
+  EXPECT_GT(worst, parity_tolerance(0));
+
+  GgufEncoder mean(spec_for("tiny-bert-mean.gguf"));
+  GgufEncoder cls(spec_for("tiny-bert-mean.gguf", "&pooling=cls"));
+  const auto a = mean.encode(views(kTexts), Role::kDocument);
+  const auto b = cls.encode(views(kTexts), Role::kDocument);
+  double pooled = 0;
+  for (std::size_t i = 0; i < a.dense->data.size(); ++i) {
+    pooled = std::max<double>(pooled, std::fabs(a.dense->data[i] - b.dense->data[i]));
+  }
+  EXPECT_GT(pooled, 100 * batch_tolerance());
+}
 
 TEST(FamilyPrompts, KnownFamilies) {
   EXPECT_EQ(default_prompts("multilingual-e5-small").query, "query: ");

@@ -12,6 +12,7 @@
 
 #include "embeval/error.h"
 #include "embeval/gguf_model.h"
+#include "gguf/tiny_model_fixture.h"
 
 namespace embeval {
 namespace {
@@ -143,9 +144,7 @@ TEST(TokenizerFacts, Qwen2IsBpeWithoutSpecials) {
 
 fs::path temp_dir() {
   const fs::path d =
-      fs::temp_directory_path() /
-      ("embeval-gguf-tok-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-       "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&kModels)));
+      testing_gguf::work_dir() / ::testing::UnitTest::GetInstance()->current_test_info()->name();
   fs::create_directories(d);
   return d;
 }

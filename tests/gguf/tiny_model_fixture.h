@@ -1,11 +1,12 @@
-// Shared by the gguf tests: generates the tiny random-weight models once per test process (with
-// tests/gguf/tiny_models.py, Debian's python3-numpy and llama.cpp's gguf-py) and runs the
-// independent numpy reference forward passes.
+// Shared by the gguf tests: the tiny random-weight models (generated once per build by
+// tests/gguf/tiny_models.py, see cmake/llama.cmake), a scratch directory per test process, and
+// the independent numpy reference forward passes.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace embeval::testing_gguf {
@@ -20,55 +22,124 @@ namespace embeval::testing_gguf {
 namespace fs = std::filesystem;
 
 inline const fs::path kLlamaSource = EMBEVAL_LLAMA_SOURCE_DIR;
-inline const fs::path kScript = fs::path(__FILE__).parent_path() / "tiny_models.py";
+inline const fs::path kScript = EMBEVAL_GGUF_SCRIPT;  // tests/gguf/tiny_models.py
+// Written by the build (target embeval_gguf_tiny_models), read-only for the tests.
+inline const fs::path kModelDir = EMBEVAL_GGUF_MODEL_DIR;
 
 inline std::string python_command() {
   return std::string("PYTHONPATH='") + (kLlamaSource / "gguf-py").string() + "' " + EMBEVAL_PYTHON +
          " '" + kScript.string() + "'";
 }
 
-// A unique directory under the system temp dir, removed at exit of the test binary.
+// A directory in the build tree (never /tmp) that lives as long as the test process: the
+// destructor of the function-local static below removes it at exit.
+class ScratchDir {
+ public:
+  ScratchDir() : path_(fs::path(EMBEVAL_GGUF_SCRATCH_ROOT) / std::to_string(::getpid())) {
+    fs::remove_all(path_);  // a folder of a crashed process that had the same pid
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    fs::remove(path_.parent_path(), ec);  // only when empty: other processes may be running
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
 inline const fs::path& work_dir() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("embeval-gguf-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(work_dir(), ec);
-    });
-    return d;
-  }();
-  return dir;
+  static const ScratchDir dir;
+  return dir.path();
 }
 
-// Paths of tiny-bert-cls.gguf, tiny-bert-mean.gguf, tiny-qwen3-last.gguf (made on first use).
+// Paths of the generated models: tiny-bert-cls.gguf, tiny-bert-mean.gguf, tiny-qwen3-last.gguf
+// (tiny_models.py make), the hostile-metadata files bad-*.gguf (make-hostile).
 inline fs::path tiny_model(const std::string& name) {
-  static const bool made = [] {
-    const std::string cmd = python_command() + " make '" + work_dir().string() + "' '" +
-                            (kLlamaSource / "models" / "ggml-vocab-bert-bge.gguf").string() +
-                            "' '" + (kLlamaSource / "models" / "ggml-vocab-qwen2.gguf").string() +
-                            "'";
-    return std::system(cmd.c_str()) == 0;
-  }();
-  EXPECT_TRUE(made) << "tiny model generation failed (needs python3-numpy)";
-  return work_dir() / name;
+  const fs::path p = kModelDir / name;
+  EXPECT_TRUE(fs::is_regular_file(p)) << p << " missing: build the embeval_gguf_tiny_models target";
+  return p;
 }
 
-// Paths of the XLM-RoBERTa and nomic-bert models (made on first use): the Hugging Face-layout
-// checkpoints tiny-xlmr.npz and tiny-nomic.npz, and their GGUF conversions tiny-xlmr-cls.gguf,
-// tiny-xlmr-mean.gguf, tiny-nomic-mean.gguf, tiny-nomic-cls.gguf. XLM-R gets the real XLM-R
-// SentencePiece unigram tokenizer (from nomic-embed-text-v2-moe's vocabulary file, cut to
-// XLM-R's 250002 tokens); nomic-bert the BERT WordPiece one that nomic-embed-text-v1.5 uses.
-inline fs::path family_model(const std::string& name) {
-  static const bool made = [] {
-    const std::string cmd = python_command() + " make-families '" + work_dir().string() + "' '" +
-                            (kLlamaSource / "models" / "ggml-vocab-nomic-bert-moe.gguf").string() +
-                            "' '" +
-                            (kLlamaSource / "models" / "ggml-vocab-bert-bge.gguf").string() + "'";
-    return std::system(cmd.c_str()) == 0;
-  }();
-  EXPECT_TRUE(made) << "XLM-R / nomic-bert model generation failed (needs python3-numpy)";
-  return work_dir() / name;
+// Paths of the XLM-RoBERTa and nomic-bert models (tiny_models.py make-families): the Hugging
+// Face-layout checkpoints tiny-xlmr.npz and tiny-nomic.npz, and their GGUF conversions
+// tiny-xlmr-cls.gguf, tiny-xlmr-mean.gguf, tiny-nomic-mean.gguf, tiny-nomic-cls.gguf. XLM-R gets
+// the real XLM-R SentencePiece unigram tokenizer (from nomic-embed-text-v2-moe's vocabulary file,
+// cut to XLM-R's 250002 tokens); nomic-bert the BERT WordPiece one that nomic-embed-text-v1.5
+// uses.
+inline fs::path family_model(const std::string& name) { return tiny_model(name); }
+
+// Tolerances: what float32 arithmetic promises for a forward pass, on any x86-64 CPU that ggml
+// may dispatch to (SSE to AVX-512, with or without FMA, any thread count). docs/gguf.md,
+// "Tolerances", has the derivation and the spread measured on the tiny models.
+//
+// A sum of n nonzero float32 terms, in any order or tree (SIMD lanes, blocked kernels), is within
+// gamma(n) = n u / (1 - n u) of the exact sum relative to the sum of magnitudes, u = 2^-24
+// (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., 3.1 and 4.2; FMA only
+// removes roundings). Masked attention keys add exact zeros, which cost nothing, so a text's
+// reductions do not grow with the batch it shares. A component of the output then carries at
+// most the sum of the reduction lengths on its longest path through the network, times u, to
+// first order: every normalisation layer rescales to unit size, so a layer passes relative error
+// on with gain about one. Outputs are unit vectors, so that relative error is absolute.
+inline constexpr double kUnitRoundoff = 0x1p-24;  // float32, round to nearest
+
+inline double gamma(double n) { return n * kUnitRoundoff / (1.0 - n * kUnitRoundoff); }
+
+struct ForwardShape {
+  double width, ffn, layers, head_dim, tokens;  // tokens: the longest sequence (the context)
+};
+// Every tiny model here: dimension 32, feed-forward 64, 2 layers, heads of 8, context 64.
+inline constexpr ForwardShape kTinyShape{32, 64, 2, 8, 64};
+
+// The longest chain of reductions from a token id to an output component.
+inline double reduction_path(const ForwardShape& s) {
+  const double per_layer = 2 * s.width  // normalisation before/after attention (mean, variance)
+                           + s.width    // Q, K, V projections
+                           + 3 * s.head_dim  // per-head Q/K norm (Qwen3), rotary, Q.K scores
+                           + 2 * s.tokens    // softmax denominator, weighted sum of values
+                           + s.width         // output projection
+                           + 2 * s.width     // normalisation around the feed-forward
+                           + s.width         // feed-forward in
+                           + s.ffn;          // feed-forward out
+  return s.layers * per_layer + 2 * s.width  // embedding / output normalisation
+         + s.tokens                          // mean pooling
+         + s.width;                          // L2 normalisation
+}
+
+// |component - exact| for one forward pass in float32 arithmetic: 6.2e-5 on the tiny models.
+inline double forward_tolerance(const ForwardShape& s = kTinyShape) {
+  return gamma(reduction_path(s));
+}
+
+// The same text in two batches (alone, or among others, in any order): each side is within
+// forward_tolerance() of the exact value, so the two are within twice that (1.24e-4).
+inline double batch_tolerance(const ForwardShape& s = kTinyShape) {
+  return 2 * forward_tolerance(s);
+}
+
+// llama.cpp computes GELU (BERT, XLM-R) not in float32 but from a table indexed by the argument
+// rounded to float16, with a float16 result, of the tanh approximation: per activation, two
+// float16 roundings (2^-11 each, relative) plus tanh-vs-erf (at most 4.74e-4 absolute, which is
+// the numpy reference's exact erf form). The GELU layers of a model add that to its parity bound
+// against the reference: 3.0e-3 on the 2-layer BERTs.
+inline constexpr double kGeluTableError = 2 * 0x1p-11 + 4.74e-4;
+
+inline double parity_tolerance(int gelu_layers, const ForwardShape& s = kTinyShape) {
+  return forward_tolerance(s) + gelu_layers * kGeluTableError;
+}
+
+// | |v|^2 - 1 | for a vector normalised in float32 (the inverse norm and the products rounded:
+// two roundings per component, four in the square, one for the square itself), summed in double.
+inline constexpr double kNormTolerance = 8 * kUnitRoundoff;
+
+inline double max_abs_diff(const float* a, const std::vector<double>& b) {
+  double m = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
 }
 
 namespace detail {
