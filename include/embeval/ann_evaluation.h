@@ -15,6 +15,7 @@
 #include "embeval/encoder.h"
 #include "embeval/inverted_index.h"
 #include "embeval/metric.h"
+#include "embeval/truncated_exact_index.h"  // truncate_and_normalise
 
 namespace embeval {
 
@@ -102,7 +103,9 @@ struct AnnResults {
   double encode_documents_s = 0;
   double encode_queries_s = 0;
   std::optional<AnnPoint> exact;  // the oracle's own row (recall 1 by definition)
-  std::vector<AnnPoint> points;   // per index configuration x search parameter
+  // The exact oracle's row first (a configuration like the others: it competes in the sweep),
+  // then one per index configuration x search parameter.
+  std::vector<AnnPoint> points;
   std::vector<AnnPoint> truncation;
   std::vector<AnnPoint> precision;
   std::optional<SweepSummary> sweep;
@@ -110,9 +113,15 @@ struct AnnResults {
   std::vector<std::string> notes;  // rows skipped and why
 };
 
+// The index list `ann` builds when none is given (binary?pad=1: a dimension that is not a multiple
+// of 8 still gets its binary row). Entries that do not fit the data are adapted or skipped with a
+// note (AnnConfig::index_specs_are_default), never an error.
+[[nodiscard]] const std::vector<std::string>& default_ann_index_specs();
+
 // Runs everything `config` asks for and writes OUTDIR/ann.json (format docs/ann.md). InputError
-// for bad specs (checked before any encoding), models producing neither dense nor sparse
-// output, or index parameters that do not fit the data.
+// for bad specs, index parameters or truncations that do not fit the data (checked before any
+// encoding when the model card gives the dimension), or models producing neither dense nor
+// sparse output.
 [[nodiscard]] AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config);
 
 // Pareto frontier of (recall@10 up, QPS up) over `points`, and the cheapest points meeting
@@ -122,8 +131,5 @@ struct AnnResults {
 // Default truncation dimensions for a `dim`-dimensional model: 32, 64, 128, ... below dim, then
 // dim itself.
 [[nodiscard]] std::vector<std::size_t> default_truncation_dims(std::size_t dim);
-
-// `m` cut to its first `dims` columns, each row rescaled to unit length (zero rows stay zero).
-[[nodiscard]] DenseMatrix truncate_and_normalise(const DenseMatrix& m, std::size_t dims);
 
 }  // namespace embeval

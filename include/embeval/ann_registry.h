@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +35,29 @@ struct AnnIndexKind {
 // Parses an index spec, resolves aliases (case-insensitive), checks every key and value (range,
 // integer syntax) and fills in defaults. InputError for an unknown name (listing the known ones),
 // an unknown parameter (listing the known ones) or a bad value. Checks that need the data
-// (dimension, corpus size) happen when the index is built.
+// (dimension, corpus size) are check_index_for_data(), and run again when the index is built.
 [[nodiscard]] ModelSpec canonical_index_spec(std::string_view text);
 
 // The kind a canonical spec names (EMBEVAL_CHECK: it is registered).
 [[nodiscard]] const AnnIndexKind& ann_index_kind(const ModelSpec& canonical);
+
+// The checks of a canonical spec against the data it will index (`num_documents` vectors of
+// `dim` dimensions, all added in one batch), made before anything is encoded or built:
+// InputError for binary codes on a dimension that is not a multiple of 8 without pad=1, PQ
+// sub-quantizers that do not divide the dimension, nlist or 2^nbits above the corpus size,
+// exact?dim above the dimension. Returns notes on what builds but trains on fewer vectors than
+// FAISS's k-means asks (39 per centroid; FAISS would print one warning per codebook).
+[[nodiscard]] std::vector<std::string> check_index_for_data(const ModelSpec& canonical,
+                                                            std::size_t dim,
+                                                            std::size_t num_documents);
+
+// For an index the user did not ask for (the default list): `canonical` changed to fit the data
+// (fewer PQ bits on a small corpus, pad=1 for binary codes), or nullopt when it cannot fit.
+// `note` says what changed or why the index is skipped ("" when nothing changed).
+[[nodiscard]] std::optional<ModelSpec> fit_default_index_to_data(const ModelSpec& canonical,
+                                                                 std::size_t dim,
+                                                                 std::size_t num_documents,
+                                                                 std::string& note);
 
 // Optional capability of an index: one search-time knob trading recall for speed.
 class SearchTunable {

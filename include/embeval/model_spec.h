@@ -1,7 +1,8 @@
 // Model spec strings: `scheme[:path][?key=value&key=value...]`, e.g. `bm25?k1=0.9&b=0.4`,
 // `gguf:models/bge.gguf?pooling=mean`, `static:glove.6B.100d.txt`. Values are percent-decoded
 // (`%20` is a space). The canonical form sorts keys and percent-encodes what needs it, so
-// parse(to_string(s)) == s and an encoder's spec() rebuilds the same encoder.
+// parse(to_string(s)) == s and an encoder's spec() rebuilds the same encoder. A path starting with
+// `~/` is taken relative to $HOME (the shell does not expand it after `gguf:`).
 #pragma once
 
 #include <map>

@@ -18,8 +18,11 @@ class Progress {
   void add(std::size_t n = 1);
   void finish();
 
-  // Global switch (the CLI's --quiet); also off when EMBEVAL_NO_PROGRESS is set.
+  // Global switch (the CLI's --quiet). Progress is also off whenever the environment variable
+  // EMBEVAL_NO_PROGRESS is set to a non-empty value, whatever this switch says.
   static void set_globally_enabled(bool enabled);
+  // Whether a Progress constructed now may print: the switch and the variable.
+  [[nodiscard]] static bool allowed();
 
  private:
   void print(bool final_line);

@@ -23,6 +23,11 @@ struct EncoderKind {
 // The kind for spec.scheme; InputError listing the known schemes otherwise.
 [[nodiscard]] const EncoderKind& encoder_kind(const ModelSpec& spec);
 
+// True when `spec`'s encodings depend on the corpus it is fit() on (bm25; static with
+// pooling=tfidf|sif): a query's vector then changes with the corpus, so queries must be encoded
+// with the fit of the corpus they will search. Throws InputError for an unknown scheme.
+[[nodiscard]] bool depends_on_fitted_corpus(const ModelSpec& spec);
+
 // Every registered family, in a stable order.
 const std::vector<EncoderKind>& encoder_kinds();
 

@@ -7,6 +7,7 @@
 #include "ann/ann_support.h"
 #include "embeval/error.h"
 #include "embeval/faiss_index.h"
+#include "embeval/truncated_exact_index.h"
 
 namespace embeval {
 namespace {
@@ -19,7 +20,7 @@ struct ParamRule {
   bool allows_auto = false;
 };
 
-enum class Family { kFloat, kBinary };
+enum class Family { kExact, kFloat, kBinary };
 
 struct Entry {
   AnnIndexKind kind;
@@ -32,6 +33,14 @@ const ParamRule kNprobe{"nprobe", "8", 1, 1L << 24};
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
+      {{"exact",
+        {},
+        "the oracle: exact float32 search (OpenBLAS SGEMM + top-k); dim=N searches the first N "
+        "dimensions, renormalised (truncation)",
+        "dim=auto (every dimension)",
+        ""},
+       Family::kExact,
+       {{"dim", "auto", 1, 1L << 20, true}}},
       {{"flat", {"FLAT"}, "exact search inside FAISS, float32 (IndexFlat)", "", ""},
        Family::kFloat,
        {}},
@@ -182,7 +191,12 @@ const AnnIndexKind& ann_index_kind(const ModelSpec& canonical) {
 
 std::unique_ptr<Index> make_ann_index(std::string_view spec, Metric metric, int threads) {
   ModelSpec canonical = canonical_index_spec(spec);
-  if (find_entry(canonical.scheme)->family == Family::kBinary) {
+  const Family family = find_entry(canonical.scheme)->family;
+  if (family == Family::kExact) {
+    return std::make_unique<TruncatedExactIndex>(
+        static_cast<std::size_t>(ann::param(canonical, "dim")), metric, threads);
+  }
+  if (family == Family::kBinary) {
     return std::make_unique<BinaryIndex>(std::move(canonical), metric, threads);
   }
   return std::make_unique<FaissIndex>(std::move(canonical), metric, threads);
@@ -199,6 +213,118 @@ std::vector<std::size_t> sweep_values(const ModelSpec& canonical, std::size_t nu
     if (nlist <= 256) values.push_back(nlist);  // nprobe = nlist: every list, exact over codes
   }
   return values;
+}
+
+}  // namespace embeval
+
+namespace embeval {
+namespace {
+
+std::size_t pq_m(const ModelSpec& canonical, std::size_t dim) {
+  const long m = ann::param(canonical, "m");
+  return m == 0 ? ann::auto_pq_m(dim) : static_cast<std::size_t>(m);
+}
+
+}  // namespace
+
+std::vector<std::string> check_index_for_data(const ModelSpec& canonical, std::size_t dim,
+                                              std::size_t num_documents) {
+  std::vector<std::string> notes;
+  const std::string& kind = canonical.scheme;
+  const std::string name = ann::describe(canonical);
+  if (kind == "exact") {
+    const long dims = ann::param(canonical, "dim");
+    if (dims > 0 && static_cast<std::size_t>(dims) > dim) {
+      throw InputError(name + ": dim=" + std::to_string(dims) + " exceeds the model's " +
+                           std::to_string(dim) + " dimensions",
+                       {}, 0, "pick dim between 1 and " + std::to_string(dim));
+    }
+  }
+  if (kind == "binary" || kind == "binary_ivf") {
+    if (dim % 8 != 0 && ann::param(canonical, "pad") == 0) {
+      throw InputError(name +
+                           ": binary codes need a dimension that is a multiple of 8, the model "
+                           "has " +
+                           std::to_string(dim),
+                       {}, 0,
+                       "add pad=1 (zero bits up to the next multiple of 8) or use flat_int8");
+    }
+  }
+  if (canonical.params.count("nlist") != 0) {
+    const std::size_t nlist = ann::resolve_nlist(canonical, num_documents);
+    if (num_documents < nlist) {
+      throw InputError(name + ": nlist=" + std::to_string(nlist) + " is larger than the " +
+                           std::to_string(num_documents) + " documents it is trained on",
+                       {}, 0,
+                       "use nlist=auto or at most the corpus size (about 4 sqrt(n) is usual)");
+    }
+    if (nlist > 1 && num_documents < nlist * ann::kFaissMinPointsPerCentroid) {
+      notes.push_back(name + ": " + std::to_string(nlist) + " lists trained on " +
+                      std::to_string(num_documents) + " documents, fewer than the " +
+                      std::to_string(ann::kFaissMinPointsPerCentroid) +
+                      " per list FAISS advises: centroids may be poor");
+    }
+  }
+  if (kind == "ivf_pq") {
+    const std::size_t m = pq_m(canonical, dim);
+    if (dim % m != 0) {
+      throw InputError(name + ": m=" + std::to_string(m) +
+                           " sub-quantizers do not divide the dimension " + std::to_string(dim),
+                       {}, 0,
+                       "pick m among the divisors of " + std::to_string(dim) + ", or m=auto");
+    }
+    const std::size_t centroids = std::size_t{1} << ann::param(canonical, "nbits");
+    if (num_documents < centroids) {
+      throw InputError(name + ": nbits=" + std::to_string(ann::param(canonical, "nbits")) +
+                           " needs at least " + std::to_string(centroids) +
+                           " training vectors per sub-quantizer, the corpus has " +
+                           std::to_string(num_documents),
+                       {}, 0, "lower nbits or add more documents");
+    }
+    if (num_documents < centroids * ann::kFaissMinPointsPerCentroid) {
+      notes.push_back(name + ": " + std::to_string(m) + " codebooks of " +
+                      std::to_string(centroids) + " centroids trained on " +
+                      std::to_string(num_documents) + " vectors, fewer than the " +
+                      std::to_string(centroids * ann::kFaissMinPointsPerCentroid) +
+                      " (39 per centroid) FAISS advises: codes may be coarse");
+    }
+  }
+  return notes;
+}
+
+std::optional<ModelSpec> fit_default_index_to_data(const ModelSpec& canonical, std::size_t dim,
+                                                   std::size_t num_documents, std::string& note) {
+  ModelSpec adapted = canonical;
+  note.clear();
+  if (adapted.scheme == "ivf_pq") {
+    const long nbits = ann::param(adapted, "nbits");
+    long fitting = 0;  // the most bits whose 2^bits centroids the corpus can train
+    while (fitting < nbits && (std::size_t{1} << (fitting + 1)) <= num_documents) ++fitting;
+    if (fitting == 0) {
+      note = ann::describe(canonical) + " skipped: " + std::to_string(num_documents) +
+             " documents are too few to train product-quantizer codebooks";
+      return std::nullopt;
+    }
+    if (fitting < nbits) {
+      adapted.params["nbits"] = std::to_string(fitting);
+      note = ann::describe(canonical) + ": nbits lowered to " + std::to_string(fitting) + " (" +
+             std::to_string(std::size_t{1} << nbits) +
+             " centroids need as many training "
+             "vectors, the corpus has " +
+             std::to_string(num_documents) + ")";
+    }
+  }
+  if ((adapted.scheme == "binary" || adapted.scheme == "binary_ivf") && dim % 8 != 0 &&
+      ann::param(adapted, "pad") == 0) {
+    adapted.params.insert_or_assign("pad", std::to_string(1));  // not = "1": GCC 12 -Wrestrict
+  }
+  try {
+    (void)check_index_for_data(adapted, dim, num_documents);
+  } catch (const InputError& e) {
+    note = ann::describe(canonical) + " skipped: " + e.what();
+    return std::nullopt;
+  }
+  return adapted;
 }
 
 }  // namespace embeval

@@ -22,8 +22,15 @@ std::size_t resolve_nlist(const ModelSpec& canonical, std::size_t num_documents)
   const long value = param(canonical, "nlist");
   if (value > 0) return static_cast<std::size_t>(value);
   const double guess = 4.0 * std::sqrt(static_cast<double>(num_documents));
-  const std::size_t cap = std::max<std::size_t>(1, num_documents / 39);
+  const std::size_t cap = std::max<std::size_t>(1, num_documents / kFaissMinPointsPerCentroid);
   return std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(guess)), 1, cap);
+}
+
+std::size_t auto_pq_m(std::size_t dim) {
+  for (std::size_t m = std::max<std::size_t>(1, dim / 4); m > 1; --m) {
+    if (dim % m == 0) return m;
+  }
+  return 1;
 }
 
 std::size_t checked_nlist(const ModelSpec& canonical, std::size_t training_rows) {

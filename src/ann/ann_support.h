@@ -22,6 +22,13 @@ namespace embeval::ann {
 // each list gets at least 39 training vectors (FAISS's own warning threshold), at least 1.
 [[nodiscard]] std::size_t resolve_nlist(const ModelSpec& canonical, std::size_t num_documents);
 
+// PQ sub-quantizers for m=auto: the largest divisor of `dim` that is at most dim / 4 (>= 1).
+[[nodiscard]] std::size_t auto_pq_m(std::size_t dim);
+
+// FAISS's k-means asks for this many training vectors per centroid and prints a warning to
+// stderr below it; we check the count ourselves (check_index_for_data) and say it once.
+constexpr std::size_t kFaissMinPointsPerCentroid = 39;
+
 // resolve_nlist, or InputError when the first batch (the training set) has fewer vectors.
 [[nodiscard]] std::size_t checked_nlist(const ModelSpec& canonical, std::size_t training_rows);
 

@@ -21,14 +21,6 @@ faiss::MetricType faiss_metric(Metric metric) {
   return metric == Metric::kL2 ? faiss::METRIC_L2 : faiss::METRIC_INNER_PRODUCT;
 }
 
-// PQ sub-quantizers for `auto`: the largest divisor of d that is at most d / 4 (>= 1).
-std::size_t auto_pq_m(std::size_t d) {
-  for (std::size_t m = std::max<std::size_t>(1, d / 4); m > 1; --m) {
-    if (d % m == 0) return m;
-  }
-  return 1;
-}
-
 }  // namespace
 
 FaissIndex::FaissIndex(ModelSpec canonical, Metric metric, int threads)
@@ -68,7 +60,7 @@ void FaissIndex::create(std::size_t dim, std::size_t first_batch_rows) {
     } else {
       EMBEVAL_CHECK(kind == "ivf_pq", "unhandled FAISS index " + kind);
       const long m_param = ann::param(spec_, "m");
-      const std::size_t m = m_param == 0 ? auto_pq_m(dim) : static_cast<std::size_t>(m_param);
+      const std::size_t m = m_param == 0 ? ann::auto_pq_m(dim) : static_cast<std::size_t>(m_param);
       const std::size_t nbits = static_cast<std::size_t>(ann::param(spec_, "nbits"));
       if (dim % m != 0) {
         throw InputError(ann::describe(spec_) + ": m=" + std::to_string(m) +
@@ -83,7 +75,11 @@ void FaissIndex::create(std::size_t dim, std::size_t first_batch_rows) {
                              std::to_string(first_batch_rows),
                          {}, 0, "lower nbits or add more documents");
       }
-      ivf = std::make_unique<faiss::IndexIVFPQ>(quantizer.get(), dim, nlist_, m, nbits, metric);
+      auto pq = std::make_unique<faiss::IndexIVFPQ>(quantizer.get(), dim, nlist_, m, nbits, metric);
+      // Each of the m codebooks is a k-means that fprintf()s a warning below 39 vectors per
+      // centroid: m identical lines on stderr. check_index_for_data() says it once, as a note.
+      pq->pq.cp.min_points_per_centroid = 1;
+      ivf = std::move(pq);
     }
     ivf->own_fields = true;  // the IVF index deletes its quantizer from now on
     quantizer.release();

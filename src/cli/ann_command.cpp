@@ -18,10 +18,6 @@
 namespace embeval::cli {
 namespace {
 
-// binary?pad=1: a model whose dimension is not a multiple of 8 still gets its binary row.
-const std::vector<std::string> kDefaultIndexes = {"hnsw",    "ivf_flat",  "ivf_pq",
-                                                  "ivf_sq8", "flat_int8", "binary?pad=1"};
-
 struct AnnArgs {
   std::string dataset;
   std::string split = "test";
@@ -43,7 +39,8 @@ struct AnnArgs {
 
 std::string index_kinds_help() {
   std::string defaults;
-  for (const auto& spec : kDefaultIndexes) defaults += (defaults.empty() ? "" : ",") + spec;
+  for (const auto& spec : default_ann_index_specs())
+    defaults += (defaults.empty() ? "" : ",") + spec;
   std::string out =
       "Index spec(s), comma-separated or repeated (default: " + defaults + "). Indexes:";
   for (const auto& kind : ann_index_kinds()) {
@@ -58,7 +55,7 @@ std::string index_kinds_help() {
 void run(const AnnArgs& a) {
   AnnConfig config;
   config.model_spec = a.model;
-  config.index_specs = a.indexes.empty() ? kDefaultIndexes : a.indexes;
+  config.index_specs = a.indexes.empty() ? default_ann_index_specs() : a.indexes;
   config.index_specs_are_default = a.indexes.empty();
   config.sweep = a.sweep;
   config.recall_target = a.recall_target;

@@ -1,14 +1,24 @@
 // embeval encode --model SPEC --input texts.jsonl|corpus.jsonl --role query|document --out X.npy
+//                [--fit-on CORPUS.jsonl|BEIR_DIR]
 // Writes the dense embeddings of every record as X.npy (float32, rows in input order) and their
 // ids, one per line, as X.ids.txt, for use in other tools.
+//
+// Corpus-fitted models (static pooling=tfidf|sif) give a text a vector that depends on the corpus
+// they were fitted on. `--fit-on` names that corpus, so the vectors match what `eval` computes and
+// a query encodes the same whichever file it comes in. Without it, documents are fitted on the
+// input itself (the input is the corpus) and queries are refused: fitting on a query file would
+// make each query's vector depend on the other queries.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "embeval/atomic_file.h"
+#include "embeval/dataset.h"
 #include "embeval/encoder.h"
 #include "embeval/error.h"
 #include "embeval/jsonl.h"
@@ -25,8 +35,9 @@ namespace {
 struct EncodeArgs {
   std::string model;
   std::string input;
-  std::string role = "document";
+  std::string role;  // required: prefixes and instructions differ, a silent default misleads
   std::string out;
+  std::string fit_on;  // corpus for corpus-fitted models; empty: see the header comment
 };
 
 struct Texts {
@@ -50,17 +61,50 @@ Texts read_texts(const std::string& path) {
               "each line must be a JSON object like {\"_id\": \"1\", \"text\": \"...\"}");
         }
         const auto title = r.string_field("title");
-        std::string full;
-        if (title && !title->empty()) {
-          full.assign(*title);
-          full += ' ';
-        }
-        full.append(*text);
-        t.texts.push_back(std::move(full));
+        // eval's joining (document_text), so encode and eval feed the model the same string.
+        Document d;
+        if (title) d.title.assign(*title);
+        d.text.assign(*text);
+        t.texts.push_back(document_text(d));
         t.ids.push_back(r.id().empty() ? std::to_string(r.line()) : std::string(r.id()));
       },
       options);
   return t;
+}
+
+// --fit-on accepts a corpus file or a BEIR folder holding corpus.jsonl.
+std::string corpus_file(const std::string& fit_on) {
+  if (std::filesystem::is_directory(fit_on)) {
+    return (std::filesystem::path(fit_on) / "corpus.jsonl").string();
+  }
+  return fit_on;
+}
+
+// Fits a corpus-fitted model as the header comment says; says on stderr what it was fitted on.
+void fit_model(Encoder& encoder, const ModelSpec& spec, const EncodeArgs& args, Role role,
+               std::span<const std::string_view> input) {
+  auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&encoder);
+  if (fitted == nullptr || !depends_on_fitted_corpus(spec)) {
+    if (!args.fit_on.empty()) {
+      std::fprintf(stderr, "encode: note: %s does not depend on a corpus; --fit-on ignored\n",
+                   args.model.c_str());
+    }
+    return;
+  }
+  if (!args.fit_on.empty()) {
+    const std::string path = corpus_file(args.fit_on);
+    const Texts corpus = read_texts(path);
+    const std::vector<std::string_view> views(corpus.texts.begin(), corpus.texts.end());
+    fitted->fit(views);
+    std::fprintf(stderr, "encode: fitted on the %zu documents of %s\n", views.size(), path.c_str());
+    return;
+  }
+  EMBEVAL_CHECK(role == Role::kDocument, "encode: queries of a fitted model need --fit-on");
+  fitted->fit(input);
+  std::fprintf(stderr,
+               "encode: fitted on the input itself (%zu documents; --fit-on CORPUS.jsonl fits on "
+               "another corpus)\n",
+               input.size());
 }
 
 void run_encode(const EncodeArgs& args) {
@@ -69,10 +113,24 @@ void run_encode(const EncodeArgs& args) {
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
   const ModelSpec spec = ModelSpec::parse(args.model);
+  // Refused before the model is loaded or the input read: the checks that need no data.
+  (void)check_model_spec(spec);
+  if (depends_on_fitted_corpus(spec) && role == Role::kQuery && args.fit_on.empty()) {
+    throw InputError("model '" + args.model +
+                         "' is fitted on a corpus: a query's vector depends on the corpus it is "
+                         "fitted on, not on the other queries in the file",
+                     args.input, 0,
+                     "add --fit-on CORPUS.jsonl (the corpus these queries will search)");
+  }
   std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  if (encoder->card().family == "sparse") {
+    throw InputError(
+        "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
+        "use a dense model such as gguf:model.gguf");
+  }
   const Texts input = read_texts(args.input);
   std::vector<std::string_view> views(input.texts.begin(), input.texts.end());
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(encoder.get())) fitted->fit(views);
+  fit_model(*encoder, spec, args, role, views);
   const auto start = std::chrono::steady_clock::now();
   EmbeddingBatch batch = encoder->encode(views, role);
   const double seconds =
@@ -116,8 +174,14 @@ void add_encode_command(CLI::App& app) {
   cmd->add_option("--model", args->model, "Model spec, e.g. gguf:bge-small.gguf")->required();
   cmd->add_option("--input", args->input, "JSONL with \"text\" (and optional \"_id\", \"title\")")
       ->required();
-  cmd->add_option("--role", args->role, "query or document (prefixes/instructions differ)");
+  cmd->add_option("--role", args->role,
+                  "query or document: models prefix or instruct them differently")
+      ->required()
+      ->check(CLI::IsMember({"query", "document"}));
   cmd->add_option("--out", args->out, "Output .npy (float32); ids go to <out>.ids.txt")->required();
+  cmd->add_option("--fit-on", args->fit_on,
+                  "Corpus (corpus.jsonl or a BEIR folder) that corpus-fitted models (static "
+                  "pooling=tfidf|sif) are fitted on; required with them for --role query");
   cmd->callback([args] { run_encode(*args); });
 }
 

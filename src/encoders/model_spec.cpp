@@ -60,6 +60,15 @@ std::string percent_encode(std::string_view in, bool is_path) {
   return out;
 }
 
+// A leading "~" or "~/" means $HOME, as in a shell: the shell leaves `gguf:~/m.gguf` alone (the ~
+// is not at the start of a word), so the spec does it. "~user/" stays as written.
+std::string expand_home(std::string path) {
+  if (path.empty() || path[0] != '~' || (path.size() > 1 && path[1] != '/')) return path;
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return path;
+  return std::string(home) + path.substr(1);
+}
+
 }  // namespace
 
 ModelSpec ModelSpec::parse(std::string_view text) {
@@ -68,7 +77,9 @@ ModelSpec ModelSpec::parse(std::string_view text) {
   const std::string_view head = text.substr(0, q);
   const std::size_t colon = head.find(':');
   spec.scheme = std::string(head.substr(0, colon));
-  if (colon != std::string_view::npos) spec.path = percent_decode(head.substr(colon + 1), text);
+  if (colon != std::string_view::npos) {
+    spec.path = expand_home(percent_decode(head.substr(colon + 1), text));
+  }
   if (spec.scheme.empty()) {
     throw InputError("model spec '" + std::string(text) + "' has no scheme", {}, 0,
                      "write e.g. bm25, gguf:model.gguf or static:vectors.txt");

@@ -11,12 +11,14 @@ namespace embeval {
 namespace {
 
 using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&);
-using Checker = std::string (*)(const ModelSpec&);  // see check_model_spec()
+using Checker = std::string (*)(const ModelSpec&);    // see check_model_spec()
+using CorpusDependence = bool (*)(const ModelSpec&);  // see depends_on_fitted_corpus()
 
 struct Entry {
   EncoderKind kind;
   Factory make;
   Checker check;
+  CorpusDependence fitted;
 };
 
 void require_no_path(const ModelSpec& spec) {
@@ -38,7 +40,9 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec& spec) {
          require_no_path(spec);
          return Bm25Encoder(Bm25Params::from_spec(spec)).spec();  // no corpus yet: cheap
-       }},
+       },
+       // IDF and average length come from the corpus.
+       [](const ModelSpec&) { return true; }},
       {{"static",
         "Static word vectors (word2vec text/binary, GloVe, fastText .vec, wink JSON) pooled per "
         "text",
@@ -47,7 +51,9 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        },
-       [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); }},
+       [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); },
+        // tfidf's idf, sif's word probabilities and principal component come from the corpus.
+        [](const ModelSpec& spec) { return spec.get_string("pooling", "mean") != "mean"; }},
 #ifdef EMBEVAL_HAVE_LLAMA
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "
@@ -56,7 +62,8 @@ const std::vector<Entry>& entries() {
         "causal=false window=N stride=N chunk_agg=mean|first|max flash_attn=false",
         /*cache_embeddings=*/true},
        make_gguf_encoder,
-       check_gguf_spec},
+       check_gguf_spec,
+       [](const ModelSpec&) { return false; }},
 #endif
   };
   return kEntries;
@@ -92,5 +99,7 @@ std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) { return entry_for(
 std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).check(spec); }
 
 const EncoderKind& encoder_kind(const ModelSpec& spec) { return entry_for(spec).kind; }
+
+bool depends_on_fitted_corpus(const ModelSpec& spec) { return entry_for(spec).fitted(spec); }
 
 }  // namespace embeval

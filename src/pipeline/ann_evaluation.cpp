@@ -224,7 +224,8 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   batch.dense.reset();
   AnnPoint exact_point;
   exact_point.label = "exact";
-  exact_point.index_spec = "exact";
+  // The spec the index registry rebuilds this oracle from (make_ann_index gives the same search).
+  exact_point.index_spec = canonical_index_spec("exact").to_string();
   exact_point.dimension = docs.cols;
   exact_point.build_s = seconds_since(start);
   SearchResults exact;
@@ -237,6 +238,9 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   const DenseContext c{dataset, config, docs, queries, singles, exact, exact_point.ndcg_at_10,
                        scorer};
   results.exact = exact_point;
+  // Exact search is a configuration like any other: often the fastest and smallest with recall 1
+  // on a small corpus, so it heads the table and competes in the sweep.
+  results.points.push_back(exact_point);
 
   std::size_t work = specs.size() + (config.precision ? 5 : 0);
   std::vector<std::size_t> dims =
@@ -253,32 +257,17 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
     progress.add();
   }
 
-  // Matryoshka-style truncation: the first `d` dimensions, renormalised, searched exactly.
+  // Matryoshka-style truncation: the first `d` dimensions, renormalised, searched exactly, built
+  // from the spec the row records (the registry's exact?dim=d).
   for (std::size_t d : dims) {
-    if (d == 0 || d > docs.cols) {
-      throw InputError("truncation to " + std::to_string(d) + " dimensions: the model has " +
-                           std::to_string(docs.cols),
-                       {}, 0, "pick dimensions between 1 and " + std::to_string(docs.cols));
+    const ModelSpec spec = canonical_index_spec("exact?dim=" + std::to_string(d));
+    (void)check_index_for_data(spec, docs.cols, n);
+    for (auto& p : measure_configuration(
+             c, spec, d == docs.cols ? "full" : "dim " + std::to_string(d), false)) {
+      p.dimension = d;
+      p.bytes_per_vector = static_cast<double>(d * sizeof(float));
+      results.truncation.push_back(std::move(p));
     }
-    ExactDenseIndex truncated(config.metric, config.threads);
-    EmbeddingBatch b;
-    b.dense = truncate_and_normalise(docs, d);
-    start = Clock::now();
-    truncated.add(b);
-    AnnPoint p;
-    p.label = d == docs.cols ? "full" : "dim " + std::to_string(d);
-    p.index_spec = "exact?dim=" + std::to_string(d);
-    p.dimension = d;
-    p.build_s = seconds_since(start);
-    EmbeddingBatch q;
-    q.dense = truncate_and_normalise(*queries.dense, d);
-    const std::vector<EmbeddingBatch> q_singles = single_queries(q, latency_count);
-    SearchResults hits;
-    p.cost = measure(truncated, q, q.dense->rows, q_singles, &hits);
-    fill_quality(c, hits, p);
-    p.index_bytes = truncated.memory_bytes();
-    p.bytes_per_vector = static_cast<double>(d * sizeof(float));
-    results.truncation.push_back(std::move(p));
     progress.add();
   }
 
@@ -343,27 +332,51 @@ void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMat
   results.sparse = std::move(s);
 }
 
+// The index specs to build over `num_documents` vectors of `dim` dimensions: each checked against
+// the data, and those of the default list adapted to it (or skipped) rather than failing. Notes
+// (adaptations, weakly trained codebooks) go to `notes`. Truncations are checked too.
+std::vector<ModelSpec> specs_for_data(const AnnConfig& config, const std::vector<ModelSpec>& specs,
+                                      std::size_t dim, std::size_t num_documents,
+                                      std::vector<std::string>& notes) {
+  std::vector<ModelSpec> out;
+  for (const ModelSpec& spec : specs) {
+    std::optional<ModelSpec> fitted = spec;
+    if (config.index_specs_are_default) {
+      std::string note;
+      fitted = fit_default_index_to_data(spec, dim, num_documents, note);
+      if (!note.empty()) notes.push_back(std::move(note));
+      if (!fitted) continue;
+    }
+    for (std::string& note : check_index_for_data(*fitted, dim, num_documents)) {
+      notes.push_back(std::move(note));
+    }
+    out.push_back(std::move(*fitted));
+  }
+  if (!config.skip_truncation) {
+    for (std::size_t d : config.truncation) {
+      if (d == 0 || d > dim) {
+        throw InputError("truncation to " + std::to_string(d) + " dimensions: the model has " +
+                             std::to_string(dim),
+                         {}, 0, "pick dimensions between 1 and " + std::to_string(dim));
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+const std::vector<std::string>& default_ann_index_specs() {
+  static const std::vector<std::string> kSpecs = {"hnsw",    "ivf_flat",  "ivf_pq",
+                                                  "ivf_sq8", "flat_int8", "binary?pad=1"};
+  return kSpecs;
+}
 
 std::vector<std::size_t> default_truncation_dims(std::size_t dim) {
   std::vector<std::size_t> dims;
   for (std::size_t d = 32; d < dim; d *= 2) dims.push_back(d);
   dims.push_back(dim);
   return dims;
-}
-
-DenseMatrix truncate_and_normalise(const DenseMatrix& m, std::size_t dims) {
-  EMBEVAL_CHECK(dims <= m.cols, "truncate_and_normalise: more dimensions than the matrix has");
-  DenseMatrix out(m.rows, dims);
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* in = m.row(r);
-    float* row = out.row(r);
-    double norm2 = 0;
-    for (std::size_t c = 0; c < dims; ++c) norm2 += static_cast<double>(in[c]) * in[c];
-    const double scale = norm2 > 0 ? 1.0 / std::sqrt(norm2) : 0.0;
-    for (std::size_t c = 0; c < dims; ++c) row[c] = static_cast<float>(in[c] * scale);
-  }
-  return out;
 }
 
 SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target) {
@@ -407,8 +420,8 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
   // Every spec is checked before the (possibly long) encoding.
   std::unique_ptr<Encoder> encoder =
       open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch);
-  std::vector<ModelSpec> specs;
-  for (const auto& text : config.index_specs) specs.push_back(canonical_index_spec(text));
+  std::vector<ModelSpec> requested;
+  for (const auto& text : config.index_specs) requested.push_back(canonical_index_spec(text));
   if (!(config.recall_target > 0 && config.recall_target <= 1)) {
     throw InputError("--recall-target must be in (0, 1]", {}, 0, "e.g. --recall-target 0.95");
   }
@@ -419,13 +432,24 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
                      "check corpus.jsonl and qrels/<split>.tsv");
   }
 
+  // The model card gives a dense model's dimension: index specs that cannot fit it, or the corpus
+  // size, fail now rather than after minutes of encoding.
+  const ModelCard card = encoder->card();
+  std::vector<std::string> notes;
+  std::vector<ModelSpec> specs;
+  std::size_t checked_dim = 0;
+  if (card.family == "dense" && card.dimension > 0) {
+    checked_dim = card.dimension;
+    specs = specs_for_data(config, requested, checked_dim, dataset.corpus.size(), notes);
+  }
+
   AnnResults results;
   results.dataset_name = dataset.name;
   results.dataset_fingerprint = dataset_fingerprint(dataset);
   results.num_documents = dataset.corpus.size();
   results.num_queries = dataset.queries.size();
   results.model_spec = encoder->spec();
-  results.card = encoder->card();
+  results.card = card;
   results.metric = metric_name(config.metric);
   results.threads = config.threads;
 
@@ -443,8 +467,13 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
   if (docs.dense) {
     if (!queries.dense) throw InputError("the model gave dense documents but no dense queries");
     results.dimension = docs.dense->cols;
+    if (docs.dense->cols != checked_dim) {  // the card did not know it: check now
+      notes.clear();
+      specs = specs_for_data(config, requested, docs.dense->cols, dataset.corpus.size(), notes);
+    }
+    results.notes = std::move(notes);
     run_dense(dataset, config, *docs.dense, queries, specs, results);
-  } else if (!specs.empty() && !config.index_specs_are_default) {
+  } else if (!requested.empty() && !config.index_specs_are_default) {
     throw InputError("model '" + results.model_spec +
                          "' produces sparse embeddings only: dense ANN indexes do not apply",
                      {}, 0, "drop --index; sparse models get posting statistics and pruning costs");

@@ -53,8 +53,7 @@ std::string index_table(const AnnResults& r, bool mark_pareto) {
     cols[c++].cells.push_back(format("%.1f", p.bytes_per_vector));
     if (mark_pareto) cols[c++].cells.push_back(p.pareto ? "*" : "");
   };
-  if (r.exact) add(*r.exact);
-  for (const auto& p : r.points) add(p);
+  for (const auto& p : r.points) add(p);  // the exact oracle first (ann_evaluation.h)
   return report::render_table(cols);
 }
 

@@ -9,9 +9,17 @@
 namespace embeval {
 namespace {
 
-std::atomic<bool> g_enabled{std::getenv("EMBEVAL_NO_PROGRESS") == nullptr};
+// The CLI's --quiet. EMBEVAL_NO_PROGRESS is read apart from it (at each construction), so that
+// set_globally_enabled(true) after parsing cannot switch progress back on against the variable.
+std::atomic<bool> g_enabled{true};
 
 }  // namespace
+
+bool Progress::allowed() {
+  const char* no_progress = std::getenv("EMBEVAL_NO_PROGRESS");
+  const bool env_off = no_progress != nullptr && *no_progress != '\0';
+  return g_enabled.load() && !env_off;
+}
 
 void Progress::set_globally_enabled(bool enabled) { g_enabled = enabled; }
 
@@ -19,7 +27,7 @@ Progress::Progress(std::string label, std::size_t total, std::string unit, bool 
     : label_(std::move(label)),
       unit_(std::move(unit)),
       total_(total),
-      enabled_(enabled && g_enabled.load()),
+      enabled_(enabled && allowed()),
       tty_(::isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}

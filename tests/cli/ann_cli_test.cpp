@@ -53,7 +53,8 @@ TEST_F(AnnCli, PrintsTheReportAndWritesAnnJson) {
   EXPECT_EQ(j.at("format"), "embeval-ann");
   EXPECT_EQ(j.at("dataset").at("documents"), 300);
   EXPECT_EQ(j.at("model").at("dimension"), 16);
-  EXPECT_EQ(j.at("points").at(0).at("index_spec"), "hnsw?M=8&efConstruction=200&efSearch=16");
+  EXPECT_EQ(j.at("points").at(0).at("index_spec"), "exact?dim=auto");
+  EXPECT_EQ(j.at("points").at(1).at("index_spec"), "hnsw?M=8&efConstruction=200&efSearch=16");
 }
 
 TEST_F(AnnCli, BadIndexesAreExitStatus2WithTheKnownNames) {
@@ -68,8 +69,28 @@ TEST_F(AnnCli, BadIndexesAreExitStatus2WithTheKnownNames) {
 
   const Output nlist = run(base_args() + " --index 'ivf_flat?nlist=1000'");
   EXPECT_EQ(nlist.status, 2) << nlist.text;
-  EXPECT_NE(nlist.text.find("larger than the 300 training vectors"), std::string::npos)
-      << nlist.text;
+  EXPECT_NE(nlist.text.find("larger than the 300 documents"), std::string::npos) << nlist.text;
+}
+
+TEST_F(AnnCli, UndertrainedCodebooksGiveOneNoteNotAWarningPerCodebook) {
+  // 300 vectors for 4 codebooks of 256 centroids: FAISS's k-means would print 4 warnings.
+  const Output out = run(base_args() + " --index 'ivf_pq?nlist=2' --no-truncation --no-precision");
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_EQ(out.text.find("WARNING clustering"), std::string::npos) << out.text;
+  const std::string note = "4 codebooks of 256 centroids trained on 300 vectors";
+  const auto first = out.text.find(note);
+  ASSERT_NE(first, std::string::npos) << out.text;
+  EXPECT_EQ(out.text.find(note, first + 1), std::string::npos) << out.text;  // said once
+}
+
+TEST_F(AnnCli, TheDefaultIndexesRunOnACorpusUnder256Documents) {
+  const auto small = embeval::testing::write_word_dataset(dir_ / "small", 60, 10, 12);
+  const Output out = run("ann --dataset " + small.beir.string() +
+                         " --model 'static:" + small.vectors.string() + "?pooling=mean' --out " +
+                         (dir_ / "out").string() + " --latency-queries 5 --no-truncation");
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("nbits lowered to 5"), std::string::npos) << out.text;  // 32 <= 60
+  EXPECT_EQ(out.text.find("WARNING"), std::string::npos) << out.text;
 }
 
 }  // namespace

@@ -2,18 +2,35 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "embeval/error.h"
 
 namespace embeval {
 namespace {
 
 TEST(ModelSpec, ParsesSchemePathAndParams) {
-  const ModelSpec s = ModelSpec::parse("gguf:models/bge small.gguf?pooling=mean&query_prefix=query:%20");
+  const ModelSpec s =
+      ModelSpec::parse("gguf:models/bge small.gguf?pooling=mean&query_prefix=query:%20");
   EXPECT_EQ(s.scheme, "gguf");
   EXPECT_EQ(s.path, "models/bge small.gguf");
   ASSERT_EQ(s.params.size(), 2u);
   EXPECT_EQ(s.params.at("pooling"), "mean");
   EXPECT_EQ(s.params.at("query_prefix"), "query: ");
+}
+
+TEST(ModelSpec, ALeadingTildeIsTheHomeFolder) {
+  const char* home = std::getenv("HOME");
+  ASSERT_NE(home, nullptr);
+  EXPECT_EQ(ModelSpec::parse("gguf:~/models/bge.gguf?pooling=mean").path,
+            std::string(home) + "/models/bge.gguf");
+  EXPECT_EQ(ModelSpec::parse("static:~").path, std::string(home));
+  // Round-trips through the expanded form.
+  const ModelSpec s = ModelSpec::parse("gguf:~/m.gguf");
+  EXPECT_EQ(ModelSpec::parse(s.to_string()), s);
+  // Not a home folder: another user's, or a ~ inside the path.
+  EXPECT_EQ(ModelSpec::parse("gguf:~bob/m.gguf").path, "~bob/m.gguf");
+  EXPECT_EQ(ModelSpec::parse("gguf:models/~/m.gguf").path, "models/~/m.gguf");
 }
 
 TEST(ModelSpec, CanonicalFormSortsKeysAndRoundTrips) {

@@ -64,14 +64,14 @@ TEST(GgufCli, EncodeWritesNpyAndIds) {
 TEST(GgufCli, EncodeRejectsVocabularyOnlyAndBadInput) {
   const auto input = work_dir() / "ok.jsonl";
   std::ofstream(input) << "{\"_id\": \"a\", \"text\": \"x\"}\n";
-  CliRun r = run_cli("encode --model gguf:" + kVocab + " --input " + input.string() + " --out " +
-                     (work_dir() / "v.npy").string());
+  CliRun r = run_cli("encode --model gguf:" + kVocab + " --input " + input.string() +
+                     " --role document --out " + (work_dir() / "v.npy").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("vocabulary only"), std::string::npos) << r.output;
   const auto bad = work_dir() / "bad.jsonl";
   std::ofstream(bad) << "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\"}\n";
   r = run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
-              bad.string() + " --out " + (work_dir() / "b.npy").string());
+              bad.string() + " --role document --out " + (work_dir() / "b.npy").string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("bad.jsonl"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("2"), std::string::npos);

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ann/word_dataset.h"
+#include "embeval/ann_recall.h"
+#include "embeval/ann_registry.h"
 #include "embeval/dataset.h"
 #include "embeval/dataset_encoding.h"
 #include "embeval/error.h"
@@ -163,6 +165,121 @@ TEST_F(AnnEvaluation, BadInputFailsWithInputError) {
   config_.truncation = {};
   config_.recall_target = 1.5;
   EXPECT_THROW((void)run_ann_evaluation(dataset_, config_), InputError);
+}
+
+TEST_F(AnnEvaluation, EverySpecAnnJsonRecordsRebuildsThroughTheRegistry) {
+  config_.index_specs = {"flat", "hnsw?M=8", "IVF_FLAT?nlist=4", "ivf_pq?nlist=2", "binary"};
+  config_.sweep = true;
+  config_.truncation = {8, 16};
+  const AnnResults r = run_ann_evaluation(dataset_, config_);
+  std::ifstream in(config_.out_dir / "ann.json");
+  const auto j = nlohmann::json::parse(in);
+  std::vector<nlohmann::json> rows;
+  rows.push_back(j.at("exact"));
+  for (const char* section : {"points", "truncation", "precision"}) {
+    for (const auto& row : j.at(section)) rows.push_back(row);
+  }
+  ASSERT_EQ(rows.size(), 1 + r.points.size() + r.truncation.size() + r.precision.size());
+  for (const auto& row : rows) {
+    const std::string spec = row.at("index_spec");
+    SCOPED_TRACE(spec);
+    ModelSpec canonical;
+    ASSERT_NO_THROW(canonical = canonical_index_spec(spec));
+    EXPECT_EQ(canonical.to_string(), spec);  // recorded in canonical form
+    EXPECT_NO_THROW((void)make_ann_index(spec, Metric::kInnerProduct));
+  }
+  EXPECT_EQ(r.exact->index_spec, "exact?dim=auto");
+  EXPECT_EQ(r.truncation[0].index_spec, "exact?dim=8");
+
+  // The rebuilt truncation row searches as the row did: the same recall against exact.
+  std::unique_ptr<Encoder> encoder = make_encoder(config_.model_spec);
+  std::vector<std::string_view> texts;
+  const std::vector<std::string> docs = document_texts(dataset_.corpus);
+  texts.assign(docs.begin(), docs.end());
+  const EmbeddingBatch d = encoder->encode(texts, Role::kDocument);
+  const EmbeddingBatch q = encode_queries(*encoder, dataset_, nullptr);
+  const std::unique_ptr<Index> full = make_ann_index(r.exact->index_spec, Metric::kInnerProduct);
+  const std::unique_ptr<Index> dim8 =
+      make_ann_index(r.truncation[0].index_spec, Metric::kInnerProduct);
+  full->add(d);
+  dim8->add(d);
+  EXPECT_DOUBLE_EQ(mean_recall(full->search(q, 100), dim8->search(q, 100), 10),
+                   r.truncation[0].recall_at_10);
+}
+
+TEST_F(AnnEvaluation, ExactSearchCompetesInTheSweep) {
+  config_.index_specs = {"hnsw?M=8", "ivf_flat?nlist=4"};
+  config_.sweep = true;
+  const AnnResults r = run_ann_evaluation(dataset_, config_);
+  ASSERT_FALSE(r.points.empty());
+  EXPECT_EQ(r.points[0].label, "exact");  // a candidate like the others, first in the table
+  EXPECT_DOUBLE_EQ(r.points[0].recall_at_10, 1.0);
+  // Recall 1 is unbeatable: exact is on the frontier unless a point as exact is as fast.
+  bool matched = false;
+  for (std::size_t i = 1; i < r.points.size(); ++i) {
+    matched =
+        matched || (r.points[i].recall_at_10 >= 1.0 &&
+                    r.points[i].cost.batch_queries_per_s >= r.points[0].cost.batch_queries_per_s);
+  }
+  EXPECT_EQ(r.points[0].pareto, !matched);
+  // The smallest index reaching the target is never larger than exact's float matrix, which
+  // reaches every target.
+  ASSERT_TRUE(r.sweep->smallest_meeting_target.has_value());
+  EXPECT_LE(r.points[*r.sweep->smallest_meeting_target].index_bytes, r.points[0].index_bytes);
+}
+
+TEST_F(AnnEvaluation, DefaultIndexesAdaptToASmallCorpus) {
+  // 100 documents: too few for ivf_pq's 256 codebook centroids (nbits=8).
+  const fs::path small_dir = dir_ / "small";
+  const auto small = testing::write_word_dataset(small_dir, 100, 20, 12);
+  BeirLoadOptions load;
+  load.show_progress = false;
+  const Dataset dataset = load_beir(small.beir, load);
+  config_.model_spec = "static:" + small.vectors.string() + "?pooling=mean";
+  config_.index_specs = default_ann_index_specs();
+  config_.index_specs_are_default = true;
+  const AnnResults r = run_ann_evaluation(dataset, config_);
+  bool pq = false, binary = false;
+  for (const auto& p : r.points) {
+    pq = pq || p.index_spec.starts_with("ivf_pq?m=auto&nbits=6&");  // 2^6 = 64 <= 100
+    binary = binary || p.index_spec == "binary?pad=1&rescore=0";    // 12 dims: padded
+  }
+  EXPECT_TRUE(pq) << "ivf_pq not adapted";
+  EXPECT_TRUE(binary);
+  std::string notes;
+  for (const auto& n : r.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("nbits lowered to 6"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("3 codebooks of 64 centroids trained on 100 vectors"), std::string::npos)
+      << notes;
+
+  // Asked for by name, the same index is an error, not an adaptation.
+  config_.index_specs = {"ivf_pq"};
+  config_.index_specs_are_default = false;
+  EXPECT_THROW((void)run_ann_evaluation(dataset, config_), InputError);
+}
+
+TEST_F(AnnEvaluation, IndexesAreCheckedAgainstTheModelsDimensionBeforeEncoding) {
+  const fs::path odd_dir = dir_ / "odd";
+  const auto odd = testing::write_word_dataset(odd_dir, 300, 40, 12);
+  BeirLoadOptions load;
+  load.show_progress = false;
+  const Dataset dataset = load_beir(odd.beir, load);
+  config_.model_spec = "static:" + odd.vectors.string() + "?pooling=mean";
+  for (const auto& [spec, message] : std::vector<std::pair<std::string, std::string>>{
+           {"binary", "multiple of 8, the model has 12"},
+           {"ivf_pq?m=5", "do not divide the dimension 12"},
+           {"exact?dim=13", "exceeds the model's 12 dimensions"},
+           {"ivf_flat?nlist=301", "larger than the 300 documents"}}) {
+    config_.index_specs = {"hnsw", spec};
+    try {
+      (void)run_ann_evaluation(dataset, config_);
+      ADD_FAILURE() << spec << " accepted";
+    } catch (const InputError& e) {
+      // The card's dimension, before encoding (the build-time check says "the vectors have").
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(config_.out_dir / "ann.json"));
 }
 
 TEST(SweepSummary, FrontierAndCheapestPointsOnHandMadePoints) {
