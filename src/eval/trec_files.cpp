@@ -10,14 +10,21 @@
 #include <unordered_map>
 
 #include "embeval/atomic_file.h"
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "embeval/qrels.h"
+#include "embeval/record_id.h"
 #include "embeval/run.h"
 
 namespace embeval {
 namespace {
 
 std::string read_whole_file(const std::filesystem::path& path, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // it would read as an empty file
+    throw InputError(std::string("a directory, not a ") + what + " file", path.string(), 0,
+                     "pass the file itself");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError(std::string("cannot open ") + what + " file", path.string(), 0,
@@ -31,6 +38,7 @@ std::string read_whole_file(const std::filesystem::path& path, const char* what)
 // Calls fn(line_number, line) for each line, without the trailing "\r\n" or "\n".
 template <typename Fn>
 void for_each_line(std::string_view text, Fn&& fn) {
+  text = strip_utf8_bom(text);  // else glued to the first query id
   std::size_t line_number = 0;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
@@ -77,6 +85,8 @@ bool is_blank(std::string_view line) {
 void add_judgment(Qrels& qrels, std::unordered_map<std::string, std::size_t>& first_line,
                   std::string_view qid, std::string_view docno, int rel, std::size_t line_number,
                   const std::filesystem::path& path) {
+  validate_record_id(qid, "query id", path.string(), line_number);
+  validate_record_id(docno, "document id", path.string(), line_number);
   auto& docs = qrels.judgments[std::string(qid)];
   const auto [it, inserted] = docs.emplace(std::string(docno), rel);
   std::string key = std::string(qid) + '\t' + std::string(docno);
@@ -170,6 +180,8 @@ TrecRun read_run(const std::filesystem::path& path) {
       throw InputError("score '" + std::string(f[4]) + "' is not a finite number", path.string(),
                        line_number);
     }
+    validate_record_id(f[0], "query id", path.string(), line_number);
+    validate_record_id(f[2], "document id", path.string(), line_number);
     if (!tag_seen) {
       run.tag = std::string(f[5]);
       tag_seen = true;
@@ -189,10 +201,12 @@ TrecRun read_run(const std::filesystem::path& path) {
 
 void write_run(const std::filesystem::path& path, const TrecRun& run) {
   // The format is whitespace-separated: an id with a space in it cannot be written faithfully.
+  // The readers check ids the same way, so what we write reads back.
   const auto check_id = [&](const std::string& id, const char* what) {
-    if (id.empty() || id.find_first_of(" \t\r\n") != std::string::npos) {
-      throw InputError(std::string(what) + " '" + id + "' is empty or contains whitespace",
-                       path.string(), 0, "TREC run files cannot hold such ids; rename them");
+    const std::string problem = record_id_problem(id);
+    if (!problem.empty()) {
+      throw InputError(std::string(what) + " '" + id + "' " + problem, path.string(), 0,
+                       "TREC run files cannot hold such ids; rename them");
     }
   };
   check_id(run.tag, "run tag");
