@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "io/word_vectors_internal.h"
 
@@ -98,7 +99,7 @@ WordVectorFormat detect_word_vector_format(const std::filesystem::path& path) {
   // Two integers ("COUNT DIM") open a word2vec text file; anything else is a GloVe row.
   std::size_t pos = 0;
   std::vector<std::string_view> tokens;
-  const std::string_view view(line);
+  const std::string_view view = strip_utf8_bom(line);
   while (pos < view.size() && tokens.size() < 3) {
     while (pos < view.size() && std::isspace(static_cast<unsigned char>(view[pos]))) ++pos;
     const std::size_t start = pos;
