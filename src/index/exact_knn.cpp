@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -95,9 +96,11 @@ std::vector<float> squared_norms(const DenseMatrix& m, const std::string& name, 
     for (std::size_t c = 0; c < m.cols; ++c) sum += double{row[c]} * row[c];
     norms[r] = static_cast<float>(sum);
     if (!std::isfinite(norms[r])) {
+      char squared[32];
+      std::snprintf(squared, sizeof squared, "%.3g", sum);
       throw InputError(std::string(what) + " row " + std::to_string(r) +
                            " (0-based) is too large for L2 in float32: its squared norm is " +
-                           std::to_string(sum),
+                           squared + " (float32 stops at 3.4e38)",
                        name, 0, "rescale the vectors (e.g. normalise them) or use --metric cos");
     }
   }
