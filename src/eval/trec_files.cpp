@@ -32,7 +32,13 @@ std::string read_whole_file(const std::filesystem::path& path, const char* what)
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return std::move(buffer).str();
+  std::string text = std::move(buffer).str();
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    throw InputError(std::string("the ") + what + " file is UTF-16 (it opens with a UTF-16 " +
+                         "byte-order mark)",
+                     path.string(), 1, "convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8");
+  }
+  return text;
 }
 
 // Calls fn(line_number, line) for each line, without the trailing "\r\n" or "\n".

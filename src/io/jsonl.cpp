@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -170,6 +171,11 @@ std::size_t read_jsonl(const std::filesystem::path& path,
     ++line_number;
     progress.add();
     if (line_number == 1) {  // a byte-order mark can only open the file
+      const std::string_view head(data, std::min<std::size_t>(size, 2));
+      if (head == "\xFF\xFE" || head == "\xFE\xFF") {
+        throw InputError("the file is UTF-16 (it opens with a UTF-16 byte-order mark)", file, 1,
+                         "JSON Lines are UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8");
+      }
       const std::string_view first = strip_utf8_bom(std::string_view(data, size));
       data = first.data();
       size = first.size();

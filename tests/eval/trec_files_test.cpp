@@ -198,6 +198,18 @@ TEST_F(TrecFiles, IdsWithControlCharactersAreRefusedAtReadTime) {
   EXPECT_NE(empty.find("is empty"), std::string::npos) << empty;
 }
 
+TEST_F(TrecFiles, Utf16FilesAreNamedAsSuch) {
+  const std::string utf16le(
+      "\xFF\xFEq\0 \0"
+      "0\0 \0a\0 \0"
+      "1\0\n\0",
+      18);
+  const std::string qrels = error_of([&] { (void)read_qrels(write("u16.qrels", utf16le)); });
+  EXPECT_NE(qrels.find("u16.qrels:1: the qrels file is UTF-16"), std::string::npos) << qrels;
+  const std::string run = error_of([&] { (void)read_run(write("u16.run", "\xFE\xFF\0q")); });
+  EXPECT_NE(run.find("u16.run:1: the run file is UTF-16"), std::string::npos) << run;
+}
+
 TEST_F(TrecFiles, DirectoriesAreRefusedNotReadAsEmpty) {
   EXPECT_NE(error_of([&] { (void)read_qrels(dir_); }).find("a directory, not a qrels file"),
             std::string::npos);

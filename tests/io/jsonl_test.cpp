@@ -270,6 +270,12 @@ TEST_F(JsonlTest, ByteOrderMarkOpeningTheFileIsIgnored) {
   EXPECT_EQ(later.line(), 2u);
 }
 
+TEST_F(JsonlTest, Utf16FilesAreNamedAsSuch) {
+  const InputError e = error_of(write("u16.jsonl", std::string("\xFF\xFE{\0}\0\n\0", 8)));
+  EXPECT_EQ(e.line(), 1u);
+  EXPECT_NE(e.message().find("UTF-16"), std::string::npos) << e.what();
+}
+
 // Issue 10: ids that would break an ids file or a TREC run are refused with file and line.
 TEST_F(JsonlTest, IdsWithWhitespaceOrControlCharactersAreRefused) {
   const std::vector<std::string> bad = {R"("a\nb")",      R"("a b")",      R"("a\tb")",
