@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -181,7 +182,16 @@ TrecRun read_run(const std::filesystem::path& path) {
                        path.string(), line_number);
     }
     double score = 0;
-    const auto [ptr, ec] = std::from_chars(f[4].data(), f[4].data() + f[4].size(), score);
+    auto [ptr, ec] = std::from_chars(f[4].data(), f[4].data() + f[4].size(), score);
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars leaves `score` untouched when the value is out of range: strtod tells a
+      // magnitude below the smallest double (rounds to 0 or a subnormal, as trec_eval's atof
+      // reads it) from one above the largest (inf, refused below).
+      const std::string text(f[4]);
+      char* end = nullptr;
+      score = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() + text.size()) ec = std::errc();
+    }
     if (ec != std::errc() || ptr != f[4].data() + f[4].size() || !std::isfinite(score)) {
       throw InputError("score '" + std::string(f[4]) + "' is not a finite number", path.string(),
                        line_number);

@@ -210,6 +210,17 @@ TEST_F(TrecFiles, Utf16FilesAreNamedAsSuch) {
   EXPECT_NE(run.find("u16.run:1: the run file is UTF-16"), std::string::npos) << run;
 }
 
+// Scores below the smallest double read as 0 (as trec_eval's atof does); above the largest,
+// they are infinite and refused.
+TEST_F(TrecFiles, ScoreUnderflowReadsAsZeroAndOverflowIsRefused) {
+  const TrecRun run = read_run(write("tiny.run", "q Q0 a 1 1e-400 t\nq Q0 b 2 -1e-400 t\n"));
+  ASSERT_EQ(run.by_query.at("q").size(), 2u);
+  EXPECT_EQ(run.by_query.at("q")[0].score, 0.0);
+  EXPECT_EQ(run.by_query.at("q")[1].score, 0.0);
+  const std::string big = error_of([&] { (void)read_run(write("big.run", "q Q0 a 1 1e400 t\n")); });
+  EXPECT_NE(big.find("big.run:1: score '1e400' is not a finite number"), std::string::npos) << big;
+}
+
 TEST_F(TrecFiles, DirectoriesAreRefusedNotReadAsEmpty) {
   EXPECT_NE(error_of([&] { (void)read_qrels(dir_); }).find("a directory, not a qrels file"),
             std::string::npos);
