@@ -56,8 +56,15 @@ struct Dataset {
   LoadReport report;
 };
 
-// Throws InputError (file, line, hint) for: missing files, malformed JSON, a missing or
-// non-string "_id", duplicate ids, invalid UTF-8 under kReject, a qrels file without header.
+// Throws InputError (file, line, hint) for: a split name that validate_split_name refuses,
+// missing files, malformed JSON, a missing, non-string or invalid "_id" (see record_id.h),
+// duplicate ids, invalid UTF-8 under kReject, a qrels file without header.
+// A UTF-8 byte-order mark opening any of the files is ignored.
+// A split names the file qrels/<split>.tsv inside the dataset: it must be a plain file name
+// (not empty, no '/' or backslash, not "." or "..", no NUL or control character), so that it can
+// never reach outside the dataset folder. Throws InputError otherwise.
+void validate_split_name(const std::string& split);
+
 Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& options = {});
 
 // Writes the BEIR layout (qrels as qrels/<split>.tsv). Each file is written atomically.

@@ -22,12 +22,19 @@ struct ExactKnnOptions {
   std::size_t query_block = 0;
   std::size_t base_block = 0;
   bool progress = false;  // report progress on stderr (embeval::Progress)
+  // What errors call the inputs (file paths when they come from files).
+  std::string base_name = "base vectors";
+  std::string queries_name = "query vectors";
 };
 
 // Top-k base rows for each query row under `metric`.
-// Throws InputError when base.cols != queries.cols (unless base is empty) or when any value is
-// NaN or infinite (the message names "base" or "query" and the 0-based row).
-// k may exceed base.rows: rows are padded with id -1 / score -inf. k == 0 gives empty rows.
+// Throws InputError when base.cols != queries.cols (unless base is empty), when any value is
+// NaN or infinite (the message names "base" or "query" and the 0-based row), or when finite
+// vectors are so large that a score overflows float32 (the message names the query row, the
+// base row and both inputs): never a ranking of infinite ties.
+// Cosine scores are clamped to [-1, 1] (float rounding of unit vectors can pass 1 by ulps).
+// k may exceed base.rows: rows are padded with id -1 / score -inf (the caller allocates
+// nq x k for that; the search itself holds at most base.rows per query). k == 0: empty rows.
 // Thread-safe: reads its inputs only. It runs OpenBLAS single-threaded inside its own workers
 // (temporarily setting the process-wide OpenBLAS thread count to 1).
 [[nodiscard]] SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries,

@@ -62,11 +62,13 @@ struct JsonlOptions {
 };
 
 // Calls `on_record` once per non-blank line of `path`, in file order (blank or whitespace-only
-// lines are skipped; a trailing "\r" is ignored). Returns the number of records.
+// lines are skipped; a trailing "\r" and a UTF-8 byte-order mark opening the file are ignored).
+// Returns the number of records.
 // Throws InputError naming file and line for: a missing/unreadable file, malformed JSON, a line
-// that is not a JSON object, a missing/empty/non-string non-integer "_id" (when required), or
-// invalid UTF-8 that is not repaired. Exceptions thrown by `on_record` propagate unchanged.
-// Not thread-safe per call; separate calls may run concurrently.
+// that is not a JSON object, a missing (when required) or non-string non-integer "_id", an
+// "_id" that validate_record_id rejects (empty, whitespace, control characters; checked
+// whenever "_id" is present), or invalid UTF-8 that is not repaired. Exceptions thrown by
+// `on_record` propagate unchanged. Not thread-safe per call; separate calls may run concurrently.
 std::size_t read_jsonl(const std::filesystem::path& path,
                        const std::function<void(const JsonlRecord&)>& on_record,
                        const JsonlOptions& options = {});

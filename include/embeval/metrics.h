@@ -62,7 +62,9 @@ struct MeasureSet {
 struct EvalResult {
   std::vector<std::string> measure_names;                // output names, parallel to values
   std::map<std::string, std::vector<double>> per_query;  // qid -> values (strcmp order)
-  std::vector<std::string> missing_queries;  // complete mode: judged, not in run (zeros above)
+  // Complete mode: judged queries not in the run, in per_query too with every value 0 except
+  // num_rel (their judged-relevant count), as trec_eval -c computes them.
+  std::vector<std::string> missing_queries;
   // The "all" line, parallel to measure_names: the mean over averaged queries; for counting
   // measures the sum (num_q: the count), as trec_eval prints them.
   std::vector<double> mean;
@@ -76,7 +78,8 @@ struct EvalResult {
                                   const EvalOptions& options = {});
 
 // trec_eval's output: per-query lines (if per_query) then "all" lines, `%-22s\t%s\t%.*f`.
-// Missing queries (complete mode) are not printed per query, as in trec_eval.
+// Missing queries (complete mode) are printed per query like the others (all 0 but num_rel),
+// as trec_eval -c -q prints them.
 [[nodiscard]] std::string format_trec_eval(const EvalResult& result, const MeasureSet& set,
                                            bool per_query, int precision = 4);
 

@@ -70,7 +70,19 @@ std::string duplicate_message(std::string_view kind, std::string_view id, std::s
 
 }  // namespace
 
+void validate_split_name(const std::string& split) {
+  const bool has_control = std::any_of(split.begin(), split.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (split.empty() || split == "." || split == ".." ||
+      split.find_first_of("/\\") != std::string::npos || has_control) {
+    throw InputError("split '" + split + "' is not a plain name", {}, 0,
+                     "a split names qrels/<split>.tsv in the dataset, e.g. test, dev or train");
+  }
+}
+
 Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& options) {
+  validate_split_name(options.split);  // before it becomes part of a path
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     throw InputError("not a directory", dir.string(), 0,

@@ -20,9 +20,11 @@ constexpr int kUnjudged = -2;   // present with a negative judgment
 
 // What every measure of one query needs, computed once. Buffers are reused across queries.
 struct RankedQuery {
-  std::vector<int> rels;           // judgment per retrieved doc in rank order (or kNotIn..)
-  std::vector<long> level_counts;  // judged docs per non-negative judgment value
-  long num_rel = 0;                // judged >= relevance_level
+  std::vector<int> rels;  // judgment per retrieved doc in rank order (or kNotIn..)
+  // Positive judgments, largest first: the ideal ranking's gains. A sorted list, not a count
+  // per grade value, so memory follows the number of judgments, never a grade read from input.
+  std::vector<int> ideal_gains;
+  long num_rel = 0;  // judged >= relevance_level
   // Prefix sums over ranks (index i = the top i documents), so every cutoff measure is O(1):
   std::vector<long> relevant;     // relevant documents in the top i
   std::vector<double> precision;  // sum of precision at each relevant rank in the top i
@@ -139,25 +141,26 @@ void rank_query(const std::vector<RunEntry>& entries,
     q.gain[i + 1] = q.gain[i] + (rel > 0 ? rel / std::log2(static_cast<double>(i + 2)) : 0.0);
     if (is_rel && q.first_relevant == 0) q.first_relevant = static_cast<long>(i + 1);
   }
-  int max_level = 0;
-  for (const auto& [docno, rel] : judged) max_level = std::max(max_level, rel);
-  q.level_counts.assign(static_cast<std::size_t>(max_level) + 1, 0);
+  q.ideal_gains.clear();
   q.num_rel = 0;
   for (const auto& [docno, rel] : judged) {
-    if (rel < 0) continue;
-    ++q.level_counts[static_cast<std::size_t>(rel)];
-    if (rel >= relevance_level) ++q.num_rel;
+    if (rel > 0) q.ideal_gains.push_back(rel);
+    if (rel >= 0 && rel >= relevance_level) ++q.num_rel;
   }
+  std::sort(q.ideal_gains.begin(), q.ideal_gains.end(), std::greater<>());
+}
+
+// min(size, depth) for a depth >= 0.
+std::size_t top_of(std::size_t size, long depth) {
+  return static_cast<std::size_t>(std::min<long>(depth, static_cast<long>(size)));
 }
 
 // Ideal DCG over the first `depth` positions (all judged documents, gain = judgment value).
 double ideal_dcg(const RankedQuery& q, long depth) {
   double dcg = 0.0;
-  long rank = 0;
-  for (std::size_t level = q.level_counts.size(); level-- > 1 && rank < depth;) {
-    for (long n = 0; n < q.level_counts[level] && rank < depth; ++n, ++rank) {
-      dcg += static_cast<double>(level) / std::log2(static_cast<double>(rank + 2));
-    }
+  const std::size_t n = top_of(q.ideal_gains.size(), depth);
+  for (std::size_t rank = 0; rank < n; ++rank) {
+    dcg += static_cast<double>(q.ideal_gains[rank]) / std::log2(static_cast<double>(rank + 2));
   }
   return dcg;
 }
@@ -237,14 +240,14 @@ EvalResult evaluate(const Qrels& qrels, const TrecRun& run, const MeasureSet& se
   auto run_it = run.by_query.begin();
   for (const auto& [qid, judged] : qrels.judgments) {
     while (run_it != run.by_query.end() && run_it->first < qid) ++run_it;
-    if (run_it == run.by_query.end() || run_it->first != qid) {
-      if (options.complete) {
-        result.missing_queries.push_back(qid);
-        result.per_query.emplace_hint(result.per_query.end(), qid, std::vector<double>(n, 0.0));
-      }
-      continue;
-    }
-    rank_query(run_it->second, judged, options.relevance_level, ws);
+    const bool in_run = run_it != run.by_query.end() && run_it->first == qid;
+    if (!in_run && !options.complete) continue;
+    if (!in_run) result.missing_queries.push_back(qid);
+    // trec_eval -c evaluates a judged query missing from the run against a ranking of one
+    // unjudged bogus document and then zeroes num_ret (trec_eval.c, bogus_ranking): every
+    // measure is 0 except num_rel, the query's real count. An empty ranking gives the same.
+    static const std::vector<RunEntry> kNoEntries;
+    rank_query(in_run ? run_it->second : kNoEntries, judged, options.relevance_level, ws);
     std::vector<double> values(n);
     for (std::size_t i = 0; i < n; ++i) {
       values[i] = measure_value(set.measures[i], ws.query);
@@ -293,10 +296,8 @@ std::string format_trec_eval(const EvalResult& result, const MeasureSet& set, bo
     out += line;
   };
   if (per_query) {
+    // Missing queries (complete mode) are printed too, as trec_eval -c -q does.
     for (const auto& [qid, values] : result.per_query) {
-      if (std::binary_search(result.missing_queries.begin(), result.missing_queries.end(), qid)) {
-        continue;
-      }
       for (std::size_t i = 0; i < set.measures.size(); ++i) {
         if (set.measures[i].kind == MeasureKind::kNumQ) continue;  // trec_eval: summary only
         emit(set.measures[i], qid, values[i]);

@@ -4,20 +4,28 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
 
 #include "embeval/atomic_file.h"
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "embeval/qrels.h"
+#include "embeval/record_id.h"
 #include "embeval/run.h"
 
 namespace embeval {
 namespace {
 
 std::string read_whole_file(const std::filesystem::path& path, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // it would read as an empty file
+    throw InputError(std::string("a directory, not a ") + what + " file", path.string(), 0,
+                     "pass the file itself");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError(std::string("cannot open ") + what + " file", path.string(), 0,
@@ -25,12 +33,19 @@ std::string read_whole_file(const std::filesystem::path& path, const char* what)
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return std::move(buffer).str();
+  std::string text = std::move(buffer).str();
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    throw InputError(std::string("the ") + what + " file is UTF-16 (it opens with a UTF-16 " +
+                         "byte-order mark)",
+                     path.string(), 1, "convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8");
+  }
+  return text;
 }
 
 // Calls fn(line_number, line) for each line, without the trailing "\r\n" or "\n".
 template <typename Fn>
 void for_each_line(std::string_view text, Fn&& fn) {
+  text = strip_utf8_bom(text);  // else glued to the first query id
   std::size_t line_number = 0;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
@@ -77,6 +92,8 @@ bool is_blank(std::string_view line) {
 void add_judgment(Qrels& qrels, std::unordered_map<std::string, std::size_t>& first_line,
                   std::string_view qid, std::string_view docno, int rel, std::size_t line_number,
                   const std::filesystem::path& path) {
+  validate_record_id(qid, "query id", path.string(), line_number);
+  validate_record_id(docno, "document id", path.string(), line_number);
   auto& docs = qrels.judgments[std::string(qid)];
   const auto [it, inserted] = docs.emplace(std::string(docno), rel);
   std::string key = std::string(qid) + '\t' + std::string(docno);
@@ -165,11 +182,22 @@ TrecRun read_run(const std::filesystem::path& path) {
                        path.string(), line_number);
     }
     double score = 0;
-    const auto [ptr, ec] = std::from_chars(f[4].data(), f[4].data() + f[4].size(), score);
+    auto [ptr, ec] = std::from_chars(f[4].data(), f[4].data() + f[4].size(), score);
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars leaves `score` untouched when the value is out of range: strtod tells a
+      // magnitude below the smallest double (rounds to 0 or a subnormal, as trec_eval's atof
+      // reads it) from one above the largest (inf, refused below).
+      const std::string text(f[4]);
+      char* end = nullptr;
+      score = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() + text.size()) ec = std::errc();
+    }
     if (ec != std::errc() || ptr != f[4].data() + f[4].size() || !std::isfinite(score)) {
       throw InputError("score '" + std::string(f[4]) + "' is not a finite number", path.string(),
                        line_number);
     }
+    validate_record_id(f[0], "query id", path.string(), line_number);
+    validate_record_id(f[2], "document id", path.string(), line_number);
     if (!tag_seen) {
       run.tag = std::string(f[5]);
       tag_seen = true;
@@ -189,10 +217,12 @@ TrecRun read_run(const std::filesystem::path& path) {
 
 void write_run(const std::filesystem::path& path, const TrecRun& run) {
   // The format is whitespace-separated: an id with a space in it cannot be written faithfully.
+  // The readers check ids the same way, so what we write reads back.
   const auto check_id = [&](const std::string& id, const char* what) {
-    if (id.empty() || id.find_first_of(" \t\r\n") != std::string::npos) {
-      throw InputError(std::string(what) + " '" + id + "' is empty or contains whitespace",
-                       path.string(), 0, "TREC run files cannot hold such ids; rename them");
+    const std::string problem = record_id_problem(id);
+    if (!problem.empty()) {
+      throw InputError(std::string(what) + " '" + id + "' " + problem, path.string(), 0,
+                       "TREC run files cannot hold such ids; rename them");
     }
   };
   check_id(run.tag, "run tag");

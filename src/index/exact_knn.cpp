@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <exception>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,20 +57,22 @@ class SingleThreadedBlasScope {
   static inline int saved_ = 1;
 };
 
-void require_finite(const DenseMatrix& m, const char* what) {
+void require_finite(const DenseMatrix& m, const std::string& name, const char* what) {
   for (std::size_t r = 0; r < m.rows; ++r) {
     const float* row = m.row(r);
     for (std::size_t c = 0; c < m.cols; ++c) {
       if (!std::isfinite(row[c])) {
         throw InputError(std::string(what) + " row " + std::to_string(r) + " (0-based) holds " +
                              (std::isnan(row[c]) ? "NaN" : "an infinite value"),
-                         {}, 0, "vectors must be finite");
+                         name, 0, "vectors must be finite");
       }
     }
   }
 }
 
-// Row-normalised copy; zero rows stay zero so their cosine with anything is 0.
+// Row-normalised copy; zero rows stay zero so their cosine with anything is 0. The squared
+// norm is summed in double (float32 values squared stay below 1.2e77, no overflow) and each
+// value divided in double, so neither huge nor subnormal rows overflow or underflow.
 DenseMatrix normalized_copy(const DenseMatrix& m) {
   DenseMatrix out = m;
   for (std::size_t r = 0; r < out.rows; ++r) {
@@ -75,19 +80,29 @@ DenseMatrix normalized_copy(const DenseMatrix& m) {
     double norm2 = 0;
     for (std::size_t c = 0; c < out.cols; ++c) norm2 += double{row[c]} * row[c];
     if (norm2 == 0) continue;
-    const float inv = static_cast<float>(1.0 / std::sqrt(norm2));
-    for (std::size_t c = 0; c < out.cols; ++c) row[c] *= inv;
+    const double norm = std::sqrt(norm2);
+    for (std::size_t c = 0; c < out.cols; ++c) row[c] = static_cast<float>(row[c] / norm);
   }
   return out;
 }
 
-std::vector<float> squared_norms(const DenseMatrix& m) {
+// |row|^2 per row, summed in double. Throws InputError when one does not fit in float32: L2
+// scores of such rows would be infinite (a ranking of ties).
+std::vector<float> squared_norms(const DenseMatrix& m, const std::string& name, const char* what) {
   std::vector<float> norms(m.rows);
   for (std::size_t r = 0; r < m.rows; ++r) {
     const float* row = m.row(r);
     double sum = 0;
     for (std::size_t c = 0; c < m.cols; ++c) sum += double{row[c]} * row[c];
     norms[r] = static_cast<float>(sum);
+    if (!std::isfinite(norms[r])) {
+      char squared[32];
+      std::snprintf(squared, sizeof squared, "%.3g", sum);
+      throw InputError(std::string(what) + " row " + std::to_string(r) +
+                           " (0-based) is too large for L2 in float32: its squared norm is " +
+                           squared + " (float32 stops at 3.4e38)",
+                       name, 0, "rescale the vectors (e.g. normalise them) or use --metric cos");
+    }
   }
   return norms;
 }
@@ -95,8 +110,11 @@ std::vector<float> squared_norms(const DenseMatrix& m) {
 struct SearchPlan {
   const DenseMatrix* base;
   const DenseMatrix* queries;
-  std::size_t k;
+  std::size_t k;         // output row length (padded past the base size)
+  std::size_t k_search;  // min(k, base rows): what a TopK holds
+  Metric metric;
   bool l2;
+  const ExactKnnOptions* options;  // names of the inputs, for error messages
   std::vector<float> base_norms;   // L2 only: |b|^2
   std::vector<float> query_norms;  // L2 only: |q|^2
   std::size_t query_block;
@@ -119,6 +137,16 @@ void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size
   }
 }
 
+[[noreturn]] void throw_overflow(const SearchPlan& plan, std::size_t query, std::size_t base) {
+  const char* what = plan.l2 ? "squared L2 distance" : "inner product";
+  throw InputError(std::string(what) + " of query row " + std::to_string(query) +
+                       " (0-based) and base row " + std::to_string(base) + " of " +
+                       plan.options->base_name + " overflows float32 (not finite)",
+                   plan.options->queries_name, 0,
+                   "the vectors are too large for float32 arithmetic: rescale them (e.g. "
+                   "normalise them) or use --metric cos");
+}
+
 void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<float>& tile,
                         std::vector<TopK>& tops, SearchResults& out) {
   const DenseMatrix& base = *plan.base;
@@ -137,14 +165,30 @@ void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<floa
         const float* norms = plan.base_norms.data() + b0;
         for (std::size_t j = 0; j < bn; ++j) row[j] -= norms[j];
       }
+      for (std::size_t j = 0; j < bn; ++j) {
+        // Finite inputs can still overflow float32 in the dot product (|q||b| > 3.4e38): the
+        // ranking would be ties of inf. One compare per score, next to 2d FLOP to compute it.
+        if (!std::isfinite(row[j])) throw_overflow(plan, q0 + i, b0 + j);
+        // Unit vectors rounded to float32 and a float32 dot product can exceed the true cosine
+        // (at most 1) by a few ulps times d (1.0000005 was seen): clamp to the possible range.
+        if (plan.metric == Metric::kCosine) row[j] = std::clamp(row[j], -1.0f, 1.0f);
+      }
       tops[i].push_run(row, bn, static_cast<std::int64_t>(b0));
     }
   }
   for (std::size_t i = 0; i < qn; ++i) {
     std::int64_t* ids = out.ids.data() + (q0 + i) * plan.k;
     float* scores = out.scores.data() + (q0 + i) * plan.k;
-    tops[i].take_sorted(ids, scores);
-    if (plan.l2) finish_l2_row(plan.query_norms[q0 + i], ids, scores, plan.k);
+    tops[i].take_sorted(ids, scores);  // the first k_search entries; the rest stay padding
+    if (plan.l2) {
+      finish_l2_row(plan.query_norms[q0 + i], ids, scores, plan.k_search);
+      // -|q - b|^2 = score - |q|^2 can still overflow when |q| + |b| passes ~1.8e19.
+      for (std::size_t j = 0; j < plan.k_search; ++j) {
+        if (ids[j] >= 0 && !std::isfinite(scores[j])) {
+          throw_overflow(plan, q0 + i, static_cast<std::size_t>(ids[j]));
+        }
+      }
+    }
   }
 }
 
@@ -184,11 +228,18 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
     throw InputError("vectors have 0 dimensions", {}, 0, "check the encoder output");
   }
   if (options.threads < 0) throw InputError("threads must be >= 0 (0 = all cores)");
-  require_finite(base, "base");
-  require_finite(queries, "query");
+  require_finite(base, options.base_name, "base");
+  require_finite(queries, options.queries_name, "query");
 
+  if (queries.rows > 0 && k > std::numeric_limits<std::size_t>::max() / 16 / queries.rows) {
+    throw InputError("k = " + std::to_string(k) + " for " + std::to_string(queries.rows) +
+                         " queries does not fit in memory",
+                     {}, 0, "ask for at most as many neighbours as there are documents");
+  }
   SearchResults out(queries.rows, k);
   if (k == 0 || queries.rows == 0 || base.rows == 0) return out;
+  // A TopK reserves room for 2k entries: never more than the base can fill, whatever k is.
+  const std::size_t k_search = std::min(k, base.rows);
 
   // Cosine is inner product on unit vectors; copies keep the caller's data untouched.
   std::optional<DenseMatrix> base_unit, queries_unit;
@@ -199,14 +250,17 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   SearchPlan plan{base_unit ? &*base_unit : &base,
                   queries_unit ? &*queries_unit : &queries,
                   k,
+                  k_search,
+                  metric,
                   metric == Metric::kL2,
+                  &options,
                   {},
                   {},
                   options.query_block ? options.query_block : kDefaultQueryBlock,
                   options.base_block ? options.base_block : kDefaultBaseBlock};
   if (plan.l2) {
-    plan.base_norms = squared_norms(base);
-    plan.query_norms = squared_norms(queries);
+    plan.base_norms = squared_norms(base, options.base_name, "base");
+    plan.query_norms = squared_norms(queries, options.queries_name, "query");
   }
 
   const std::size_t num_blocks = (queries.rows + plan.query_block - 1) / plan.query_block;
@@ -218,20 +272,28 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   Progress progress("exact knn", queries.rows, "queries", options.progress);
   std::mutex progress_mutex;
   std::atomic<std::size_t> next_block{0};
+  std::exception_ptr first_error;  // an InputError in a worker, rethrown on the caller's thread
   auto worker = [&] {
-    std::vector<float> tile(plan.query_block * plan.base_block);
-    std::vector<TopK> tops(plan.query_block, TopK(k));
-    for (std::size_t b; (b = next_block.fetch_add(1)) < num_blocks;) {
-      const std::size_t q0 = b * plan.query_block;
-      search_query_block(plan, q0, tile, tops, out);
+    try {
+      std::vector<float> tile(plan.query_block * plan.base_block);
+      std::vector<TopK> tops(plan.query_block, TopK(k_search));
+      for (std::size_t b; (b = next_block.fetch_add(1)) < num_blocks;) {
+        const std::size_t q0 = b * plan.query_block;
+        search_query_block(plan, q0, tile, tops, out);
+        std::lock_guard lock(progress_mutex);
+        progress.add(std::min(plan.query_block, queries.rows - q0));
+      }
+    } catch (...) {
+      next_block = num_blocks;  // the others stop after their current block
       std::lock_guard lock(progress_mutex);
-      progress.add(std::min(plan.query_block, queries.rows - q0));
+      if (!first_error) first_error = std::current_exception();
     }
   };
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
   progress.finish();
   return out;
 }

@@ -2,13 +2,16 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "embeval/progress.h"
+#include "embeval/record_id.h"
 
 namespace embeval {
 
@@ -67,6 +70,8 @@ const char* type_name(simdjson::dom::element_type type) {
 }
 
 constexpr std::size_t kInitialBuffer = std::size_t{1} << 22;  // 4 MiB; grows for longer lines
+// No corpus record comes near this; a file without newlines would otherwise be read whole.
+constexpr std::size_t kMaxLineBytes = std::size_t{1} << 30;
 constexpr std::uintmax_t kProgressMinBytes = std::uintmax_t{8} << 20;
 
 bool is_blank(const char* begin, const char* end) {
@@ -127,9 +132,8 @@ void JsonlReaderAccess::fill(JsonlRecord& record, const simdjson::dom::object& o
     }
     record.id_ = record.id_buffer_;
   }
-  if (record.id_.empty() && options.require_id) {
-    throw InputError("\"_id\" is empty", file, line, "every record needs a non-empty id");
-  }
+  // A present "_id" is checked even when ids are optional: it names the record downstream.
+  validate_record_id(record.id_, "\"_id\"", file, line);
 }
 
 std::size_t read_jsonl(const std::filesystem::path& path,
@@ -166,6 +170,16 @@ std::size_t read_jsonl(const std::filesystem::path& path,
   auto handle_line = [&](const char* data, std::size_t size) {
     ++line_number;
     progress.add();
+    if (line_number == 1) {  // a byte-order mark can only open the file
+      const std::string_view head(data, std::min<std::size_t>(size, 2));
+      if (head == "\xFF\xFE" || head == "\xFE\xFF") {
+        throw InputError("the file is UTF-16 (it opens with a UTF-16 byte-order mark)", file, 1,
+                         "JSON Lines are UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8");
+      }
+      const std::string_view first = strip_utf8_bom(std::string_view(data, size));
+      data = first.data();
+      size = first.size();
+    }
     if (size > 0 && data[size - 1] == '\r') --size;
     if (is_blank(data, data + size)) return;
     simdjson::dom::element element;
@@ -220,6 +234,10 @@ std::size_t read_jsonl(const std::filesystem::path& path,
       begin = 0;
     }
     if (end == capacity) {
+      if (capacity >= kMaxLineBytes) {
+        throw InputError("line is longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB",
+                         file, line_number + 1, "is this a JSON Lines file (one object per line)?");
+      }
       const std::size_t grown = capacity * 2;
       std::unique_ptr<char[]> bigger(new char[grown + simdjson::SIMDJSON_PADDING]);
       std::memcpy(bigger.get(), buffer.get(), end);

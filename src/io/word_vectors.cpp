@@ -1,4 +1,5 @@
 // WordVectors itself, format names and detection, and the load dispatcher.
+#include "embeval/byte_order_mark.h"
 #include "embeval/word_vectors.h"
 
 #include <cctype>
@@ -147,7 +148,8 @@ WordVectorFormat detect_word_vector_format(const std::filesystem::path& path) {
   const std::string ext = path.extension().string();
   bool whole_file = false;
   const std::string prefix = read_prefix(path, whole_file);
-  const std::string_view view(prefix);
+  // A byte-order mark (Windows editors) is not part of the first word or the header.
+  const std::string_view view = strip_utf8_bom(prefix);
   // JSON: '{' then a key or the end of the object (a GloVe row may start with the word "{").
   const std::size_t first = view.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && view[first] == '{') {

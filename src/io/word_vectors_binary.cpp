@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "io/word_vectors_internal.h"
 
@@ -39,6 +40,7 @@ WordVectors load_binary_vectors(const std::filesystem::path& path, WordVectorLoa
     header.push_back(static_cast<char>(c));
     if (header.size() > 64) break;
   }
+  header.erase(0, header.size() - strip_utf8_bom(header).size());
   std::size_t declared_rows = 0;
   std::size_t dim = 0;
   {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "io/word_vectors_internal.h"
 
@@ -49,12 +50,17 @@ WordVectors load_text_vectors(const std::filesystem::path& path, bool has_header
   std::size_t line_number = 0;
   std::size_t declared_rows = 0;
   std::size_t dim = 0;
+  // A byte-order mark opens the first line, header or row: else it is glued to the first word.
+  const auto strip_bom_on_first_line = [&] {
+    if (line_number == 1) line.erase(0, line.size() - strip_utf8_bom(line).size());
+  };
   if (has_header) {
     if (!std::getline(in, line)) {
       throw InputError("empty file: no 'COUNT DIM' header", file, 1,
                        "is this a GloVe file? use ?format=glove");
     }
     line_number = 1;
+    strip_bom_on_first_line();
     split_fields(line, fields);
     if (fields.size() != 2) {
       throw InputError("malformed header: expected 'COUNT DIM', found " +
@@ -72,6 +78,7 @@ WordVectors load_text_vectors(const std::filesystem::path& path, bool has_header
   std::size_t data_rows = 0;
   while (std::getline(in, line)) {
     ++line_number;
+    strip_bom_on_first_line();
     split_fields(line, fields);
     if (fields.empty()) continue;  // blank line (e.g. at the end)
     if (!rows) {                   // GloVe: the first row fixes the dimension

@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "io/word_vectors_internal.h"
 
@@ -30,6 +31,10 @@ WordVectors load_wink_vectors(const std::filesystem::path& path, WordVectorLoadR
   std::unordered_set<std::string> keys_seen;
   try {
     simdjson::padded_string json = simdjson::padded_string::load(file);
+    // simdjson refuses a leading byte-order mark: copy without it (only when there is one).
+    if (const std::string_view text(json.data(), json.size()); text != strip_utf8_bom(text)) {
+      json = simdjson::padded_string(strip_utf8_bom(text));
+    }
     simdjson::ondemand::parser parser;
     simdjson::ondemand::document doc = parser.iterate(json);
     simdjson::ondemand::object root = doc.get_object();

@@ -235,5 +235,58 @@ TEST_F(BeirTest, InvalidUtf8ReplaceOrReject) {
   EXPECT_EQ(e.message(), "invalid UTF-8 at byte 26 of the line");
 }
 
+// Issue 9: a byte-order mark at the start of each file is dropped (it used to be "malformed
+// JSON" in the JSONL files and part of the first query id in the qrels).
+TEST_F(BeirTest, ByteOrderMarksAreIgnoredInEveryFile) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const fs::path d = make("bom", bom + "{\"_id\": \"a\", \"text\": \"alpha\"}\n",
+                          bom + "{\"_id\": \"q1\", \"text\": \"x\"}\n",
+                          bom + "query-id\tcorpus-id\tscore\nq1\ta\t1\n");
+  const Dataset ds = load_beir(d, quiet());
+  ASSERT_EQ(ds.corpus.size(), 1u);
+  EXPECT_EQ(ds.corpus[0].id, "a");
+  ASSERT_EQ(ds.queries.size(), 1u);
+  EXPECT_EQ(ds.queries[0].id, "q1");
+  EXPECT_EQ(ds.qrels.judgments.at("q1").at("a"), 1);
+  EXPECT_EQ(ds.report.qrels_unknown_queries, 0u);
+}
+
+// Issue 10: a split is a file name inside qrels/, never a path out of the dataset.
+TEST_F(BeirTest, SplitMustBeAPlainName) {
+  const fs::path d =
+      make("split", "{\"_id\": \"a\", \"text\": \"1\"}\n", "{\"_id\": \"q\", \"text\": \"x\"}\n",
+           "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  // A file the traversal would reach: dir_/outside.tsv from d/qrels/../../outside.
+  testing::write_plain(dir_ / "outside.tsv", "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  for (const std::string& split :
+       std::vector<std::string>{"../../outside", "../test", "a/b", "/etc/passwd", "..", ".", "",
+                                "a\\b", std::string("te\0st", 5), "te\nst"}) {
+    BeirLoadOptions o = quiet();
+    o.split = split;
+    const InputError e = error_of(d, o);
+    EXPECT_NE(e.message().find("is not a plain name"), std::string::npos) << e.what();
+  }
+  BeirLoadOptions o = quiet();
+  o.split = "test";
+  EXPECT_EQ(load_beir(d, o).qrels.num_judgments(), 1u);
+  EXPECT_NO_THROW(validate_split_name("dev-2024.v1"));
+}
+
+// Issue 10: ids are checked in the corpus and queries files, with file and line.
+TEST_F(BeirTest, IdsWithWhitespaceAreRefusedWithFileAndLine) {
+  const fs::path d =
+      make("ids", "{\"_id\": \"a\", \"text\": \"1\"}\n{\"_id\": \"b\\nc\"}\n",
+           "{\"_id\": \"q\", \"text\": \"x\"}\n", "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  const InputError e = error_of(d, quiet());
+  EXPECT_EQ(e.file(), (d / "corpus.jsonl").string());
+  EXPECT_EQ(e.line(), 2u);
+  const fs::path q =
+      make("qids", "{\"_id\": \"a\", \"text\": \"1\"}\n", "{\"_id\": \"q 1\", \"text\": \"x\"}\n",
+           "query-id\tcorpus-id\tscore\nq\ta\t1\n");
+  const InputError eq = error_of(q, quiet());
+  EXPECT_EQ(eq.file(), (q / "queries.jsonl").string());
+  EXPECT_EQ(eq.line(), 1u);
+}
+
 }  // namespace
 }  // namespace embeval

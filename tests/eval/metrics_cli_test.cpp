@@ -90,6 +90,42 @@ TEST_F(MetricsCli, CompleteModeAveragesOverEveryJudgedQuery) {
   EXPECT_EQ(o.out, slurp(kData / "expected_qc.txt"));
 }
 
+// A partial run (issue 9): every judged query missing from the run gets its per-query lines
+// under -c -q, in query order, and the summary is unchanged.
+TEST_F(MetricsCli, CompleteModePrintsEveryMissingQueryOfAPartialRun) {
+  std::string qrels_text;
+  std::string run_text;
+  for (int q = 10; q < 30; ++q) {
+    qrels_text += std::to_string(q) + " 0 rel" + std::to_string(q) + " 1\n";
+    qrels_text += std::to_string(q) + " 0 also" + std::to_string(q) + " 2\n";
+    if (q % 3 != 0) run_text += std::to_string(q) + " Q0 rel" + std::to_string(q) + " 1 1.5 r\n";
+  }
+  const std::string files =
+      write("partial.qrels", qrels_text) + " " + write("partial.run", run_text);
+  const Output o = run("-m num_ret -m num_rel -m map -m P.5 -q -c " + files);
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::string expected;
+  const auto line = [&](const char* m, const std::string& q, const std::string& v) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%-22s\t%s\t%s\n", m, q.c_str(), v.c_str());
+    expected += buf;
+  };
+  for (int q = 10; q < 30; ++q) {
+    const bool missing = q % 3 == 0;
+    const std::string qid = std::to_string(q);
+    line("num_ret", qid, missing ? "0" : "1");
+    line("num_rel", qid, "2");
+    line("map", qid, missing ? "0.0000" : "0.5000");
+    line("P_5", qid, missing ? "0.0000" : "0.2000");
+  }
+  // 6 of 20 queries missing (12, 15, ..., 27): map = 14 * 0.5 / 20, P_5 = 14 * 0.2 / 20.
+  line("num_ret", "all", "14");
+  line("num_rel", "all", "40");
+  line("map", "all", "0.3500");
+  line("P_5", "all", "0.1400");
+  EXPECT_EQ(o.out, expected);
+}
+
 TEST_F(MetricsCli, SummaryOnlyAndPrecisionFlag) {
   const Output o = run("-m map -m P.5 --precision 6 --qrels " + quoted(kData / "qrels.txt") +
                        " --run " + quoted(kData / "run.txt"));

@@ -100,7 +100,19 @@ TEST(Metrics, CompleteModeCountsMissingQueriesAsZero) {
   const EvalResult r = evaluate(sample_qrels(), sample_run(), parse_measures(kAll), options);
   EXPECT_EQ(r.num_queries, 4u);
   ASSERT_EQ(r.missing_queries, std::vector<std::string>{"q3"});
-  EXPECT_DOUBLE_EQ(value(r, "q3", "map"), 0.0);
+  // trec_eval 9.0.8 -c scores a missing query against a dummy one-document ranking: every
+  // measure 0 except num_rel, the query's real count (q3 judges d9 relevant).
+  for (std::size_t i = 0; i < r.measure_names.size(); ++i) {
+    const std::string& name = r.measure_names[i];
+    const double expected = name == "num_rel" ? 1.0 : 0.0;
+    if (name == "num_q") continue;  // a summary-only count
+    EXPECT_EQ(r.per_query.at("q3")[i], expected) << name;
+  }
+  const std::string printed = format_trec_eval(r, parse_measures(kAll), /*per_query=*/true);
+  EXPECT_NE(printed.find("num_rel               \tq3\t1\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("num_ret               \tq3\t0\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("ndcg_cut_3            \tq3\t0.0000\n"), std::string::npos);
+  EXPECT_EQ(printed.find("\tq5\t"), std::string::npos);  // run only, not judged: never printed
   const double q1_map = (1.0 / 2 + 2.0 / 4 + 3.0 / 5) / 3;
   EXPECT_DOUBLE_EQ(all(r, "map"), (q1_map + 1.0 + 0.0 + 0.0) / 4);
   EXPECT_DOUBLE_EQ(all(r, "num_q"), 4);
@@ -114,6 +126,8 @@ TEST(Metrics, CompleteModeCountsMissingQueriesAsZero) {
   const EvalResult level2 = evaluate(sample_qrels(), sample_run(), parse_measures(kAll), options);
   EXPECT_DOUBLE_EQ(all(level2, "num_rel"), 5);
   EXPECT_DOUBLE_EQ(all(level2, "map"), (1.0 / 5 + 0.0 + 0.0 + 0.0) / 4);  // only q1's d1 counts
+  // The per-query num_rel of a missing query follows -l (q3's only judgment is 1 < 2).
+  EXPECT_DOUBLE_EQ(value(level2, "q3", "num_rel"), 0.0);
 }
 
 TEST(Metrics, ScoresEqualAsFloatTieLikeTrecEval) {
@@ -242,6 +256,22 @@ TEST(MetricsProperty, InvariantUnderShuffleAndMonotoneScoreTransform) {
       }
     }
   }
+}
+
+// Issue 10: a grade of 2147483647 once sized a per-grade table (16 GiB). Gains are values.
+TEST(Metrics, HugeGradesAreGainsNotSizes) {
+  Qrels q;
+  q.judgments["q"] = {{"a", 2147483647}, {"b", 1}, {"c", -2147483647 - 1}};
+  TrecRun run;
+  run.by_query["q"] = {{"b", 2.0}, {"a", 1.0}, {"c", 0.5}};
+  const std::vector<std::string> args = {"ndcg", "ndcg_cut.1", "num_rel", "map"};
+  const EvalResult r = evaluate(q, run, parse_measures(args));
+  const double big = 2147483647.0;
+  const double ideal = big + 1.0 / std::log2(3.0);
+  EXPECT_DOUBLE_EQ(value(r, "q", "ndcg"), (1.0 + big / std::log2(3.0)) / ideal);
+  EXPECT_DOUBLE_EQ(value(r, "q", "ndcg_cut_1"), 1.0 / big);
+  EXPECT_DOUBLE_EQ(value(r, "q", "num_rel"), 2);  // c is unjudged (negative)
+  EXPECT_DOUBLE_EQ(value(r, "q", "map"), (1.0 + 1.0) / 2);
 }
 
 }  // namespace

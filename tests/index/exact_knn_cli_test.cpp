@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -120,6 +121,63 @@ TEST_F(KnnCliTest, ReportsBadFilesWithTheirNames) {
           " --k 1 --metric dot --out " + path("x"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_FALSE(fs::exists(dir_ / "x.ids.npy"));
+}
+
+// Issue 10: --k is capped at the base size (a huge k once wrote gigabytes of padding) and parsed
+// as a checked integer (the integer maximum once wrapped to 0: empty results, exit 0).
+TEST_F(KnnCliTest, KIsCappedAtTheBaseSizeAndCheckedAsAnInteger) {
+  for (const std::string k : {"4", "5", "2147483647", "9223372036854775807"}) {
+    const CliResult r = run("--base " + path("base.npy") + " --queries " + path("queries.npy") +
+                            " --k " + k + " --out " + path("capped"));
+    ASSERT_EQ(r.exit_code, 0) << k << ": " << r.err;
+    if (k != "4") {
+      EXPECT_NE(r.err.find("--k " + k + " capped at the 4 base rows"), std::string::npos) << r.err;
+    }
+    const std::string ids = slurp(dir_ / "capped.ids.npy");
+    EXPECT_NE(ids.find("'shape': (2, 4)"), std::string::npos) << k;
+    EXPECT_EQ(ids.size(), 128u + 2 * 4 * 8) << k;
+    const DenseMatrix scores = read_npy_matrix(dir_ / "capped.scores.npy");
+    EXPECT_EQ(scores.cols, 4u);  // every column a real neighbour: no -inf padding
+  }
+  for (const std::string k :
+       {"0", "-1", "18446744073709551615", "99999999999999999999", "1e3", "3x", "' '"}) {
+    const CliResult r = run("--base " + path("base.npy") + " --queries " + path("queries.npy") +
+                            " --k " + k + " --out " + path("bad"));
+    EXPECT_EQ(r.exit_code, 2) << k << ": " << r.err;
+    EXPECT_NE(r.err.find("--k must be a positive integer"), std::string::npos) << k << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "bad.ids.npy")) << k;
+  }
+}
+
+// Issue 10: NaN in an input .npy is an error naming the file and the row.
+TEST_F(KnnCliTest, NonFiniteInputNamesFileAndRow) {
+  const std::vector<float> bad = {1, 0, 0, std::nanf(""), 1, 1};
+  write_npy_f32(dir_ / "nan.npy", bad.data(), 3, 2);
+  const CliResult r = run("--base " + path("nan.npy") + " --queries " + path("queries.npy") +
+                          " --k 1 --out " + path("x"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find((dir_ / "nan.npy").string() + ": row 1 (0-based), column 1 holds NaN"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x.ids.npy"));
+}
+
+// Issue 10: huge finite vectors overflow float32 scores: an error naming both files, not a
+// ranking of ties written with exit 0.
+TEST_F(KnnCliTest, OverflowingScoresAreAnErrorNamingTheFiles) {
+  const std::vector<float> huge = {1e20f, 1e20f, 1, 0};
+  write_npy_f32(dir_ / "huge.npy", huge.data(), 2, 2);
+  const CliResult r = run("--base " + path("huge.npy") + " --queries " + path("huge.npy") +
+                          " --k 2 --out " + path("x"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("inner product of query row 0 (0-based) and base row 0 of " +
+                       (dir_ / "huge.npy").string() + " overflows float32"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x.ids.npy"));
+  const CliResult cos = run("--base " + path("huge.npy") + " --queries " + path("huge.npy") +
+                            " --k 2 --metric cos --out " + path("c"));
+  EXPECT_EQ(cos.exit_code, 0) << cos.err;
 }
 
 }  // namespace

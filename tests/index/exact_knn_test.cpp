@@ -216,6 +216,68 @@ TEST(ExactKnnTest, RejectsDimensionMismatchAndNonFiniteValues) {
   EXPECT_EQ(parse_metric("cos"), Metric::kCosine);
 }
 
+// Issue 10: finite vectors whose scores overflow float32 once gave a ranking of inf ties.
+TEST(ExactKnnTest, ScoresThatOverflowFloatAreAnErrorNamingRowsAndInputs) {
+  const DenseMatrix base = matrix(3, 2, {1, 0, 1e20f, 1e20f, 0, 1});
+  const DenseMatrix query = matrix(2, 2, {1, 1, 1e20f, 1e20f});
+  ExactKnnOptions o = opts(2, 1, 1);  // one query per block: the error comes from a worker
+  o.base_name = "B.npy";
+  o.queries_name = "Q.npy";
+  try {
+    (void)exact_knn(base, query, 2, Metric::kInnerProduct, o);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "Q.npy");
+    EXPECT_NE(e.message().find("inner product of query row 1 (0-based) and base row 1 of B.npy "
+                               "overflows float32"),
+              std::string::npos)
+        << e.what();
+  }
+  try {  // L2: |b|^2 = 2e40 does not fit in float32
+    (void)exact_knn(base, query, 2, Metric::kL2, o);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "B.npy");
+    EXPECT_NE(e.message().find("base row 1 (0-based) is too large for L2"), std::string::npos)
+        << e.what();
+  }
+  // L2 where every norm fits but -|q - b|^2 = -(2.6e19)^2 does not.
+  try {
+    (void)exact_knn(matrix(1, 1, {-1.3e19f}), matrix(1, 1, {1.3e19f}), 1, Metric::kL2, o);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("squared L2 distance of query row 0"), std::string::npos)
+        << e.what();
+  }
+  // Cosine normalises in double first: the same vectors rank fine, no overflow, no ties of inf.
+  const SearchResults cos = exact_knn(base, query, 3, Metric::kCosine, o);
+  EXPECT_EQ(cos.ids, (std::vector<std::int64_t>{1, 0, 2, 1, 0, 2}));
+  EXPECT_NEAR(cos.scores[0], 1.0f, 1e-6f);
+  EXPECT_NEAR(cos.scores[3], 1.0f, 1e-6f);
+  // Subnormal rows normalise too (1 / |b| would overflow float32 if taken in float).
+  const SearchResults tiny =
+      exact_knn(matrix(1, 2, {1e-45f, 0}), matrix(1, 2, {1, 0}), 1, Metric::kCosine, o);
+  EXPECT_EQ(tiny.scores[0], 1.0f);
+}
+
+// Issue 10: cosine of a vector with itself came out as 1.0000005 (float rounding of the unit
+// vectors and of the dot product). Scores must stay in [-1, 1].
+TEST(ExactKnnTest, CosineScoresNeverLeaveMinusOneToOne) {
+  const DenseMatrix base = random_matrix(300, 384, 7);
+  DenseMatrix negated = base;
+  for (float& x : negated.data) x = -x;
+  const SearchResults self = exact_knn(base, base, 1, Metric::kCosine, 1);
+  const SearchResults opposite = exact_knn(base, negated, 300, Metric::kCosine, 1);
+  // Below 1, rounding may take a float32 dot product of d terms of unit vectors at most about
+  // (d + 2) * 2^-24 away from the exact value (normalising and summing): 2.3e-5 for d = 384.
+  const float below = 2.0f * (384 + 2) * std::ldexp(1.0f, -24);
+  for (std::size_t q = 0; q < base.rows; ++q) {
+    EXPECT_LE(self.scores[q], 1.0f) << q;
+    EXPECT_GE(self.scores[q], 1.0f - below) << q;
+    EXPECT_GE(opposite.scores[q * 300 + 299], -1.0f) << q;
+  }
+}
+
 // Random Gaussian data against the double oracle: sizes with n < k, n not a multiple of the
 // block, odd d; default and tiny blocks; one and two threads.
 TEST(ExactKnnTest, MatchesDoubleOracleOnRandomData) {

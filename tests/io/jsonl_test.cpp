@@ -255,5 +255,54 @@ TEST_F(JsonlTest, FirstOccurrenceOfRepeatedKeyWins) {
   EXPECT_EQ(rows[0].text, "1");
 }
 
+// Issue 9: a UTF-8 byte-order mark opening the file used to be "malformed JSON".
+TEST_F(JsonlTest, ByteOrderMarkOpeningTheFileIsIgnored) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const auto rows = read_all(write("bom.jsonl", bom + "{\"_id\": \"d1\", \"text\": \"one\"}\r\n"
+                                                      "{\"_id\": \"d2\", \"text\": \"two\"}\n"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, "d1");
+  EXPECT_EQ(rows[0].line, 1u);
+  EXPECT_EQ(rows[1].id, "d2");
+  // A mark alone on the first line is a blank line; one on a later line is still an error.
+  EXPECT_EQ(read_all(write("alone.jsonl", bom + "\n{\"_id\": \"x\"}\n")).size(), 1u);
+  const InputError later = error_of(write("later.jsonl", "{\"_id\": \"a\"}\n" + bom + "{}\n"));
+  EXPECT_EQ(later.line(), 2u);
+}
+
+TEST_F(JsonlTest, Utf16FilesAreNamedAsSuch) {
+  const InputError e = error_of(write("u16.jsonl", std::string("\xFF\xFE{\0}\0\n\0", 8)));
+  EXPECT_EQ(e.line(), 1u);
+  EXPECT_NE(e.message().find("UTF-16"), std::string::npos) << e.what();
+}
+
+// Issue 10: ids that would break an ids file or a TREC run are refused with file and line.
+TEST_F(JsonlTest, IdsWithWhitespaceOrControlCharactersAreRefused) {
+  const std::vector<std::string> bad = {R"("a\nb")",      R"("a b")",      R"("a\tb")",
+                                        R"("a\u0000b")",  R"("a\u000bb")", R"("a\rb")",
+                                        R"("\u001b[0m")", R"("a\u0085")",  R"("a\u2028")",
+                                        R"("a\u00a0")",   R"("")",         R"(" ")"};
+  for (const std::string& id : bad) {
+    const fs::path path =
+        write("bad.jsonl", "{\"_id\": \"fine\", \"text\": \"x\"}\n{\"_id\": " + id + "}\n");
+    const InputError e = error_of(path);
+    EXPECT_EQ(e.file(), path.string()) << id;
+    EXPECT_EQ(e.line(), 2u) << id;
+    EXPECT_NE(e.message().find("\"_id\""), std::string::npos) << e.message();
+    // Also when ids are optional (encode names id-less records by line): a present id counts.
+    JsonlOptions optional;
+    optional.require_id = false;
+    EXPECT_EQ(error_of(path, optional).line(), 2u) << id;
+  }
+  // Optional ids may still be absent.
+  JsonlOptions optional;
+  optional.require_id = false;
+  EXPECT_EQ(read_all(write("none.jsonl", "{\"text\": \"x\"}\n"), optional).size(), 1u);
+  // Punctuation and other scripts are fine.
+  const auto rows = read_all(write("ok.jsonl", "{\"_id\": \"MED-1/a:b#\\u00e9\\u6587\"}\n"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].id, "MED-1/a:b#\xC3\xA9\xE6\x96\x87");
+}
+
 }  // namespace
 }  // namespace embeval
