@@ -12,6 +12,7 @@
 #include "embeval/error.h"
 #include "embeval/evaluation.h"
 #include "embeval/metrics.h"
+#include "embeval/registry.h"
 #include "embeval/results_json.h"
 #include "embeval/run.h"
 #include "embeval/version.h"
@@ -113,6 +114,9 @@ TEST_F(EvaluationResume, AModelFileReplacedAtTheSamePathIsRecomputed) {
   EXPECT_EQ(first.models[0].card.vocabulary_size, 9u);
   ASSERT_EQ(first.models[0].model_files.size(), 1u);
   EXPECT_EQ(first.models[0].model_files[0].path, vectors.string());  // outside OUT: absolute
+  // The recorded spec is the encoder's own spec(), and canonical: checking it gives it back.
+  EXPECT_EQ(first.models[0].spec, make_encoder(c.model_specs[0])->spec());
+  EXPECT_EQ(check_model_spec(ModelSpec::parse(first.models[0].spec)), first.models[0].spec);
 
   // Unchanged file: reused.
   const auto same = run_evaluation(d, dir_ / "data", c);
