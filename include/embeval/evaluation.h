@@ -12,6 +12,7 @@
 #include "embeval/dataset.h"
 #include "embeval/encoder.h"
 #include "embeval/metrics.h"
+#include "embeval/vocabulary_coverage.h"
 
 namespace embeval {
 
@@ -53,6 +54,7 @@ struct ModelResult {
   std::optional<LengthReport> query_lengths;
   std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
   std::size_t cached_queries = 0;
+  std::optional<VocabularyCoverage> vocabulary;  // word-vector models: dropped words, OOV rate
 };
 
 struct EvaluationResults {
