@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -65,5 +66,25 @@ class VocabularyCoverageEncoder {
 //   "static-glove: out of vocabulary 4.21% of query words (120 of 2,850), 3.10% of document..."
 [[nodiscard]] std::string format_vocabulary_coverage(std::string_view label,
                                                      const VocabularyCoverage& coverage);
+
+// What a word-vocabulary model does to a set of texts (`inspect --dataset`): `words` are
+// whitespace-separated runs of the raw text, `tokens` what the model's analyzer made of them,
+// `oov` the tokens without a vector, `seconds` the encode time.
+struct CoverageMeasurement {
+  std::size_t texts = 0;
+  std::size_t words = 0;
+  std::size_t tokens = 0;
+  std::size_t oov = 0;
+  double seconds = 0;
+  double tokens_per_word() const { return words ? double(tokens) / double(words) : 0.0; }
+  double oov_share() const { return tokens ? double(oov) / double(tokens) : 0.0; }
+  double texts_per_s() const { return seconds > 0 ? double(texts) / seconds : 0.0; }
+};
+
+// Encodes every text of `texts` for `role` (batches of 4,096) and measures it. The encoder must
+// be a VocabularyCoverageEncoder (EMBEVAL_CHECK) and, if corpus-fitted, already fitted.
+[[nodiscard]] CoverageMeasurement measure_coverage(Encoder& encoder,
+                                                   std::span<const std::string_view> texts,
+                                                   Role role);
 
 }  // namespace embeval

@@ -1,6 +1,9 @@
 // VocabularyCoverage: lookup through the capability, JSON and terminal text.
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 
+#include "embeval/error.h"
 #include "embeval/vocabulary_coverage.h"
 
 namespace embeval {
@@ -60,6 +63,36 @@ std::string format_vocabulary_coverage(std::string_view label, const VocabularyC
                 name.c_str(), 100 * c.oov.query_share(), c.oov.query_oov, c.oov.query_tokens,
                 100 * c.oov.document_share(), c.oov.document_oov, c.oov.document_tokens);
   return out + buf;
+}
+
+CoverageMeasurement measure_coverage(Encoder& encoder, std::span<const std::string_view> texts,
+                                     Role role) {
+  const auto* capable = dynamic_cast<const VocabularyCoverageEncoder*>(&encoder);
+  EMBEVAL_CHECK(capable != nullptr, "measure_coverage needs a VocabularyCoverageEncoder");
+  CoverageMeasurement m;
+  m.texts = texts.size();
+  for (std::string_view text : texts) {
+    bool in_word = false;
+    for (char c : text) {
+      const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+      if (!blank && !in_word) ++m.words;
+      in_word = !blank;
+    }
+  }
+  const OovCounts before = capable->vocabulary_coverage().oov;
+  constexpr std::size_t kBatch = 4096;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t begin = 0; begin < texts.size(); begin += kBatch) {
+    const std::size_t n = std::min(kBatch, texts.size() - begin);
+    (void)encoder.encode(texts.subspan(begin, n), role);
+  }
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const OovCounts after = capable->vocabulary_coverage().oov;
+  const bool query = role == Role::kQuery;
+  m.tokens = query ? after.query_tokens - before.query_tokens
+                   : after.document_tokens - before.document_tokens;
+  m.oov = query ? after.query_oov - before.query_oov : after.document_oov - before.document_oov;
+  return m;
 }
 
 }  // namespace embeval

@@ -107,5 +107,26 @@ TEST_F(VocabularyCoverageEval, EvalPrintsCoverageUnderTheTable) {
   EXPECT_EQ(out.text.find("bm25: out of vocabulary"), std::string::npos) << out.text;
 }
 
+TEST_F(VocabularyCoverageEval, InspectMeasuresStaticModelsOnTheDataset) {
+  // inspect once ignored --dataset for static models (issue 9).
+  write_beir(dir_ / "beir", dataset_);
+  const testing::CliOutput out =
+      testing::run_embeval("inspect --model 'static:" + vectors_.string() +
+                           "?pooling=sif' --dataset " + (dir_ / "beir").string());
+  ASSERT_EQ(out.status, 0) << out.text;
+  for (const char* line :
+       {"vector file     4 words loaded; dropped 1 duplicate, 0 empty, 1 invalid UTF-8\n",
+        "fit             ", "documents: 2 texts, 7 words, 7 tokens\n", "  tokens/word     1.000\n",
+        "  out of vocab    42.8571% (3 tokens)\n", "queries: 2 texts, 3 words, 3 tokens\n",
+        "  out of vocab    33.3333% (1 tokens)\n", "  throughput      ", "peak memory     "}) {
+    EXPECT_NE(out.text.find(line), std::string::npos) << line << "\n" << out.text;
+  }
+  // The spec is printed canonically: every default written out.
+  EXPECT_NE(out.text.find("?analyzer=standard&format=glove&max_words=0&normalize=true&"
+                          "pooling=sif&sif_a=0.001"),
+            std::string::npos)
+      << out.text;
+}
+
 }  // namespace
 }  // namespace embeval
