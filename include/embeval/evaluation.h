@@ -20,6 +20,7 @@
 #include "embeval/encoder.h"
 #include "embeval/metrics.h"
 #include "embeval/model_spec.h"
+#include "embeval/vocabulary_coverage.h"
 
 namespace embeval {
 
@@ -110,6 +111,7 @@ struct ModelResult {
   std::optional<LengthReport> query_lengths;
   std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
   std::size_t cached_queries = 0;
+  std::optional<VocabularyCoverage> vocabulary;  // word-vector models: dropped words, OOV rate
 };
 
 struct EvaluationResults {

@@ -28,25 +28,14 @@
 #include "embeval/analyzer.h"
 #include "embeval/encoder.h"
 #include "embeval/model_spec.h"
+#include "embeval/vocabulary_coverage.h"
 #include "embeval/word_vectors.h"
 
 namespace embeval {
 
 enum class StaticPooling { kMean, kTfIdf, kSif };
 
-// Tokens seen by encode(), split by role: the share without a vector is a model factor.
-struct OovCounts {
-  std::size_t query_tokens = 0;
-  std::size_t query_oov = 0;
-  std::size_t document_tokens = 0;
-  std::size_t document_oov = 0;
-  double oov_share() const {
-    const std::size_t total = query_tokens + document_tokens;
-    return total ? double(query_oov + document_oov) / double(total) : 0.0;
-  }
-};
-
-class StaticEncoder : public Encoder, public CorpusFittedEncoder {
+class StaticEncoder : public Encoder, public CorpusFittedEncoder, public VocabularyCoverageEncoder {
  public:
   // Loads spec.path. Throws InputError on unknown keys, bad values, or a bad vector file.
   explicit StaticEncoder(const ModelSpec& spec);
@@ -73,6 +62,7 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder {
   StaticPooling pooling() const { return pooling_; }
   const OovCounts& oov_counts() const { return oov_; }
   const WordVectorLoadReport& load_report() const { return load_report_; }
+  VocabularyCoverage vocabulary_coverage() const override { return {load_report_, oov_}; }
   // The unit first principal component removed by sif pooling (empty before fit / other pooling).
   const std::vector<float>& principal_component() const { return principal_component_; }
 

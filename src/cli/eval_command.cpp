@@ -75,6 +75,9 @@ void run(const EvalOptions& o) {
 
   const EvaluationResults results = run_evaluation(dataset, o.dataset, config);
   std::printf("%s", format_results_table(results).c_str());
+  for (const ModelResult& m : results.models) {
+    if (m.vocabulary) std::printf("%s", format_vocabulary_coverage(m.label, *m.vocabulary).c_str());
+  }
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
               (config.out_dir / "runs").c_str());
 }

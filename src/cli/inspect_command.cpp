@@ -17,6 +17,7 @@
 #include "embeval/memory_usage.h"
 #include "embeval/model_spec.h"
 #include "embeval/registry.h"
+#include "embeval/vocabulary_coverage.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf_encoder.h"
 #include "embeval/gguf_model.h"
@@ -138,6 +139,44 @@ void inspect_gguf(const InspectArgs& args, const ModelSpec& spec) {
 }
 #endif
 
+void print_coverage(const char* label, const CoverageMeasurement& m) {
+  std::printf("%s: %zu texts, %zu words, %zu tokens\n", label, m.texts, m.words, m.tokens);
+  std::printf("  tokens/word     %.3f\n", m.tokens_per_word());
+  std::printf("  out of vocab    %.4f%% (%zu tokens)\n", 100 * m.oov_share(), m.oov);
+  std::printf("  throughput      %.1f texts/s, %.0f tokens/s (%.3f s)\n", m.texts_per_s(),
+              m.seconds > 0 ? m.tokens / m.seconds : 0.0, m.seconds);
+}
+
+// Word-vector models (static:): what the vector file lost and, with --dataset, the OOV rate,
+// tokens per word and throughput on every document and query.
+void inspect_word_vectors(const InspectArgs& args, Encoder& encoder) {
+  const WordVectorLoadReport load = vocabulary_coverage_of(encoder)->load;
+  std::printf(
+      "vector file     %zu words loaded; dropped %zu duplicate, %zu empty, %zu invalid "
+      "UTF-8\n",
+      load.words_loaded, load.duplicate_words, load.empty_words, load.invalid_utf8);
+  if (args.dataset.empty()) return;
+  BeirLoadOptions lo;
+  lo.split = args.split;
+  const Dataset d = load_beir(args.dataset, lo);
+  const std::vector<std::string> docs = document_texts(d.corpus);
+  const std::vector<std::string_view> dv(docs.begin(), docs.end());
+  std::vector<std::string_view> qv;
+  for (const Query& q : d.queries) qv.push_back(q.text);
+  std::printf("\ndataset %s\n", args.dataset.c_str());
+  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&encoder)) {
+    const auto start = std::chrono::steady_clock::now();
+    fitted->fit(dv);
+    std::printf("fit             %.3f s on %zu documents\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                dv.size());
+  }
+  reset_peak_rss();
+  print_coverage("documents", measure_coverage(encoder, dv, Role::kDocument));
+  print_coverage("queries", measure_coverage(encoder, qv, Role::kQuery));
+  std::printf("peak memory     %s\n", human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+}
+
 void run_inspect(const InspectArgs& args) {
   const ModelSpec spec = ModelSpec::parse(args.model);
 #ifdef EMBEVAL_HAVE_LLAMA
@@ -149,6 +188,7 @@ void run_inspect(const InspectArgs& args) {
   std::unique_ptr<Encoder> encoder = make_encoder(spec);
   std::printf("model           %s\n", encoder->spec().c_str());
   print_card(encoder->card());
+  if (vocabulary_coverage_of(*encoder)) inspect_word_vectors(args, *encoder);
 }
 
 }  // namespace

@@ -1,5 +1,4 @@
 // WordVectors itself, format names and detection, and the load dispatcher.
-#include "embeval/byte_order_mark.h"
 #include "embeval/word_vectors.h"
 
 #include <cctype>
@@ -8,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "embeval/byte_order_mark.h"
 #include "embeval/error.h"
 #include "io/word_vectors_internal.h"
 

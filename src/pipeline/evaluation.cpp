@@ -273,6 +273,7 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   const double query_time = result.timings.encode_queries_s + result.timings.search_s;
   if (query_time > 0) result.timings.queries_per_s = n_queries / query_time;
   result.peak_rss_bytes = peak_rss_bytes();
+  result.vocabulary = vocabulary_coverage_of(*encoder);  // after every text was encoded
   return result;
 }
 

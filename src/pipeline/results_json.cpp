@@ -225,6 +225,7 @@ json to_json(const ModelResult& m) {
           {"query_lengths", lengths_to_json(m.query_lengths)},
           {"cached_documents", m.cached_documents},
           {"cached_queries", m.cached_queries},
+          {"vocabulary", vocabulary_coverage_to_json(m.vocabulary)},
           {"metrics", metrics_to_json(m.metrics)}};
 }
 
@@ -249,6 +250,7 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.query_lengths = lengths_from_json(j, "query_lengths");
     m.cached_documents = j.value("cached_documents", std::size_t{0});
     m.cached_queries = j.value("cached_queries", std::size_t{0});
+    m.vocabulary = vocabulary_coverage_from_json(j, "vocabulary");
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,
