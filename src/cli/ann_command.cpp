@@ -41,8 +41,8 @@ std::string index_kinds_help() {
   std::string defaults;
   for (const auto& spec : default_ann_index_specs())
     defaults += (defaults.empty() ? "" : ",") + spec;
-  std::string out =
-      "Index spec(s), comma-separated or repeated (default: " + defaults + "). Indexes:";
+  std::string out = "Index spec(s), comma-separated or repeated (default: " + defaults +
+                    "; adapted to small corpora with a note). Indexes:";
   for (const auto& kind : ann_index_kinds()) {
     out += "\n  " + kind.name;
     for (const auto& alias : kind.aliases) out += " (" + alias + ")";

@@ -113,20 +113,19 @@ void run_encode(const EncodeArgs& args) {
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
   const ModelSpec spec = ModelSpec::parse(args.model);
-  // Refused before the model is loaded or the input read: the checks that need no data.
-  (void)check_model_spec(spec);
+  // Refused before the input is read or anything fitted or encoded.
+  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  if (encoder->card().family == "sparse") {
+    throw InputError(
+        "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
+        "use a dense model such as gguf:model.gguf");
+  }
   if (depends_on_fitted_corpus(spec) && role == Role::kQuery && args.fit_on.empty()) {
     throw InputError("model '" + args.model +
                          "' is fitted on a corpus: a query's vector depends on the corpus it is "
                          "fitted on, not on the other queries in the file",
                      args.input, 0,
                      "add --fit-on CORPUS.jsonl (the corpus these queries will search)");
-  }
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
-  if (encoder->card().family == "sparse") {
-    throw InputError(
-        "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
-        "use a dense model such as gguf:model.gguf");
   }
   const Texts input = read_texts(args.input);
   std::vector<std::string_view> views(input.texts.begin(), input.texts.end());

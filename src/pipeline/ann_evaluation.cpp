@@ -442,6 +442,11 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
     checked_dim = card.dimension;
     specs = specs_for_data(config, requested, checked_dim, dataset.corpus.size(), notes);
   }
+  if (card.family == "sparse" && !requested.empty() && !config.index_specs_are_default) {
+    throw InputError("model '" + encoder->spec() +
+                         "' produces sparse embeddings only: dense ANN indexes do not apply",
+                     {}, 0, "drop --index; sparse models get posting statistics and pruning costs");
+  }
 
   AnnResults results;
   results.dataset_name = dataset.name;

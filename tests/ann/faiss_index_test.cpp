@@ -266,5 +266,37 @@ TEST(AnnRegistry, SweepValuesFollowTheKnob) {
   EXPECT_TRUE(sweep_values(canonical_index_spec("flat"), 1000).empty());
 }
 
+TEST(AnnRegistry, SpecsAreCheckedAgainstTheDataBeforeBuilding) {
+  const auto check = [](const char* spec, std::size_t dim, std::size_t n) {
+    return check_index_for_data(canonical_index_spec(spec), dim, n);
+  };
+  EXPECT_THROW((void)check("binary", 100, 1000), InputError);  // 100 bits: not whole bytes
+  EXPECT_TRUE(check("binary?pad=1", 100, 1000).empty());
+  EXPECT_THROW((void)check("ivf_pq?m=7", 100, 1000), InputError);
+  EXPECT_THROW((void)check("ivf_pq", 100, 255), InputError);  // 2^8 centroids, 255 vectors
+  EXPECT_THROW((void)check("ivf_flat?nlist=11", 16, 10), InputError);
+  EXPECT_THROW((void)check("exact?dim=17", 16, 10), InputError);
+  EXPECT_TRUE(check("exact?dim=16", 16, 10).empty());
+  // Builds, but FAISS would warn once per codebook: one note instead (25 codebooks at d=100).
+  const auto notes = check("ivf_pq", 100, 2000);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("25 codebooks of 256 centroids trained on 2000 vectors"),
+            std::string::npos)
+      << notes[0];
+  EXPECT_TRUE(check("ivf_pq", 100, 256 * 39).empty());
+
+  std::string note;
+  const auto pq = fit_default_index_to_data(canonical_index_spec("ivf_pq"), 16, 100, note);
+  ASSERT_TRUE(pq.has_value());
+  EXPECT_EQ(pq->params.at("nbits"), "6");  // 64 <= 100 < 128
+  EXPECT_NE(note.find("nbits lowered to 6"), std::string::npos) << note;
+  EXPECT_FALSE(fit_default_index_to_data(canonical_index_spec("ivf_pq"), 16, 1, note));
+  EXPECT_NE(note.find("skipped"), std::string::npos) << note;
+  const auto hnsw = fit_default_index_to_data(canonical_index_spec("hnsw"), 16, 1, note);
+  ASSERT_TRUE(hnsw.has_value());
+  EXPECT_EQ(*hnsw, canonical_index_spec("hnsw"));
+  EXPECT_EQ(note, "");
+}
+
 }  // namespace
 }  // namespace embeval

@@ -85,6 +85,12 @@ TEST_F(EncodeCli, FittedQueriesWithoutACorpusAreRefusedBeforeAnyWork) {
   EXPECT_EQ(out.status, 2) << out.text;
   EXPECT_NE(out.text.find("add --fit-on CORPUS.jsonl"), std::string::npos) << out.text;
   EXPECT_FALSE(fs::exists(dir_ / "q.npy"));
+  // A sparse model is refused for what encode cannot write at all, not for the missing corpus.
+  const auto bm25 =
+      run_embeval("encode --model bm25 --role query --input " + (dir_ / "alone.jsonl").string() +
+                  " --out " + (dir_ / "q.npy").string());
+  EXPECT_EQ(bm25.status, 2) << bm25.text;
+  EXPECT_NE(bm25.text.find("produces no dense vectors"), std::string::npos) << bm25.text;
   // Mean pooling fits nothing: queries encode without a corpus.
   const auto mean = run_embeval(encode("mean", "alone.jsonl", "q.npy", "--role query"));
   EXPECT_EQ(mean.status, 0) << mean.text;

@@ -146,7 +146,7 @@ TEST(GgufEval, AnnOverATinyTransformerAgreesWithExactSearch) {
   const AnnResults r = run_ann_evaluation(data, config);
   EXPECT_EQ(r.dimension, 32u);
   EXPECT_EQ(r.num_documents, 44u);
-  ASSERT_EQ(r.points.size(), 3u);
+  ASSERT_EQ(r.points.size(), 4u);  // the exact row first, then the three indexes
   for (const AnnPoint& p : r.points) {
     SCOPED_TRACE(p.index_spec);
     // 44 documents, every list probed, HNSW on a tiny graph: all exact.
