@@ -228,12 +228,63 @@ TEST(Word2Vec, InvalidOptionsAreInputErrors) {
   EXPECT_THROW(trains([](Word2VecOptions& o) { o.negative = 0; }), InputError);
   EXPECT_NO_THROW(
       trains([](Word2VecOptions& o) { o.negative = 0, o.hierarchical_softmax = true; }));
+  // Ranges, NaN included: each of these used to train (or crash: alpha >= 1 diverged to NaN,
+  // which then indexed the sigmoid table).
+  const double nan = std::nan("");
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.alpha = 1; }), InputError);
+  EXPECT_THROW(trains([&](Word2VecOptions& o) { o.alpha = nan; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.alpha = -0.1; }), InputError);
+  EXPECT_THROW(trains([&](Word2VecOptions& o) { o.sample = nan; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.sample = 1; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.window = 1001; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.negative = 1001; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.dim = 10001; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.epochs = 10001; }), InputError);
+  EXPECT_THROW(trains([](Word2VecOptions& o) { o.threads = 1025; }), InputError);
+  EXPECT_NO_THROW(trains([](Word2VecOptions& o) { o.alpha = 0.5, o.window = 1000; }));
+  Word2VecOptions bad_alpha;
+  bad_alpha.alpha = 2;
+  try {
+    check_word2vec_options(bad_alpha);
+    ADD_FAILURE() << "alpha 2 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--alpha is 2"), std::string::npos) << e.what();
+  }
   const std::vector<std::string> one = {"solo solo"};
   const Word2VecCorpus single = build_word2vec_corpus(text_source_from_texts(one), 1);
   Word2VecOptions hs;
   hs.hierarchical_softmax = true;
   hs.show_progress = false;
   EXPECT_THROW((void)train_word2vec(single, hs), InputError);
+}
+
+}  // namespace
+}  // namespace embeval
+
+namespace embeval {
+namespace {
+
+// A learning rate just below 1 makes skip-gram diverge on this corpus: the run must stop with
+// an InputError that says so, never return (or write) NaN vectors, never crash.
+TEST(Word2Vec, DivergenceIsAnInputErrorNotNanVectors) {
+  const std::vector<std::string> texts = planted_corpus(2000, 13);
+  const Word2VecCorpus corpus = build_word2vec_corpus(text_source_from_texts(texts), 1);
+  Word2VecOptions options;
+  options.architecture = Word2VecOptions::Architecture::kSkipGram;
+  options.dim = 50;
+  options.alpha = 0.99;
+  options.sample = 0;
+  options.show_progress = false;
+  for (const bool hs : {false, true}) {
+    options.hierarchical_softmax = hs;
+    try {
+      (void)train_word2vec(corpus, options);
+      ADD_FAILURE() << "alpha 0.99 converged (hs " << hs << "): pick a corpus where it diverges";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("diverged"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("--alpha"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace
