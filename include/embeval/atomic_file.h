@@ -63,6 +63,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 // left alone; errors are ignored. Returns how many files were removed.
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
+// The early check for a command that will write the file `path`, done before any work: its
+// folder is created and proven writable (prepare_output_directory) and `path` is not a folder.
+// Throws InputError naming `path`.
+void check_output_file(const std::filesystem::path& path);
+
 // A fresh temporary name for `target_filename` in the pattern above (random part included), for
 // callers that build something else than a file beside its target (e.g. a whole folder).
 [[nodiscard]] std::string atomic_temp_name(std::string_view target_filename);

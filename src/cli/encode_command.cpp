@@ -14,6 +14,7 @@
 #include "embeval/jsonl.h"
 #include "embeval/model_spec.h"
 #include "embeval/npy.h"
+#include "embeval/output_paths.h"
 #include "embeval/registry.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf_encoder.h"
@@ -68,6 +69,8 @@ void run_encode(const EncodeArgs& args) {
     throw InputError("--role must be query or document, not '" + args.role + "'");
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
+  check_output_file(args.out);  // before the model runs
+  refuse_overwriting_input(args.input, args.out, "--out");
   const ModelSpec spec = ModelSpec::parse(args.model);
   std::unique_ptr<Encoder> encoder = make_encoder(spec);
   const Texts input = read_texts(args.input);

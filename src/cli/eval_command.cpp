@@ -8,6 +8,7 @@
 #include "embeval/dataset.h"
 #include "embeval/evaluation.h"
 #include "embeval/model_spec.h"
+#include "embeval/output_paths.h"
 #include "embeval/registry.h"
 #include "embeval/results_table.h"
 
@@ -34,6 +35,8 @@ void print_load_report(const LoadReport& report) {
 void run(const EvalOptions& o) {
   // A typo in a model spec should fail now, not after the corpus is loaded (no model is loaded).
   for (const auto& spec : o.models) (void)check_model_spec(ModelSpec::parse(spec));
+  prepare_output_directory(o.out);  // a read-only or non-folder --out fails now
+  if (!o.no_cache && !o.cache_dir.empty()) prepare_output_directory(o.cache_dir);
   BeirLoadOptions load;
   load.split = o.split;
   load.utf8 = o.reject_invalid_utf8 ? Utf8Policy::kReject : Utf8Policy::kReplace;

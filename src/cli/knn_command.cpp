@@ -7,9 +7,11 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "embeval/atomic_file.h"
 #include "embeval/error.h"
 #include "embeval/exact_index.h"
 #include "embeval/npy.h"
+#include "embeval/output_paths.h"
 
 namespace embeval::cli {
 namespace {
@@ -25,6 +27,11 @@ struct KnnArgs {
 
 void run_knn(const KnnArgs& args) {
   const Metric metric = parse_metric(args.metric);
+  for (const char* suffix : {".ids.npy", ".scores.npy"}) {  // before any search
+    check_output_file(args.out + suffix);
+    for (const auto& in : {args.base, args.queries})
+      refuse_overwriting_input(in, args.out + suffix, "--out");
+  }
   const DenseMatrix base = read_npy_matrix(args.base);
   const DenseMatrix queries = read_npy_matrix(args.queries);
   if (base.cols != queries.cols) {

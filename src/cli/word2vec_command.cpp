@@ -7,7 +7,9 @@
 
 #include "cli/commands.h"
 #include "embeval/analogy.h"
+#include "embeval/atomic_file.h"
 #include "embeval/error.h"
+#include "embeval/output_paths.h"
 #include "embeval/word2vec.h"
 #include "embeval/word_vectors.h"
 
@@ -33,6 +35,8 @@ void run_train(const TrainArgs& args) {
   options.architecture = args.skipgram ? Word2VecOptions::Architecture::kSkipGram
                                        : Word2VecOptions::Architecture::kCbow;
   options.show_progress = !args.quiet;
+  check_output_file(args.out);  // before training
+  refuse_overwriting_input(args.corpus, args.out, "--out");
   const Word2VecCorpus corpus = build_word2vec_corpus(
       text_source_from_path(args.corpus), options.min_count, options.max_vocab, args.analyzer);
   std::fprintf(stderr,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "embeval/error.h"
+#include "embeval/output_paths.h"
 
 namespace embeval {
 namespace {
@@ -128,6 +129,15 @@ std::string atomic_temp_name(std::string_view target_filename) {
   name.append(target_filename).append(kTempMarker);
   name.append(std::to_string(::getpid())).append(1, '.');
   return name + random_hex();
+}
+
+void check_output_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw InputError("the output is a folder", path.string(), 0, "give --out a file name");
+  }
+  prepare_output_directory(path.parent_path().empty() ? std::filesystem::path(".")
+                                                      : path.parent_path());
 }
 
 void sync_directory(const std::filesystem::path& dir) {
