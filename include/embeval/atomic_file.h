@@ -63,6 +63,20 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 // left alone; errors are ignored. Returns how many files were removed.
 std::size_t remove_stale_temp_files(const std::filesystem::path& dir);
 
+// The early check for a command that will write the file `path`, done before any work: its
+// folder is created and proven writable (prepare_output_directory) and `path` is not a folder.
+// Throws InputError naming `path`.
+void check_output_file(const std::filesystem::path& path);
+
+// A fresh temporary name for `target_filename` in the pattern above (random part included), for
+// callers that build something else than a file beside its target (e.g. a whole folder).
+[[nodiscard]] std::string atomic_temp_name(std::string_view target_filename);
+
+// Removes, in `dir` only, the temporary folders (same name pattern) of processes that no longer
+// run, with everything inside them (links inside are removed, never followed). A link with such
+// a name is left alone. Returns how many folders were removed.
+std::size_t remove_stale_temp_folders(const std::filesystem::path& dir);
+
 // fsync()s a folder so that a rename or unlink in it survives a crash. Errors are ignored (some
 // file systems cannot sync a folder).
 void sync_directory(const std::filesystem::path& dir);

@@ -67,8 +67,17 @@ void validate_split_name(const std::string& split);
 
 Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& options = {});
 
-// Writes the BEIR layout (qrels as qrels/<split>.tsv). Each file is written atomically.
+// Writes the BEIR layout (qrels as qrels/<split>.tsv), replacing any dataset in `dir` as a whole:
+// the new one is built in a sibling temporary folder and swapped in by one atomic rename, so a
+// reader or a killed run never sees new files beside old ones (other splits are dropped too).
+// Builds left by killed runs are removed. Throws InputError (before writing) as
+// check_dataset_output.
 void write_beir(const std::filesystem::path& dir, const Dataset& dataset,
                 const std::string& split = "test");
+
+// Throws InputError unless `dir` can take a dataset: absent, or a folder holding only what
+// write_beir writes (corpus.jsonl, queries.jsonl, qrels/*.tsv), never a link or a file; and its
+// parent folder is writable. Call it before any work; write_beir calls it too.
+void check_dataset_output(const std::filesystem::path& dir);
 
 }  // namespace embeval

@@ -13,6 +13,7 @@
 #include "embeval/ann_registry.h"
 #include "embeval/ann_table.h"
 #include "embeval/dataset.h"
+#include "embeval/output_paths.h"
 #include "embeval/registry.h"
 
 namespace embeval::cli {
@@ -69,6 +70,8 @@ void run(const AnnArgs& a) {
   config.skip_truncation = a.no_truncation;
   // Bad specs fail before the corpus is read.
   (void)check_model_spec(ModelSpec::parse(config.model_spec));
+  prepare_output_directory(config.out_dir);  // a read-only or non-folder --out fails now
+  if (!a.no_cache && !a.cache_dir.empty()) prepare_output_directory(a.cache_dir);
   if (!a.no_cache) {
     config.cache_dir =
         a.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(a.cache_dir);

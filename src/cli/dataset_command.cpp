@@ -30,6 +30,7 @@ void print_warnings(const LoadReport& report) {
 }
 
 void run_manpages(const ManPagesArgs& args) {
+  check_dataset_output(args.out);  // fail now, not after parsing every page
   ManPagesReport report;
   const Dataset dataset = build_manpages_dataset(args.options, &report);
   write_beir(args.out, dataset, args.split);

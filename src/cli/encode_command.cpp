@@ -24,6 +24,7 @@
 #include "embeval/jsonl.h"
 #include "embeval/model_spec.h"
 #include "embeval/npy.h"
+#include "embeval/output_paths.h"
 #include "embeval/registry.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf_encoder.h"
@@ -112,6 +113,8 @@ void run_encode(const EncodeArgs& args) {
     throw InputError("--role must be query or document, not '" + args.role + "'");
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
+  check_output_file(args.out);  // before the model runs
+  refuse_overwriting_input(args.input, args.out, "--out");
   const ModelSpec spec = ModelSpec::parse(args.model);
   // Refused before the input is read or anything fitted or encoded.
   std::unique_ptr<Encoder> encoder = make_encoder(spec);

@@ -10,6 +10,7 @@
 #include "embeval/error.h"
 #include "embeval/evaluation.h"
 #include "embeval/model_spec.h"
+#include "embeval/output_paths.h"
 #include "embeval/registry.h"
 #include "embeval/results_table.h"
 
@@ -67,6 +68,7 @@ void run(const EvalOptions& o) {
   // Everything that can fail without the dataset fails now, before the corpus is loaded: a typo
   // in a spec (no model is loaded), a label that cannot name a file, an unwritable --out.
   (void)plan_evaluation(config);
+  if (!o.no_cache && !o.cache_dir.empty()) prepare_output_directory(o.cache_dir);
   BeirLoadOptions load;
   load.split = o.split;
   load.utf8 = o.reject_invalid_utf8 ? Utf8Policy::kReject : Utf8Policy::kReplace;

@@ -10,9 +10,11 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "embeval/atomic_file.h"
 #include "embeval/error.h"
 #include "embeval/exact_index.h"
 #include "embeval/npy.h"
+#include "embeval/output_paths.h"
 
 namespace embeval::cli {
 namespace {
@@ -42,6 +44,11 @@ std::size_t parse_k(const std::string& text) {
 void run_knn(const KnnArgs& args) {
   const Metric metric = parse_metric(args.metric);
   const std::size_t requested_k = parse_k(args.k);
+  for (const char* suffix : {".ids.npy", ".scores.npy"}) {  // before any search
+    check_output_file(args.out + suffix);
+    for (const auto& in : {args.base, args.queries})
+      refuse_overwriting_input(in, args.out + suffix, "--out");
+  }
   const DenseMatrix base = read_npy_matrix(args.base);
   const DenseMatrix queries = read_npy_matrix(args.queries);
   if (base.cols != queries.cols) {

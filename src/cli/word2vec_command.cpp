@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "embeval/analogy.h"
+#include "embeval/atomic_file.h"
 #include "embeval/error.h"
 #include "embeval/output_paths.h"
 #include "embeval/thread_count.h"
@@ -96,6 +97,7 @@ void check_output(const TrainArgs& args) {
 void run_train(const TrainArgs& args) {
   const Word2VecOptions options = checked_options(args);
   check_output(args);
+  check_output_file(args.out);  // a folder or unwritable --out fails before training
   const Word2VecCorpus corpus = build_word2vec_corpus(
       text_source_from_path(args.corpus), options.min_count, options.max_vocab, args.analyzer);
   std::fprintf(stderr,

@@ -13,8 +13,10 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "embeval/error.h"
+#include "embeval/output_paths.h"
 
 namespace embeval {
 namespace {
@@ -101,6 +103,43 @@ std::size_t remove_stale_temp_files(const std::filesystem::path& dir) {
   return removed;
 }
 
+std::size_t remove_stale_temp_folders(const std::filesystem::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  std::vector<std::filesystem::path> stale;
+  std::filesystem::directory_iterator it(dir.empty() ? "." : dir, ec);
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const pid_t pid = pid_of_temp_name(it->path().filename().string());
+    if (pid == 0 || pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    stale.push_back(it->path());
+  }
+  for (const auto& p : stale) {
+    std::error_code rm;
+    std::filesystem::remove_all(p, rm);  // removes links inside, never what they point to
+    if (!rm) ++removed;
+  }
+  if (removed > 0) sync_directory(dir);
+  return removed;
+}
+
+std::string atomic_temp_name(std::string_view target_filename) {
+  std::string name(1, '.');
+  name.append(target_filename).append(kTempMarker);
+  name.append(std::to_string(::getpid())).append(1, '.');
+  return name + random_hex();
+}
+
+void check_output_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw InputError("the output is a folder", path.string(), 0, "give --out a file name");
+  }
+  prepare_output_directory(path.parent_path().empty() ? std::filesystem::path(".")
+                                                      : path.parent_path());
+}
+
 void sync_directory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
@@ -114,11 +153,8 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, mode_t mode)
   std::error_code ec;
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   clean_folder_once(folder);
-  std::string prefix(1, '.');
-  prefix.append(path_.filename().string()).append(kTempMarker);
-  prefix.append(std::to_string(::getpid())).append(1, '.');
   for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
-    tmp_path_ = folder / (prefix + random_hex());
+    tmp_path_ = folder / atomic_temp_name(path_.filename().string());
     fd_ = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd_ < 0 && errno != EEXIST) break;
   }

@@ -1,0 +1,145 @@
+// write_beir replaces a dataset as a whole: a run killed midway leaves the old dataset intact
+// (never a new corpus with old queries and qrels), the next run removes the killed run's build,
+// and a folder holding anything but a dataset is refused before any work.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "embeval/atomic_file.h"
+#include "embeval/dataset.h"
+#include "embeval/error.h"
+
+namespace embeval {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Dataset make_dataset(const std::string& tag, std::size_t docs) {
+  Dataset d;
+  for (std::size_t i = 0; i < docs; ++i) {
+    d.corpus.push_back({tag + "-d" + std::to_string(i), "", std::string(200, 'x') + tag});
+  }
+  d.queries = {{tag + "-q1", "query " + tag}};
+  d.qrels.judgments[tag + "-q1"] = {{tag + "-d0", 1}};
+  return d;
+}
+
+// Every file of the folder, by relative path, with its content.
+std::string snapshot(const fs::path& dir) {
+  std::string s;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.push_back(fs::relative(e.path(), dir));
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) s += f.string() + "\n" + slurp(dir / f) + "\n";
+  return s;
+}
+
+std::size_t leftovers(const fs::path& dir) {
+  std::size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (is_atomic_temp_name(e.path().filename().string())) ++n;
+  }
+  return n;
+}
+
+class BeirWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("embeval-beirw-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(BeirWriterTest, ReplacesTheWholeDatasetIncludingOtherSplits) {
+  const fs::path d = dir_ / "ds";
+  write_beir(d, make_dataset("old", 3), "dev");
+  write_beir(d, make_dataset("new", 2), "test");
+  EXPECT_FALSE(fs::exists(d / "qrels" / "dev.tsv"));  // the old split would mix with the new corpus
+  BeirLoadOptions o;
+  o.split = "test";
+  const Dataset loaded = load_beir(d, o);
+  EXPECT_EQ(loaded.corpus.size(), 2u);
+  EXPECT_EQ(loaded.queries.at(0).id, "new-q1");
+  EXPECT_EQ(leftovers(dir_), 0u);
+  write_beir(dir_ / "slash" / "", make_dataset("a", 1));  // "out/" names the folder "out"
+  EXPECT_TRUE(fs::exists(dir_ / "slash" / "corpus.jsonl"));
+}
+
+TEST_F(BeirWriterTest, AKilledRunLeavesTheOldDatasetWholeAndTheNextRunCleansUp) {
+  const fs::path d = dir_ / "ds";
+  write_beir(d, make_dataset("old", 5));
+  const std::string old_files = snapshot(d);
+  // A child writes a large dataset over it and is killed with SIGKILL while it writes.
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    write_beir(d, make_dataset("new", 400000));  // ~90 MB
+    ::_exit(0);
+  }
+  bool building = false;
+  for (int i = 0; i < 6000 && !building; ++i) {
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      building = building || is_atomic_temp_name(e.path().filename().string());
+    }
+    if (!building) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(building);
+  std::printf("writer %s\n", WIFSIGNALED(status) ? "killed while building" : "finished first");
+  if (WIFSIGNALED(status)) {
+    EXPECT_EQ(snapshot(d), old_files);  // the old dataset, untouched: no new corpus beside it
+    EXPECT_GE(leftovers(dir_), 1u);     // the killed build
+  }
+  write_beir(d, make_dataset("third", 2));
+  EXPECT_EQ(leftovers(dir_), 0u);
+  EXPECT_EQ(load_beir(d).corpus.size(), 2u);
+}
+
+TEST_F(BeirWriterTest, RefusesFoldersThatHoldMoreThanADataset) {
+  const fs::path d = dir_ / "home";
+  fs::create_directories(d);
+  std::ofstream(d / "thesis.tex") << "years of work";
+  EXPECT_THROW(check_dataset_output(d), InputError);
+  EXPECT_THROW(write_beir(d, make_dataset("x", 1)), InputError);
+  EXPECT_EQ(slurp(d / "thesis.tex"), "years of work");
+  EXPECT_FALSE(fs::exists(d / "corpus.jsonl"));
+
+  fs::create_directories(dir_ / "ds2" / "qrels");
+  std::ofstream(dir_ / "ds2" / "qrels" / "notes.txt") << "mine";
+  EXPECT_THROW(check_dataset_output(dir_ / "ds2"), InputError);
+
+  std::ofstream(dir_ / "file") << "x";
+  EXPECT_THROW(check_dataset_output(dir_ / "file"), InputError);
+  fs::create_directory_symlink(dir_ / "ds2", dir_ / "link");
+  EXPECT_THROW(check_dataset_output(dir_ / "link"), InputError);
+  EXPECT_NO_THROW(check_dataset_output(dir_ / "new-folder"));
+  EXPECT_NO_THROW(check_dataset_output(dir_ / "empty"));
+}
+
+}  // namespace
+}  // namespace embeval
