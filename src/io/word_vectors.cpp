@@ -112,13 +112,12 @@ bool is_textual(std::string_view bytes) {
   return true;
 }
 
-// "word v1 ... vN" with N >= 1 numbers (or exactly `values` numbers when values > 0). A line cut
-// by the sniffing window (`complete` false) only needs its numbers so far to parse.
-bool is_text_row(std::string_view line, std::size_t values, bool complete) {
+// "word v1 ... vN" with N >= 1 numbers. A line cut by the sniffing window (`complete` false)
+// only needs its numbers so far to parse.
+bool is_text_row(std::string_view line, bool complete) {
   if (!is_textual(line)) return false;
   const auto tokens = split_blanks(line);
   if (tokens.size() < 2) return false;
-  if (complete && values > 0 && tokens.size() != values + 1) return false;
   const std::size_t checked = complete ? tokens.size() : tokens.size() - 1;  // last may be cut
   for (std::size_t i = 1; i < checked; ++i) {
     if (!is_float(tokens[i])) return false;
@@ -164,20 +163,20 @@ WordVectorFormat detect_word_vector_format(const std::filesystem::path& path) {
   const bool header = tokens.size() == 2 && is_unsigned_integer(tokens[0]) &&
                       is_unsigned_integer(tokens[1]) && is_textual(line);
   if (header) {
-    // "COUNT DIM": text when the next line is a row of DIM numbers, binary otherwise.
-    std::size_t dim = 0;
-    (void)std::from_chars(tokens[1].data(), tokens[1].data() + tokens[1].size(), dim);
+    // "COUNT DIM": text when the next line is a text row of numbers, binary otherwise. Any
+    // number of values counts as text, so that the text reader names a row that contradicts
+    // DIM instead of the binary reader decoding it as floats.
     const std::string_view rest =
         newline == std::string_view::npos ? std::string_view() : view.substr(newline + 1);
     const std::size_t row_end = rest.find('\n');
     const bool complete = row_end != std::string_view::npos || whole_file;
     const std::string_view row = rest.substr(0, row_end);
-    if (rest.empty() || is_text_row(row, dim, complete)) {
+    if (rest.empty() || is_text_row(row, complete)) {
       return ext == ".vec" ? WordVectorFormat::kFastTextVec : WordVectorFormat::kWord2VecText;
     }
     return WordVectorFormat::kWord2VecBinary;
   }
-  if (is_text_row(line, 0, newline != std::string_view::npos || whole_file)) {
+  if (is_text_row(line, newline != std::string_view::npos || whole_file)) {
     return WordVectorFormat::kGloveText;
   }
   // Not recognisable: let the extension pick the reader, whose error then names the problem.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -233,6 +234,17 @@ TEST_F(ManPagesTest, HostilePagesAreSkippedPerReasonAndTheRestIsKept) {
                          std::string::npos;
   }
   EXPECT_TRUE(named);
+}
+
+TEST(ManFilesTest, OversizedPlainPageIsRefusedBeforeReading) {
+  const fs::path dir = testing::unique_temp_dir("embeval_man_big");
+  const fs::path page = dir / "big.1";
+  { std::ofstream(page) << ".TH BIG 1\n"; }
+  fs::resize_file(page, man::kMaxPageBytes + 1);  // sparse: no disk used
+  std::string error;
+  EXPECT_FALSE(man::read_page_source(page, error).has_value());
+  EXPECT_EQ(error, "file is larger than 64 MiB");
+  fs::remove_all(dir);
 }
 
 TEST(ManFilesTest, GunzipStopsAtTheSizeLimit) {

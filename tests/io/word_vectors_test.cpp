@@ -156,6 +156,10 @@ TEST_F(WordVectorsTest, MalformedHeadersNameLineOne) {
 TEST_F(WordVectorsTest, WrongDimensionsNameTheLine) {
   const fs::path p = write("v.txt", "2 3\nthe 1 2 3\ncat 1 2\n");
   expect_input_error([&] { (void)load_word_vectors(p); }, 3, "row has 2 values, expected 3");
+  // A header DIM that contradicts the first row is a text error, not a binary file.
+  const fs::path h = write("h.bin", "2 3\nthe 1 2\ncat 1 2\n");
+  EXPECT_EQ(detect_word_vector_format(h), WordVectorFormat::kWord2VecText);
+  expect_input_error([&] { (void)load_word_vectors(h); }, 2, "row has 2 values, expected 3");
   const fs::path g = write("g.txt", "the 1 2 3\nof 4 5 6\nin 7 8 9 10\n");
   expect_input_error([&] { (void)load_word_vectors(g); }, 3, "row has 4 values, expected 3");
 }
@@ -163,6 +167,16 @@ TEST_F(WordVectorsTest, WrongDimensionsNameTheLine) {
 TEST_F(WordVectorsTest, RowCountMustMatchHeader) {
   const fs::path p = write("v.txt", "3 2\nthe 1 2\ncat 1 2\n");
   expect_input_error([&] { (void)load_word_vectors(p); }, 3, "header declares 3 words");
+  // Fewer declared than present: the rest is not dropped silently.
+  const fs::path q = write("w.txt", "1 2\nthe 1 2\ncat 1 2\n");
+  expect_input_error([&] { (void)load_word_vectors(q); }, 3,
+                     "header declares 1 words, file has 2 rows");
+  // A huge declared COUNT or DIM allocates nothing.
+  const fs::path r = write("x.txt", "18446744073709551615 2\nthe 1 2\n");
+  expect_input_error([&] { (void)load_word_vectors(r); }, 2,
+                     "header declares 18446744073709551615 words, file has 1 rows");
+  const fs::path d = write("y.txt", "1 18446744073709551615\nthe 1 2\n");
+  expect_input_error([&] { (void)load_word_vectors(d); }, 2, "row has 2 values");
 }
 
 TEST_F(WordVectorsTest, TruncatedBinaryFails) {
