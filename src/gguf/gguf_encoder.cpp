@@ -318,7 +318,9 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
   for (const auto& s : sequences) longest = std::max(longest, s.size());
   EMBEVAL_CHECK(longest <= max_tokens_, "encode_tokens: a sequence is longer than max_tokens");
   ensure_context(longest);
-  const std::size_t capacity = llama_n_batch(ctx_);
+  // Packing depends on this call's sequences only, not on how far the context grew before: a
+  // resumed run (earlier blocks from the embedding cache) must form the same batches.
+  const std::size_t capacity = std::min(max_tokens_, std::max(longest, kMinBatchTokens));
   llama_batch batch = llama_batch_init(static_cast<std::int32_t>(capacity), 0,
                                        static_cast<std::int32_t>(n_seq_max_));
   Progress progress("encode", sequences.size(), "texts", sequences.size() >= 256);
