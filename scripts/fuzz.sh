@@ -17,6 +17,11 @@ if ((${#readers[@]} == 0)); then
 fi
 cmake --preset fuzz >/dev/null
 cmake --build build/fuzz -j "$(nproc)" --target "${readers[@]/%/_libfuzzer}"
+# Targets write each input to a scratch folder under TMPDIR; libFuzzer ends with _Exit, which
+# skips the harness's clean-up, so the scratch folders go under build/fuzz/tmp, emptied here.
+export TMPDIR="$PWD/build/fuzz/tmp"
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 corpus_root=${EMBEVAL_FUZZ_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/embeval/fuzz-corpus}
 status=0
 for r in "${readers[@]}"; do
