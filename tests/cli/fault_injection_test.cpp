@@ -335,7 +335,7 @@ const auto kCases = ::testing::Values(
                "--latency-queries", "10", "--out", "{out}"}},
     FaultCase{"encode",
               {"encode", "--model", "static:{data}/vectors.txt", "--input",
-               "{data}/beir/corpus.jsonl", "--out", "{out}/corpus.npy"}},
+               "{data}/beir/corpus.jsonl", "--role", "document", "--out", "{out}/corpus.npy"}},
     FaultCase{"dataset_manpages",
               {"dataset", "manpages", "--man-dir", "{data}/man", "--out", "{out}"}},
     FaultCase{"word2vec_train",

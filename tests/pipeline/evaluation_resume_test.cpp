@@ -173,7 +173,8 @@ TEST_F(EvaluationResume, AStaleRecordLeavesResultsJsonBeforeItsRunIsReplaced) {
   const std::string label = first.models.at(1).label;
   // The model changes and then fails to load: the run stops inside the recomputation, as a kill
   // would. results.json must not keep describing the stale model.
-  std::ofstream(vectors) << "not vectors at all\n";
+  // (Still word2vec text, the same canonical spec and label; loading fails on line 3.)
+  std::ofstream(vectors) << "2 2\nw 0.5 0.5\nx 0.5\n";
   EXPECT_THROW((void)run_evaluation(d, dir_ / "data", c), InputError);
   EXPECT_FALSE(fs::exists(c.out_dir / "models" / (label + ".json")));
   const EvaluationResults on_disk = read_results_json(c.out_dir / "results.json");
