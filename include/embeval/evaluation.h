@@ -129,7 +129,11 @@ struct EvaluationResults {
   // Every model of the folder computed on this dataset with these settings: this invocation's
   // models in the order asked, then earlier invocations' (by label).
   std::vector<ModelResult> models;
-  std::vector<std::string> notes;  // one line per decision: duplicates, recomputations, ...
+  std::vector<std::string> notes;  // one line per decision: duplicates, labels, left-out records
+  // What this invocation recomputed and why (a changed model file, a run without its record).
+  // Printed and returned but not written to results.json: the file must be the same whether or
+  // not an earlier run was interrupted.
+  std::vector<std::string> resume_notes;
 };
 
 // The measures an evaluation at depth `k` reports (trec_eval names): cutoffs 10 and 100, each

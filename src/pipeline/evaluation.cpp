@@ -420,7 +420,7 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
       write_results_json(results_path, assemble(results, current, earlier));
       continue;
     }
-    if (!why.empty()) note(results.notes, model.label + ": recomputing: " + why);
+    if (!why.empty()) note(results.resume_notes, model.label + ": recomputing: " + why);
     // The old record goes first, and results.json forgets the model, before the run file is
     // replaced: a kill from here on leaves no record that disagrees with the files.
     std::error_code ec;

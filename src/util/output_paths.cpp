@@ -23,14 +23,19 @@ void prepare_output_directory(const std::filesystem::path& dir) {
     throw InputError("cannot create output directory: " + ec.message(), dir.string(), 0,
                      "check the path and its permissions");
   }
-  const fs::path probe = dir / (".embeval-write-probe." + std::to_string(::getpid()));
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  // O_TMPFILE: an unnamed file, so a kill here leaves nothing behind. File systems without it
+  // get a named probe that is removed at once.
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    const fs::path probe = dir / (".embeval-write-probe." + std::to_string(::getpid()));
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) ::unlink(probe.c_str());
+  }
   if (fd < 0) {
     throw InputError(std::string("output directory is not writable: ") + std::strerror(errno),
                      dir.string(), 0, "choose a writable --out");
   }
   ::close(fd);
-  ::unlink(probe.c_str());
 }
 
 void refuse_overwriting_input(const std::filesystem::path& input,

@@ -73,8 +73,10 @@ class EvaluationResume : public ::testing::Test {
   }
 
   static bool has_note(const EvaluationResults& r, const std::string& part) {
-    for (const auto& n : r.notes) {
-      if (n.find(part) != std::string::npos) return true;
+    for (const auto* notes : {&r.notes, &r.resume_notes}) {
+      for (const auto& n : *notes) {
+        if (n.find(part) != std::string::npos) return true;
+      }
     }
     return false;
   }
