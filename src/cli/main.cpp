@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error (CLI11's own codes are 100+) is bad input.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const embeval::InputError& e) {
     std::fprintf(stderr, "embeval: error: %s\n", e.what());
     return 2;
