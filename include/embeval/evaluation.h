@@ -25,6 +25,7 @@ struct EvaluationConfig {
   // Embeddings of families that ask for it (EncoderKind::cache_embeddings) are kept here, keyed
   // by model file and spec, so an interrupted or repeated run does not encode twice. Empty: off.
   std::filesystem::path cache_dir;
+  std::size_t threads = 0;  // encoder and search threads (--threads); 0 = physical cores
 };
 
 // Wall-clock seconds per stage; throughput derived from them.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/threads_flag.h"
 #include "embeval/atomic_file.h"
 #include "embeval/encoder.h"
 #include "embeval/error.h"
@@ -27,6 +28,7 @@ struct EncodeArgs {
   std::string input;
   std::string role = "document";
   std::string out;
+  ThreadsFlag threads;
 };
 
 struct Texts {
@@ -69,7 +71,7 @@ void run_encode(const EncodeArgs& args) {
   }
   const Role role = args.role == "query" ? Role::kQuery : Role::kDocument;
   const ModelSpec spec = ModelSpec::parse(args.model);
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
   const Texts input = read_texts(args.input);
   std::vector<std::string_view> views(input.texts.begin(), input.texts.end());
   if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(encoder.get())) fitted->fit(views);
@@ -118,6 +120,7 @@ void add_encode_command(CLI::App& app) {
       ->required();
   cmd->add_option("--role", args->role, "query or document (prefixes/instructions differ)");
   cmd->add_option("--out", args->out, "Output .npy (float32); ids go to <out>.ids.txt")->required();
+  args->threads.add_to(cmd, "encoding");
   cmd->callback([args] { run_encode(*args); });
 }
 

@@ -10,7 +10,7 @@
 namespace embeval {
 namespace {
 
-using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&);
+using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&, const EncoderOptions&);
 using Checker = std::string (*)(const ModelSpec&);  // see check_model_spec()
 
 struct Entry {
@@ -31,7 +31,7 @@ const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
       {{"bm25", "Okapi BM25 (Lucene formula) over an inverted index, fitted on the corpus",
         "k1=0.9 b=0.4 analyzer=english|standard|whitespace|<snowball language>"},
-       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+       [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          require_no_path(spec);
          return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
        },
@@ -44,7 +44,7 @@ const std::vector<Entry>& entries() {
         "text",
         "PATH pooling=mean|tfidf|sif sif_a=1e-3 normalize=true analyzer=standard format=auto "
         "max_words=0"},
-       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+       [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        },
        [](const ModelSpec& spec) {
@@ -90,7 +90,9 @@ const Entry& entry_for(const ModelSpec& spec) {
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) { return entry_for(spec).make(spec); }
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec, const EncoderOptions& options) {
+  return entry_for(spec).make(spec, options);
+}
 
 std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).check(spec); }
 
