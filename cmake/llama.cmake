@@ -68,7 +68,8 @@ embeval_layer(gguf DEPS embeval_encoders embeval_text embeval_io embeval_llama_l
 target_compile_definitions(embeval_gguf PRIVATE
   EMBEVAL_LLAMA_VERSION="${EMBEVAL_LLAMA_VERSION_KEY}")
 # bench/gguf_bench.cpp finds llama.cpp's own llama-embedding and gguf-py under this prefix.
-target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}")
+target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}"
+  EMBEVAL_TINY_MODELS_SCRIPT="${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
 
 # The registry (in embeval_encoders) constructs GgufEncoder: tell it the layer exists and link
 # the two static libraries as a cycle (CMake repeats them on the link line).
@@ -94,7 +95,8 @@ set(_gguf_run ${CMAKE_COMMAND} -E env "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-
 set(_gguf_model_files "")
 foreach(_m tiny-bert-cls.gguf tiny-bert-mean.gguf tiny-qwen3-last.gguf tiny-xlmr.npz
            tiny-xlmr-cls.gguf tiny-xlmr-mean.gguf tiny-nomic.npz tiny-nomic-mean.gguf
-           tiny-nomic-cls.gguf)
+           tiny-nomic-cls.gguf bad-block-count-0.gguf bad-block-count-huge.gguf
+           bad-eps-negative.gguf bad-eps-nan.gguf bad-pooling-99.gguf bad-duplicate-token.gguf)
   list(APPEND _gguf_model_files "${_gguf_models}/${_m}")
 endforeach()
 add_custom_command(
@@ -103,6 +105,7 @@ add_custom_command(
   COMMAND ${_gguf_run} make ${_gguf_models} ${_gguf_vocab}-bert-bge.gguf ${_gguf_vocab}-qwen2.gguf
   COMMAND ${_gguf_run} make-families ${_gguf_models} ${_gguf_vocab}-nomic-bert-moe.gguf
           ${_gguf_vocab}-bert-bge.gguf
+  COMMAND ${_gguf_run} make-hostile ${_gguf_models} ${_gguf_vocab}-bert-bge.gguf
   DEPENDS ${_gguf_script}
   COMMENT "gguf tests: generating the tiny random-weight models"
   VERBATIM)
