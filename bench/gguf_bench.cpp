@@ -72,7 +72,7 @@ double cpu_seconds(int who) {
 class WorkDir {
  public:
   WorkDir()
-      : path_(fs::temp_directory_path() / ("embeval-gguf-bench-" + std::to_string(::getpid()))) {
+      : path_(fs::temp_directory_path() / ("embeval-bench-gguf-" + std::to_string(::getpid()))) {
     fs::create_directories(path_);
   }
   ~WorkDir() {

@@ -22,6 +22,12 @@ constexpr std::size_t kMaxSequencesPerBatch = 64;
 // Tokens per llama.cpp ubatch when the model allows it: the non-causal attention of a ubatch
 // spans all its tokens, so much larger ubatches waste work on masked pairs.
 constexpr std::size_t kMinBatchTokens = 512;
+// Tokens a batch is filled to (more only when its first, longest sequence is longer). Attention
+// in a batch spans all its tokens, the other sequences masked out: a batch of N tokens computes
+// N^2 query-key pairs where its sequences need only the sum of n_i^2. On a bge-small layer that
+// waste is ~20% of the work at N = 512 and ~5% at N = 128, while matrix products of 128 rows
+// run as fast as of 512 (docs/gguf.md, Benchmark).
+constexpr std::size_t kPackTokens = 128;
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -375,6 +381,7 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
   Progress progress("encode", sequences.size(), "texts", sequences.size() >= 256);
   std::vector<std::size_t> members;
   std::size_t next = 0;
+  std::size_t limit = capacity;
   try {
     while (next < order.size()) {
       members.clear();
@@ -382,7 +389,8 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
       while (next < order.size() && members.size() < n_seq_max_) {
         const std::vector<std::int32_t>& s = sequences[order[next]];
         EMBEVAL_CHECK(s.size() <= capacity, "a sequence longer than the context reached decode");
-        if (static_cast<std::size_t>(batch.n_tokens) + s.size() > capacity) break;
+        if (members.empty()) limit = std::min(capacity, std::max(kPackTokens, s.size()));
+        if (static_cast<std::size_t>(batch.n_tokens) + s.size() > limit) break;
         const auto seq = static_cast<llama_seq_id>(members.size());
         for (std::size_t p = 0; p < s.size(); ++p) {
           const std::int32_t k = batch.n_tokens++;
