@@ -6,11 +6,12 @@
 #
 # Search order for the install prefix (lib/libllama.a, include/llama.h):
 #   -DEMBEVAL_LLAMA_DIR=... or the environment variable of the same name,
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1 (setup_llama.sh default).
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1-embeval1 (setup_llama.sh default).
 # EMBEVAL_LLAMA_CUDA=ON looks for the -cuda build and links the CUDA runtime.
 option(EMBEVAL_WITH_LLAMA "Build the gguf layer when a llama.cpp build is found" ON)
 option(EMBEVAL_LLAMA_CUDA "Use the CUDA build of llama.cpp (setup_llama.sh with EMBEVAL_LLAMA_CUDA=ON)" OFF)
-set(EMBEVAL_LLAMA_VERSION_KEY "node-llama-cpp-3.22.1")
+# Must match setup_llama.sh: the npm package, and embeval's patch level (scripts/llama-patches).
+set(EMBEVAL_LLAMA_VERSION_KEY "node-llama-cpp-3.22.1-embeval1")
 
 if(NOT EMBEVAL_WITH_LLAMA)
   return()
@@ -22,6 +23,15 @@ if(EMBEVAL_LLAMA_CUDA)
 endif()
 if(NOT EMBEVAL_LLAMA_DIR AND DEFINED ENV{EMBEVAL_LLAMA_DIR})
   set(EMBEVAL_LLAMA_DIR "$ENV{EMBEVAL_LLAMA_DIR}")
+endif()
+# A build folder configured against an older patch level's default prefix (same naming, other
+# key) follows the key: its cached path would otherwise keep the old, unpatched libraries.
+if(EMBEVAL_LLAMA_DIR MATCHES "/llama-node-llama-cpp-[^/]*$" AND
+   NOT EMBEVAL_LLAMA_DIR MATCHES "/llama-${EMBEVAL_LLAMA_VERSION_KEY}${_llama_suffix}$")
+  message(STATUS "embeval: ${EMBEVAL_LLAMA_DIR} is another llama.cpp patch level; using the "
+                 "${EMBEVAL_LLAMA_VERSION_KEY} build")
+  unset(EMBEVAL_LLAMA_DIR CACHE)
+  unset(EMBEVAL_LLAMA_DIR)
 endif()
 if(NOT EMBEVAL_LLAMA_DIR)
   if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
