@@ -53,8 +53,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const fs::path kPrefix = EMBEVAL_LLAMA_PREFIX;
-const fs::path kScript =
-    fs::path(__FILE__).parent_path().parent_path() / "tests/gguf/tiny_models.py";
+// Absolute (from CMake): __FILE__ is relative under ccache's CCACHE_BASEDIR.
+const fs::path kScript = EMBEVAL_TINY_MODELS_SCRIPT;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,7 +72,7 @@ double cpu_seconds(int who) {
 class WorkDir {
  public:
   WorkDir()
-      : path_(fs::temp_directory_path() / ("embeval-gguf-bench-" + std::to_string(::getpid()))) {
+      : path_(fs::temp_directory_path() / ("embeval-bench-gguf-" + std::to_string(::getpid()))) {
     fs::create_directories(path_);
   }
   ~WorkDir() {
@@ -119,6 +119,46 @@ std::optional<fs::path> model_path(const fs::path& dir) {
                           quote(kPrefix / "src/models/ggml-vocab-bert-bge.gguf");
   if (std::system(cmd.c_str()) != 0 || !fs::exists(out)) return std::nullopt;
   return out;
+}
+
+// Docs/s of `model` on `texts`, best of `rounds` passes, on `threads` threads.
+double docs_per_second(const fs::path& model, const std::vector<std::string_view>& texts,
+                       int threads, int rounds) {
+  embeval::GgufEncoder enc(
+      embeval::ModelSpec::parse("gguf:" + model.string() + "?query_prefix=&document_prefix="),
+      threads);
+  const std::vector<std::string_view> warm = {"warm up"};
+  (void)enc.encode(warm, embeval::Role::kDocument);
+  double best = 1e30;
+  for (int r = 0; r < rounds; ++r) {
+    const auto start = Clock::now();
+    (void)enc.encode(texts, embeval::Role::kDocument);
+    best = std::min(best, seconds_since(start));
+  }
+  return static_cast<double>(texts.size()) / best;
+}
+
+// A decoder against an encoder of the same width (the tiny test models: dimension 32, 2 layers,
+// ffn 64). Their layers cost about the same; a decoder that also ran its output layer (151936 x
+// 32 per token for Qwen's vocabulary, computed for every token since every token is an output
+// when embeddings are pooled) would be ~50x slower. scripts/llama-patches skips that layer.
+void compare_decoder(const fs::path& dir, const std::vector<std::string_view>& texts, int rounds) {
+  const std::string cmd = "PYTHONPATH=" + quote(kPrefix / "src/gguf-py") + " /usr/bin/python3 " +
+                          quote(kScript) + " make " + quote(dir) + " " +
+                          quote(kPrefix / "src/models/ggml-vocab-bert-bge.gguf") + " " +
+                          quote(kPrefix / "src/models/ggml-vocab-qwen2.gguf");
+  if (std::system(cmd.c_str()) != 0) {
+    std::printf("\ntiny decoder vs encoder: model generation failed, skipped\n");
+    return;
+  }
+  const double bert = docs_per_second(dir / "tiny-bert-mean.gguf", texts, 1, rounds);
+  const double qwen = docs_per_second(dir / "tiny-qwen3-last.gguf", texts, 1, rounds);
+  std::printf(
+      "\ntiny decoder vs encoder of the same width (1 thread, best of %d):\n"
+      "  tiny BERT (mean)   %10.1f docs/s\n"
+      "  tiny Qwen3 (last)  %10.1f docs/s\n"
+      "  Qwen3 / BERT       %10.3fx   (0.008x measured with the output layer)\n",
+      rounds, bert, qwen, qwen / bert);
 }
 
 // One llama-embedding process: wall time, and what it printed about itself.
@@ -352,6 +392,7 @@ int run(int argc, char** argv) {
   }
   std::printf("\nembeval time outside llama.cpp calls (target < 5%%): best %.2f%%, median %.2f%%\n",
               100 * share.best, 100 * share.median);
+  compare_decoder(work.path(), views, rounds);
   return 0;
 }
 

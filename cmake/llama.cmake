@@ -6,11 +6,12 @@
 #
 # Search order for the install prefix (lib/libllama.a, include/llama.h):
 #   -DEMBEVAL_LLAMA_DIR=... or the environment variable of the same name,
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1 (setup_llama.sh default).
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1-embeval1 (setup_llama.sh default).
 # EMBEVAL_LLAMA_CUDA=ON looks for the -cuda build and links the CUDA runtime.
 option(EMBEVAL_WITH_LLAMA "Build the gguf layer when a llama.cpp build is found" ON)
 option(EMBEVAL_LLAMA_CUDA "Use the CUDA build of llama.cpp (setup_llama.sh with EMBEVAL_LLAMA_CUDA=ON)" OFF)
-set(EMBEVAL_LLAMA_VERSION_KEY "node-llama-cpp-3.22.1")
+# Must match setup_llama.sh: the npm package, and embeval's patch level (scripts/llama-patches).
+set(EMBEVAL_LLAMA_VERSION_KEY "node-llama-cpp-3.22.1-embeval1")
 
 if(NOT EMBEVAL_WITH_LLAMA)
   return()
@@ -22,6 +23,15 @@ if(EMBEVAL_LLAMA_CUDA)
 endif()
 if(NOT EMBEVAL_LLAMA_DIR AND DEFINED ENV{EMBEVAL_LLAMA_DIR})
   set(EMBEVAL_LLAMA_DIR "$ENV{EMBEVAL_LLAMA_DIR}")
+endif()
+# A build folder configured against an older patch level's default prefix (same naming, other
+# key) follows the key: its cached path would otherwise keep the old, unpatched libraries.
+if(EMBEVAL_LLAMA_DIR MATCHES "/llama-node-llama-cpp-[^/]*$" AND
+   NOT EMBEVAL_LLAMA_DIR MATCHES "/llama-${EMBEVAL_LLAMA_VERSION_KEY}${_llama_suffix}$")
+  message(STATUS "embeval: ${EMBEVAL_LLAMA_DIR} is another llama.cpp patch level; using the "
+                 "${EMBEVAL_LLAMA_VERSION_KEY} build")
+  unset(EMBEVAL_LLAMA_DIR CACHE)
+  unset(EMBEVAL_LLAMA_DIR)
 endif()
 if(NOT EMBEVAL_LLAMA_DIR)
   if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
@@ -68,7 +78,8 @@ embeval_layer(gguf DEPS embeval_encoders embeval_text embeval_io embeval_llama_l
 target_compile_definitions(embeval_gguf PRIVATE
   EMBEVAL_LLAMA_VERSION="${EMBEVAL_LLAMA_VERSION_KEY}")
 # bench/gguf_bench.cpp finds llama.cpp's own llama-embedding and gguf-py under this prefix.
-target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}")
+target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}"
+  EMBEVAL_TINY_MODELS_SCRIPT="${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
 
 # The registry (in embeval_encoders) constructs GgufEncoder: tell it the layer exists and link
 # the two static libraries as a cycle (CMake repeats them on the link line).
@@ -94,7 +105,8 @@ set(_gguf_run ${CMAKE_COMMAND} -E env "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-
 set(_gguf_model_files "")
 foreach(_m tiny-bert-cls.gguf tiny-bert-mean.gguf tiny-qwen3-last.gguf tiny-xlmr.npz
            tiny-xlmr-cls.gguf tiny-xlmr-mean.gguf tiny-nomic.npz tiny-nomic-mean.gguf
-           tiny-nomic-cls.gguf)
+           tiny-nomic-cls.gguf bad-block-count-0.gguf bad-block-count-huge.gguf
+           bad-eps-negative.gguf bad-eps-nan.gguf bad-pooling-99.gguf bad-duplicate-token.gguf)
   list(APPEND _gguf_model_files "${_gguf_models}/${_m}")
 endforeach()
 add_custom_command(
@@ -103,6 +115,7 @@ add_custom_command(
   COMMAND ${_gguf_run} make ${_gguf_models} ${_gguf_vocab}-bert-bge.gguf ${_gguf_vocab}-qwen2.gguf
   COMMAND ${_gguf_run} make-families ${_gguf_models} ${_gguf_vocab}-nomic-bert-moe.gguf
           ${_gguf_vocab}-bert-bge.gguf
+  COMMAND ${_gguf_run} make-hostile ${_gguf_models} ${_gguf_vocab}-bert-bge.gguf
   DEPENDS ${_gguf_script}
   COMMENT "gguf tests: generating the tiny random-weight models"
   VERBATIM)

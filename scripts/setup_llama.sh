@@ -8,8 +8,14 @@
 #   bundle (llama/gitRelease.bundle) plus node-llama-cpp's patch for it; the tarball is verified
 #   against npm's sha512 integrity before anything is unpacked.
 #
+# embeval's own patches (scripts/llama-patches/*.diff, e.g. no output layer when only pooled
+# embeddings are wanted) are applied after node-llama-cpp's. PATCH_LEVEL names that set: bump it
+# (and EMBEVAL_LLAMA_VERSION_KEY in cmake/llama.cmake) whenever a patch changes, so the cache key
+# changes and an older build is never taken for the patched one. A checkout named by
+# EMBEVAL_LLAMA_SOURCE_DIR is built as is (embeval never edits it).
+#
 # Result (printed on the last line): $EMBEVAL_LLAMA_DIR, default
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1[-cuda]
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/llama-node-llama-cpp-3.22.1-embeval1[-cuda]
 # holding lib/ (static libllama, libggml*), include/ (llama.h, ggml*.h) and src/ (the
 # llama.cpp source: models/ggml-vocab-*.gguf tokenizer files and gguf-py for the tests).
 #
@@ -24,6 +30,8 @@ readonly NPM_PACKAGE=node-llama-cpp
 readonly NPM_VERSION=3.22.1
 readonly NPM_INTEGRITY='sha512-bltIipuWmc123H7tMIgDGKSsSrhmhlQYeVUC48XTjVW7XGJJiJJyCdlTMzQ/LiWoPkGDpcL4FviDpgw7qfTiDw=='
 readonly BUNDLE_HEAD=de3ff815ea7d559ee917f063901b8986f038abc6
+readonly PATCH_LEVEL=1
+patches_dir="$(cd "$(dirname "$0")" && pwd)/llama-patches"
 
 cuda=${EMBEVAL_LLAMA_CUDA:-OFF}
 jobs=${EMBEVAL_LLAMA_JOBS:-2}
@@ -34,7 +42,7 @@ suffix=""
 if [ -n "${EMBEVAL_LLAMA_SOURCE_DIR:-}" ]; then
   key="local-$(basename "$EMBEVAL_LLAMA_SOURCE_DIR")"
 else
-  key="$NPM_PACKAGE-$NPM_VERSION"
+  key="$NPM_PACKAGE-$NPM_VERSION-embeval$PATCH_LEVEL"
 fi
 cache_root=${EMBEVAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/embeval}
 prefix=${EMBEVAL_LLAMA_DIR:-$cache_root/llama-$key$suffix}
@@ -74,6 +82,9 @@ elif [ ! -f "$prefix/src/.embeval-source-ok" ]; then
   [ "$head" = "$BUNDLE_HEAD" ] || { echo "setup_llama: bundle HEAD $head != $BUNDLE_HEAD" >&2; exit 1; }
   # node-llama-cpp applies its patches to this release; so do we, for identical behaviour.
   for p in "$work"/package/llama/patches/*.diff; do
+    [ -e "$p" ] && git -C "$prefix/src" apply "$p"
+  done
+  for p in "$patches_dir"/*.diff; do
     [ -e "$p" ] && git -C "$prefix/src" apply "$p"
   done
   touch "$prefix/src/.embeval-source-ok"

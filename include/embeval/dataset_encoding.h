@@ -16,6 +16,7 @@
 #include "embeval/encoder.h"
 #include "embeval/index.h"
 #include "embeval/model_spec.h"
+#include "embeval/registry.h"
 #include "embeval/run.h"
 
 namespace embeval {
@@ -27,7 +28,8 @@ namespace embeval {
 // smaller) and writes a segment every `batch` texts or 20 s (embedding_cache.h).
 [[nodiscard]] std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec,
                                                     const std::filesystem::path& cache_dir,
-                                                    std::size_t batch);
+                                                    std::size_t batch,
+                                                    const EncoderOptions& options = {});
 
 // The model behind `encoder`: itself, or the encoder a CachedEncoder wraps. Capabilities
 // (CorpusFittedEncoder, TokenBudgetEncoder) belong to the model, not to the cache.

@@ -51,7 +51,7 @@ struct EvaluationConfig {
   // by model file and spec, so an interrupted or repeated run does not encode twice. Empty: off.
   std::filesystem::path cache_dir;
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
-  std::size_t threads = 0;     // encoder threads as requested (0: physical cores); recorded
+  std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
   // When set, results.json records this interval for each model's headline measure (the table's
   // nDCG column). Empty: no interval is recorded.
   IntervalFunction interval;

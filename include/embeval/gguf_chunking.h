@@ -20,7 +20,8 @@ struct TokenWindow {
 // Windows of at most `window` tokens, starting every `stride` tokens, that together cover every
 // one of `n` tokens; the last window ends at n (it may be shorter). n == 0 gives one empty
 // window so every text has at least one chunk. Preconditions: window >= 1, 1 <= stride.
-// A stride larger than the window would skip tokens: it is clamped to the window.
+// A stride larger than the window would skip tokens: GgufOptions refuses it (InputError); here
+// it is clamped to the window.
 [[nodiscard]] std::vector<TokenWindow> plan_windows(std::size_t n, std::size_t window,
                                                     std::size_t stride);
 

@@ -19,6 +19,7 @@
 #include "embeval/gguf_chunking.h"
 #include "embeval/gguf_model.h"
 #include "embeval/model_spec.h"
+#include "embeval/registry.h"
 
 struct llama_context;
 
@@ -70,9 +71,9 @@ struct ChunkedEmbeddings {
 class GgufEncoder : public Encoder, public TokenBudgetEncoder {
  public:
   // Loads the model and creates one llama.cpp context running `threads` threads (0:
-  // $EMBEVAL_LLAMA_THREADS, else all hardware threads). Throws InputError for a
-  // missing/corrupt/vocabulary-only file, a model without embedding output, or bad options. Threads
-  // do not change the vectors.
+  // $EMBEVAL_LLAMA_THREADS, else the physical cores; `--threads N` passes N). Throws InputError for
+  // a missing/corrupt/vocabulary-only file, a model without embedding output, or bad options.
+  // Threads do not change the vectors.
   explicit GgufEncoder(const ModelSpec& spec, int threads = 0);
   ~GgufEncoder() override;
 
@@ -137,7 +138,8 @@ class GgufEncoder : public Encoder, public TokenBudgetEncoder {
 
 // For the registry: scheme "gguf". check_gguf_spec validates the options and that the file
 // exists, without loading it, and returns the canonical spec (registry.h: check_model_spec).
-[[nodiscard]] std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec);
+[[nodiscard]] std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec,
+                                                         const EncoderOptions& options);
 [[nodiscard]] std::string check_gguf_spec(const ModelSpec& spec);
 
 }  // namespace embeval

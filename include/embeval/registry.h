@@ -1,6 +1,7 @@
 // One registry from spec schemes to encoder implementations. It feeds `--help` and the docs.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,11 +32,18 @@ struct EncoderKind {
 // Every registered family, in a stable order.
 const std::vector<EncoderKind>& encoder_kinds();
 
+// How to run an encoder, as opposed to what it computes (the spec): never part of a spec or a
+// cache key, since it does not change the vectors.
+struct EncoderOptions {
+  std::size_t threads = 0;  // compute threads of encoders that use several; 0 = physical cores
+};
+
 // Builds the encoder for `spec`. Throws InputError for an unknown scheme (listing the known
 // ones), unknown parameters, or bad values.
-std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec);
-inline std::unique_ptr<Encoder> make_encoder(std::string_view spec) {
-  return make_encoder(ModelSpec::parse(spec));
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec, const EncoderOptions& options = {});
+inline std::unique_ptr<Encoder> make_encoder(std::string_view spec,
+                                             const EncoderOptions& options = {}) {
+  return make_encoder(ModelSpec::parse(spec), options);
 }
 
 // Checks `spec` as make_encoder() would, but loads no model: the scheme, every key and value,

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/registry_help.h"
+#include "cli/threads_flag.h"
 #include "embeval/ann_evaluation.h"
 #include "embeval/ann_registry.h"
 #include "embeval/ann_table.h"
@@ -26,7 +27,7 @@ struct AnnArgs {
   std::vector<std::string> indexes;
   bool sweep = false;
   double recall_target = 0.95;
-  int threads = 1;
+  ThreadsFlag threads{1};  // 1: latencies comparable between machines and runs
   std::size_t latency_queries = 1000;
   std::vector<std::size_t> truncation;
   bool no_truncation = false;
@@ -60,7 +61,7 @@ void run(const AnnArgs& a) {
   config.index_specs_are_default = a.indexes.empty();
   config.sweep = a.sweep;
   config.recall_target = a.recall_target;
-  config.threads = a.threads;
+  config.threads = static_cast<int>(a.threads.resolved());
   config.latency_queries = a.latency_queries;
   config.truncation = a.truncation;
   config.precision = !a.no_precision;
@@ -107,9 +108,7 @@ void add_ann_command(CLI::App& app) {
   cmd->add_option("--recall-target", a->recall_target, "recall@10 the sweep summary asks for")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Threads inside FAISS and exact search")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
+  a->threads.add_to(cmd, "encoding, FAISS and exact search");
   cmd->add_option("--latency-queries", a->latency_queries,
                   "Queries searched one at a time for the latency percentiles")
       ->check(CLI::PositiveNumber)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/threads_flag.h"
 #include "embeval/atomic_file.h"
 #include "embeval/dataset.h"
 #include "embeval/encoder.h"
@@ -39,6 +40,7 @@ struct EncodeArgs {
   std::string role;  // required: prefixes and instructions differ, a silent default misleads
   std::string out;
   std::string fit_on;  // corpus for corpus-fitted models; empty: see the header comment
+  ThreadsFlag threads;
 };
 
 struct Texts {
@@ -117,7 +119,7 @@ void run_encode(const EncodeArgs& args) {
   refuse_overwriting_input(args.input, args.out, "--out");
   const ModelSpec spec = ModelSpec::parse(args.model);
   // Refused before the input is read or anything fitted or encoded.
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
   if (encoder->card().family == "sparse") {
     throw InputError(
         "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
@@ -184,6 +186,7 @@ void add_encode_command(CLI::App& app) {
   cmd->add_option("--fit-on", args->fit_on,
                   "Corpus (corpus.jsonl or a BEIR folder) that corpus-fitted models (static "
                   "pooling=tfidf|sif) are fitted on; required with them for --role query");
+  args->threads.add_to(cmd, "encoding");
   cmd->callback([args] { run_encode(*args); });
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/registry_help.h"
+#include "cli/threads_flag.h"
 #include "embeval/dataset.h"
 #include "embeval/error.h"
 #include "embeval/evaluation.h"
@@ -28,6 +29,7 @@ struct EvalOptions {
   bool reject_invalid_utf8 = false;
   std::string cache_dir;  // empty: OUT/cache
   bool no_cache = false;
+  ThreadsFlag threads;
 };
 
 void print_load_report(const LoadReport& report) {
@@ -61,6 +63,7 @@ void run(const EvalOptions& o) {
   config.resume = !o.no_resume;
   config.split = o.split;
   config.interval = bootstrap_interval;
+  config.threads = o.threads.threads;
   if (!o.no_cache) {
     config.cache_dir =
         o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
@@ -113,6 +116,7 @@ void add_eval_command(CLI::App& app) {
                   "Embedding cache for transformer models (default OUT/cache): a rerun or an "
                   "interrupted run reuses every embedding already computed");
   cmd->add_flag("--no-cache", options->no_cache, "Do not read or write the embedding cache");
+  options->threads.add_to(cmd, "encoding and exact search");
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");
   cmd->callback([options] { run(*options); });

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/threads_flag.h"
 #include "embeval/dataset.h"
 #include "embeval/encoder.h"
 #include "embeval/error.h"
@@ -32,6 +33,7 @@ struct InspectArgs {
   std::string dataset;
   std::string split = "test";
   std::size_t sample = 1000;
+  ThreadsFlag threads;
 };
 
 void print_card(const ModelCard& c) {
@@ -83,7 +85,7 @@ void inspect_gguf(const InspectArgs& args, const ModelSpec& spec) {
     vocab = std::make_unique<GgufModel>(spec.path, /*vocab_only=*/true);
     model = vocab.get();
   } else {
-    encoder = std::make_unique<GgufEncoder>(spec);
+    encoder = std::make_unique<GgufEncoder>(spec, static_cast<int>(args.threads.threads));
     model = &encoder->model();
   }
   std::printf("model           %s\n", spec.to_string().c_str());
@@ -185,7 +187,7 @@ void run_inspect(const InspectArgs& args) {
     return;
   }
 #endif
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
   std::printf("model           %s\n", encoder->spec().c_str());
   print_card(encoder->card());
   if (vocabulary_coverage_of(*encoder)) inspect_word_vectors(args, *encoder);
@@ -202,6 +204,7 @@ void add_inspect_command(CLI::App& app) {
   cmd->add_option("--dataset", args->dataset, "BEIR directory to measure the model on");
   cmd->add_option("--split", args->split, "qrels split of the dataset");
   cmd->add_option("--sample", args->sample, "Documents encoded to measure throughput");
+  args->threads.add_to(cmd, "the throughput sample");
   cmd->callback([args] { run_inspect(*args); });
 }
 

@@ -10,7 +10,7 @@
 namespace embeval {
 namespace {
 
-using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&);
+using Factory = std::unique_ptr<Encoder> (*)(const ModelSpec&, const EncoderOptions&);
 using Checker = std::string (*)(const ModelSpec&);    // see check_model_spec()
 using CorpusDependence = bool (*)(const ModelSpec&);  // see depends_on_fitted_corpus()
 
@@ -33,7 +33,7 @@ const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
       {{"bm25", "Okapi BM25 (Lucene formula) over an inverted index, fitted on the corpus",
         "k1=0.9 b=0.4 analyzer=english|standard|whitespace|<snowball language>"},
-       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+       [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          require_no_path(spec);
          return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
        },
@@ -48,7 +48,7 @@ const std::vector<Entry>& entries() {
         "text",
         "PATH pooling=mean|tfidf|sif sif_a=1e-3 normalize=true analyzer=standard format=auto "
         "max_words=0"},
-       [](const ModelSpec& spec) -> std::unique_ptr<Encoder> {
+       [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        },
        [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); },
@@ -94,7 +94,9 @@ const Entry& entry_for(const ModelSpec& spec) {
 
 }  // namespace
 
-std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec) { return entry_for(spec).make(spec); }
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec, const EncoderOptions& options) {
+  return entry_for(spec).make(spec, options);
+}
 
 std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).check(spec); }
 

@@ -12,6 +12,7 @@
 
 #include "embeval/error.h"
 #include "embeval/progress.h"
+#include "embeval/thread_count.h"
 
 namespace embeval {
 namespace {
@@ -21,6 +22,12 @@ constexpr std::size_t kMaxSequencesPerBatch = 64;
 // Tokens per llama.cpp ubatch when the model allows it: the non-causal attention of a ubatch
 // spans all its tokens, so much larger ubatches waste work on masked pairs.
 constexpr std::size_t kMinBatchTokens = 512;
+// Tokens a batch is filled to (more only when its first, longest sequence is longer). Attention
+// in a batch spans all its tokens, the other sequences masked out: a batch of N tokens computes
+// N^2 query-key pairs where its sequences need only the sum of n_i^2. On a bge-small layer that
+// waste is ~20% of the work at N = 512 and ~5% at N = 128, while matrix products of 128 rows
+// run as fast as of 512 (docs/gguf.md, Benchmark).
+constexpr std::size_t kPackTokens = 128;
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -41,15 +48,51 @@ int pooling_from_name(const std::string& name, const std::string& spec) {
   throw InputError("pooling must be mean, cls, last or none, not '" + name + "'", "", 0, spec);
 }
 
-// $EMBEVAL_LLAMA_THREADS, else every hardware thread. The variable is for machines where the
-// hardware threads are SMT siblings that the kernel does not report as such (some VMs) or are
-// shared with other jobs: there one thread can beat two by 2x (docs/gguf.md, Benchmark).
+// $EMBEVAL_LLAMA_THREADS, else the physical cores. Not every hardware thread: SMT siblings share
+// one core's FMA units, and ggml's barrier after every graph node spins while a sibling waits
+// (6-12x slower with two threads than one on a 2-vCPU VM; docs/gguf.md, Benchmark). The variable
+// is for machines whose siblings the kernel reports as cores, or that other jobs share.
 int default_threads() {
   if (const char* env = std::getenv("EMBEVAL_LLAMA_THREADS")) {
     const int n = std::atoi(env);
     if (n > 0) return n;
   }
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return static_cast<int>(resolve_thread_count(0));
+}
+
+// The spec with every default the header decides written out (pooling, max_tokens, prefixes,
+// normalize, flash_attn; chunk_agg when windows are on), so a recorded spec rebuilds the same
+// encoder even if the defaults change. `causal` and `stride` stay as given: their defaults
+// depend on the loaded model (architecture, special tokens). Used by check_gguf_spec and by the
+// encoder itself, so both give the same string.
+ModelSpec canonical_spec(const ModelSpec& spec, const GgufOptions& o, const GgufFileInfo& info) {
+  ModelSpec c = spec;
+  const FamilyPrompts prompts =
+      default_prompts(info.name + " " + std::filesystem::path(o.path).stem().string());
+  c.params["query_prefix"] = o.query_prefix.value_or(prompts.query);
+  c.params["document_prefix"] = o.document_prefix.value_or(prompts.document);
+  c.params["normalize"] = o.normalize ? "true" : "false";
+  c.params["flash_attn"] = o.flash_attn ? "true" : "false";
+  if (!o.max_tokens && info.context_length) {
+    c.params["max_tokens"] = std::to_string(*info.context_length);
+  }
+  if (o.pooling.empty() && info.pooling_type) {
+    switch (*info.pooling_type) {
+      case LLAMA_POOLING_TYPE_MEAN:
+        c.params["pooling"] = "mean";
+        break;
+      case LLAMA_POOLING_TYPE_CLS:
+        c.params["pooling"] = "cls";
+        break;
+      case LLAMA_POOLING_TYPE_LAST:
+        c.params["pooling"] = "last";
+        break;
+      default:
+        break;  // none or rank: the encoder refuses the model
+    }
+  }
+  if (o.window > 0) c.params["chunk_agg"] = to_string(o.chunk_agg);
+  return c;
 }
 
 void l2_normalize(float* v, std::size_t n) {
@@ -88,6 +131,11 @@ GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
   if (o.stride && o.window == 0) {
     throw InputError("stride needs window", "", 0, "e.g. window=256&stride=128");
   }
+  if (o.stride && *o.stride > o.window) {
+    throw InputError("stride=" + std::to_string(*o.stride) + " exceeds window=" +
+                         std::to_string(o.window) + ": the tokens in between would be skipped",
+                     "", 0, "use stride <= window (" + spec.to_string() + ")");
+  }
   if (spec.params.count("chunk_agg")) {
     if (o.window == 0) throw InputError("chunk_agg needs window", "", 0, spec.to_string());
     o.chunk_agg = parse_chunk_aggregation(spec.params.at("chunk_agg"));
@@ -120,6 +168,7 @@ GgufEncoder::GgufEncoder(const ModelSpec& spec, int threads)
     : spec_(spec), options_(GgufOptions::from_spec(spec)) {
   threads_ = threads > 0 ? threads : default_threads();
   model_ = std::make_unique<GgufModel>(options_.path, /*vocab_only=*/false);
+  spec_ = canonical_spec(spec, options_, model_->info());
   llama_model* m = model_->raw();
   if (llama_model_has_encoder(m) && llama_model_has_decoder(m)) {
     throw InputError("encoder-decoder models (e.g. T5) have no embedding output here",
@@ -145,6 +194,14 @@ GgufEncoder::GgufEncoder(const ModelSpec& spec, int threads)
     throw InputError("window must be in (" + std::to_string(specials) +
                          ", max_tokens=" + std::to_string(max_tokens_) + "]",
                      options_.path, 0, "");
+  }
+  const std::size_t budget = options_.window - specials;  // content tokens per window
+  if (options_.window > 0 && options_.stride && *options_.stride > budget) {
+    throw InputError("stride=" + std::to_string(*options_.stride) + " exceeds the " +
+                         std::to_string(budget) + " text tokens of a window of " +
+                         std::to_string(options_.window) + " (" + std::to_string(specials) +
+                         " special tokens): tokens would be skipped",
+                     options_.path, 0, "use stride <= " + std::to_string(budget));
   }
   const FamilyPrompts prompts = default_prompts(
       model_->info().name + " " + std::filesystem::path(options_.path).stem().string());
@@ -239,9 +296,9 @@ std::vector<std::vector<std::int32_t>> GgufEncoder::tokenize_texts(
     std::span<const std::string_view> texts, Role role) const {
   const std::string& pre = prefix(role);
   std::vector<std::vector<std::int32_t>> content(texts.size());
-  // llama.cpp's vocabulary is read-only after load: tokenize on all cores.
+  // llama.cpp's vocabulary is read-only after load: tokenize on the encoder's threads.
   const std::size_t n_threads =
-      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), texts.size());
+      std::min<std::size_t>(static_cast<std::size_t>(threads_), texts.size());
   std::vector<std::jthread> pool;
   for (std::size_t t = 0; t < n_threads; ++t) {
     pool.emplace_back([&, t] {
@@ -326,6 +383,7 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
   Progress progress("encode", sequences.size(), "texts", sequences.size() >= 256);
   std::vector<std::size_t> members;
   std::size_t next = 0;
+  std::size_t limit = capacity;
   try {
     while (next < order.size()) {
       members.clear();
@@ -333,7 +391,8 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
       while (next < order.size() && members.size() < n_seq_max_) {
         const std::vector<std::int32_t>& s = sequences[order[next]];
         EMBEVAL_CHECK(s.size() <= capacity, "a sequence longer than the context reached decode");
-        if (static_cast<std::size_t>(batch.n_tokens) + s.size() > capacity) break;
+        if (members.empty()) limit = std::min(capacity, std::max(kPackTokens, s.size()));
+        if (static_cast<std::size_t>(batch.n_tokens) + s.size() > limit) break;
         const auto seq = static_cast<llama_seq_id>(members.size());
         for (std::size_t p = 0; p < s.size(); ++p) {
           const std::int32_t k = batch.n_tokens++;
@@ -419,14 +478,14 @@ EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role
   return batch;
 }
 
-std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec) {
-  return std::make_unique<GgufEncoder>(spec);
+std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec, const EncoderOptions& options) {
+  return std::make_unique<GgufEncoder>(spec, static_cast<int>(options.threads));
 }
 
 std::string check_gguf_spec(const ModelSpec& spec) {
   const GgufOptions options = GgufOptions::from_spec(spec);
-  (void)read_gguf_info(options.path);  // the header only: a missing or corrupt file fails now
-  return spec.to_string();
+  // The header only: a missing or corrupt file, or metadata llama.cpp cannot take, fails now.
+  return canonical_spec(spec, options, read_gguf_info(options.path)).to_string();
 }
 
 }  // namespace embeval

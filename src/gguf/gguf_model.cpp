@@ -7,22 +7,78 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <system_error>
 
 #include "embeval/error.h"
+#include "gguf/gguf_metadata_check.h"
 
 namespace embeval {
 namespace {
 
-void log_to_stderr(ggml_log_level level, const char* text, void* /*user*/) {
-  static const bool verbose = std::getenv("EMBEVAL_LLAMA_VERBOSE") != nullptr;
-  // GgufEncoder never places a token beyond max_tokens <= the training context, so llama.cpp's
-  // warning about a context larger than the training one (its cache is padded) is noise.
-  if (!verbose && std::strstr(text, "possible training context overflow") != nullptr) return;
-  if (verbose || level == GGML_LOG_LEVEL_ERROR || level == GGML_LOG_LEVEL_WARN) {
-    std::fputs(text, stderr);
+// llama.cpp and ggml talk a lot on stderr ("this is probably a bug in the model" for every odd
+// token of a vocabulary). embeval shows errors as they come (they explain the InputError that
+// follows), the first warning once as a note, and at exit how many more it kept back.
+// EMBEVAL_LLAMA_LOG=1 (or the older EMBEVAL_LLAMA_VERBOSE) passes everything through.
+class LlamaLogFilter {
+ public:
+  // Never destroyed: llama.cpp may log while its own statics are torn down at exit.
+  static LlamaLogFilter& instance() {
+    static LlamaLogFilter* const filter = [] {
+      auto* f = new LlamaLogFilter();
+      std::atexit([] { instance().print_summary(); });
+      return f;
+    }();
+    return *filter;
   }
+  void log(ggml_log_level level, const char* text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (verbose_) {
+      std::fputs(text, stderr);
+      return;
+    }
+    // A continuation goes wherever the message it continues went.
+    if (level == GGML_LOG_LEVEL_CONT) {
+      if (last_shown_) std::fputs(text, stderr);
+      return;
+    }
+    last_shown_ = false;
+    // GgufEncoder never places a token beyond max_tokens <= the training context, so llama.cpp's
+    // warning about a context larger than the training one (its cache is padded) is noise.
+    if (std::strstr(text, "possible training context overflow") != nullptr) return;
+    if (level == GGML_LOG_LEVEL_ERROR) {
+      std::fprintf(stderr, "llama.cpp: %s", text);
+      last_shown_ = true;
+    } else if (level == GGML_LOG_LEVEL_WARN) {
+      if (warnings_++ == 0) {
+        std::fprintf(stderr, "note: llama.cpp: %s", text);
+        last_shown_ = true;
+      }
+    }
+  }
+  void print_summary() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (warnings_ > 1) {
+      std::fprintf(stderr,
+                   "note: %zu more llama.cpp warnings not shown (EMBEVAL_LLAMA_LOG=1 shows "
+                   "them)\n",
+                   warnings_ - 1);
+    }
+  }
+
+ private:
+  LlamaLogFilter()
+      : verbose_(std::getenv("EMBEVAL_LLAMA_LOG") != nullptr ||
+                 std::getenv("EMBEVAL_LLAMA_VERBOSE") != nullptr) {}
+  std::mutex mutex_;
+  const bool verbose_;
+  bool last_shown_ = false;
+  std::size_t warnings_ = 0;
+};
+
+void log_to_stderr(ggml_log_level level, const char* text, void* /*user*/) {
+  LlamaLogFilter::instance().log(level, text);
 }
 
 // Metadata values are read only after checking their type: the gguf getters abort on a mismatch,
@@ -82,7 +138,9 @@ GgufFileInfo read_gguf_info(const std::filesystem::path& path) {
   }
   ensure_llama_backend();
   gguf_init_params params{/*no_alloc=*/true, /*ctx=*/nullptr};
-  gguf_context* ctx = gguf_init_from_file(path.string().c_str(), params);
+  std::unique_ptr<gguf_context, decltype(&gguf_free)> owner(
+      gguf_init_from_file(path.string().c_str(), params), &gguf_free);
+  const gguf_context* ctx = owner.get();
   if (ctx == nullptr) {
     throw InputError("not a valid GGUF file (bad magic, version or truncated header)",
                      path.string(), 0, "re-download or re-convert the model");
@@ -114,7 +172,8 @@ GgufFileInfo read_gguf_info(const std::filesystem::path& path) {
       info.quantization = type;
     }
   }
-  gguf_free(ctx);
+  check_llama_metadata(ctx, path, info.tensor_count > 0);
+  owner.reset();
   if (info.architecture.empty()) {
     throw InputError("GGUF file has no general.architecture", path.string(), 0,
                      "convert the model with llama.cpp's convert_hf_to_gguf.py");

@@ -419,7 +419,8 @@ SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target
 AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
   // Every spec is checked before the (possibly long) encoding.
   std::unique_ptr<Encoder> encoder =
-      open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch);
+      open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch,
+                   EncoderOptions{static_cast<std::size_t>(config.threads)});
   std::vector<ModelSpec> requested;
   for (const auto& text : config.index_specs) requested.push_back(canonical_index_spec(text));
   if (!(config.recall_target > 0 && config.recall_target <= 1)) {

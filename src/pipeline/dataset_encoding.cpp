@@ -26,8 +26,8 @@ std::vector<std::string_view> as_views(const std::vector<std::string>& texts) {
 }  // namespace
 
 std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const std::filesystem::path& cache_dir,
-                                      std::size_t batch) {
-  std::unique_ptr<Encoder> encoder = make_encoder(spec);
+                                      std::size_t batch, const EncoderOptions& options) {
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, options);
   if (cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
   if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
   std::string key = spec.scheme;

@@ -218,7 +218,8 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   const std::string& label = planned.label;
   reset_peak_rss();
   auto start = Clock::now();
-  std::unique_ptr<Encoder> encoder = open_encoder(spec, config.cache_dir, config.encode_batch);
+  std::unique_ptr<Encoder> encoder =
+      open_encoder(spec, config.cache_dir, config.encode_batch, EncoderOptions{config.threads});
   const auto* cached = dynamic_cast<const CachedEncoder*>(encoder.get());
   auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
@@ -231,7 +232,7 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   std::unique_ptr<Index> index;
   const CorpusEncodingTimes times =
       encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
-        if (!index) index = make_index_for(batch, spec);
+        if (!index) index = make_index_for(batch, spec, config.threads);
         index->add(batch);
       });
   result.timings.fit_s = times.fit_s;

@@ -4,11 +4,14 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 
+#include "embeval/error.h"
 #include "embeval/gguf_encoder.h"
 #include "embeval/npy.h"
+#include "embeval/registry.h"
 #include "gguf/tiny_model_fixture.h"
 
 namespace embeval {
@@ -42,8 +45,9 @@ TEST(GgufCli, EncodeWritesNpyAndIds) {
   std::ofstream(input) << "{\"_id\": \"a\", \"title\": \"T\", \"text\": \"hello world\"}\n"
                        << "{\"text\": \"no id here\"}\n";
   const auto out = work_dir() / "emb.npy";
-  const CliRun r = run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() +
-                           " --input " + input.string() + " --role query --out " + out.string());
+  const CliRun r =
+      run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
+              input.string() + " --role query --threads 1 --out " + out.string());
   ASSERT_EQ(r.status, 0) << r.output;
   const DenseMatrix m = read_npy_matrix(out.string());
   EXPECT_EQ(m.rows, 2u);
@@ -106,6 +110,54 @@ TEST(GgufCli, CorruptModelIsExitTwo) {
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("not a valid GGUF"), std::string::npos) << r.output;
 }
+
+// Metadata that ggml's parser accepts but llama.cpp asserts on (or computes NaN with): an
+// InputError naming the file and the key, from the spec check that `eval` runs before it reads
+// any corpus, and from loading the model.
+struct HostileFile {
+  std::string file;
+  std::string key;
+};
+
+void PrintTo(const HostileFile& f, std::ostream* os) { *os << f.file; }
+
+class HostileMetadata : public ::testing::TestWithParam<HostileFile> {};
+
+TEST_P(HostileMetadata, IsAnInputErrorNamingFileAndKey) {
+  const auto path = tiny_model(GetParam().file);
+  const ModelSpec spec = ModelSpec::parse("gguf:" + path.string());
+  try {
+    (void)check_model_spec(spec);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), path.string());
+    EXPECT_NE(std::string(e.what()).find(GetParam().key), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(GgufEncoder{spec}, InputError);
+  // The CLI exits 2 before it reads the dataset (an empty folder here: no corpus to read).
+  const auto empty = work_dir() / "empty-dataset";
+  std::filesystem::create_directories(empty);
+  const CliRun r = run_cli("eval --dataset " + empty.string() + " --model gguf:" + path.string() +
+                           " --out " + (work_dir() / "hostile-out").string());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find(GetParam().key), std::string::npos) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Gguf, HostileMetadata,
+    ::testing::Values(HostileFile{"bad-block-count-0.gguf", "bert.block_count"},
+                      HostileFile{"bad-block-count-huge.gguf", "bert.block_count"},
+                      HostileFile{"bad-eps-negative.gguf", "bert.attention.layer_norm_epsilon"},
+                      HostileFile{"bad-eps-nan.gguf", "bert.attention.layer_norm_epsilon"},
+                      HostileFile{"bad-pooling-99.gguf", "bert.pooling_type"},
+                      HostileFile{"bad-duplicate-token.gguf", "tokenizer.ggml.tokens"}),
+    [](const auto& info) {
+      std::string name;
+      for (char c : info.param.file.substr(4, info.param.file.size() - 9)) {
+        if (c != '-') name += c;
+      }
+      return name;
+    });
 
 }  // namespace
 }  // namespace embeval

@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "embeval/error.h"
 #include "embeval/model_spec.h"
+#include "embeval/registry.h"
+#include "embeval/thread_count.h"
 #include "gguf/tiny_model_fixture.h"
 
 namespace embeval {
@@ -153,10 +156,38 @@ TEST(GgufEncoder, PoolingOverrideFromSpec) {
   }
 }
 
-TEST(GgufEncoder, SpecRoundTrips) {
+TEST(GgufEncoder, SpecIsCanonicalAndRoundTrips) {
   const ModelSpec s = spec_for("tiny-bert-cls.gguf", "&max_tokens=16&normalize=false");
   GgufEncoder enc(s);
-  EXPECT_EQ(ModelSpec::parse(enc.spec()), s);
+  // Every default the file decides is written out; what was given stays.
+  const ModelSpec c = ModelSpec::parse(enc.spec());
+  EXPECT_EQ(c.params.at("max_tokens"), "16");
+  EXPECT_EQ(c.params.at("normalize"), "false");
+  EXPECT_EQ(c.params.at("pooling"), "cls");
+  EXPECT_EQ(c.params.at("flash_attn"), "false");
+  EXPECT_EQ(c.params.at("query_prefix"), "");
+  EXPECT_EQ(check_gguf_spec(s), enc.spec());  // the same string without loading the model
+  EXPECT_EQ(GgufEncoder(c).spec(), enc.spec());
+  // Defaults from the header: the 64-token context; windows write their aggregation.
+  GgufEncoder plain(ModelSpec::parse("gguf:" + tiny_model("tiny-bert-mean.gguf").string()));
+  EXPECT_EQ(ModelSpec::parse(plain.spec()).params.at("max_tokens"), "64");
+  EXPECT_EQ(ModelSpec::parse(plain.spec()).params.at("pooling"), "mean");
+  EXPECT_EQ(check_gguf_spec(ModelSpec::parse("gguf:" + tiny_model("tiny-bert-mean.gguf").string() +
+                                             "?window=8"))
+                    .find("chunk_agg=mean") != std::string::npos,
+            true);
+}
+
+TEST(GgufEncoder, ThreadsComeThroughTheRegistry) {
+  const ModelSpec s = spec_for("tiny-bert-mean.gguf");
+  const auto one = make_encoder(s, EncoderOptions{1});
+  EXPECT_EQ(dynamic_cast<const GgufEncoder&>(*one).threads(), 1);
+  if (std::getenv("EMBEVAL_LLAMA_THREADS") == nullptr) {
+    // The default is the physical cores, not every hardware thread.
+    const auto dflt = make_encoder(s);
+    EXPECT_EQ(static_cast<std::size_t>(dynamic_cast<const GgufEncoder&>(*dflt).threads()),
+              physical_core_count());
+  }
 }
 
 TEST(GgufEncoder, PrefixesChangeQueriesOnly) {
@@ -282,8 +313,9 @@ TEST(GgufEncoder, BadSpecsAreInputErrors) {
   for (const std::string& bad :
        {"gguf:" + p + "?pooling=max", "gguf:" + p + "?pooling=none", "gguf:" + p + "?max_tokens=0",
         "gguf:" + p + "?max_tokens=65", "gguf:" + p + "?stride=4", "gguf:" + p + "?window=100",
-        "gguf:" + p + "?window=2", "gguf:" + p + "?bogus=1", "gguf:" + p + "?chunk_agg=max",
-        std::string("gguf:"), std::string("gguf:/no/such/model.gguf")}) {
+        "gguf:" + p + "?window=2", "gguf:" + p + "?bogus=1", "gguf:" + p + "?window=8&stride=9",
+        "gguf:" + p + "?window=8&stride=7", "gguf:" + p + "?chunk_agg=max", std::string("gguf:"),
+        std::string("gguf:/no/such/model.gguf")}) {
     EXPECT_THROW(GgufEncoder{ModelSpec::parse(bad)}, InputError) << bad;
   }
 }

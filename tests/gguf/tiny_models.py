@@ -11,6 +11,10 @@ PYTHONPATH pointing at llama.cpp's gguf-py):
       2-layer Qwen3-like decoder (dim 32, 4 query heads, 2 KV heads, ffn 64) with the tokenizer
       of QWEN_VOCAB.gguf, EOS appended, last-token pooling (as Qwen3-Embedding). Weights are
       random (fixed seed).
+  tiny_models.py make-hostile OUTDIR BERT_VOCAB.gguf
+      OUTDIR/bad-*.gguf (HOSTILE below): the tiny BERT with one metadata value that ggml's
+      header parser accepts but llama.cpp asserts on or computes NaN with (block count 0 or
+      100000, layer-norm epsilon negative or NaN, pooling type 99, a duplicate vocabulary string).
   tiny_models.py make-bench OUT.gguf BERT_VOCAB.gguf
       a bge-small-sized random BERT (dim 384, 12 layers, 12 heads, ffn 1536, context 512, mean
       pooling) for bench/gguf_bench.cpp.
@@ -129,7 +133,7 @@ def make_qwen3(outdir: str, vocab_path: str) -> None:
 
 
 def make_bert(outdir: str, vocab_path: str, DIM=DIM, HEADS=HEADS, FFN=FFN, LAYERS=LAYERS, CTX=CTX,
-              only=None) -> None:
+              only=None, hostile=None) -> None:
     vocab = read_metadata(vocab_path)
     rng = np.random.default_rng(20261124)
     n_vocab = vocab_size(vocab)
@@ -162,19 +166,30 @@ def make_bert(outdir: str, vocab_path: str, DIM=DIM, HEADS=HEADS, FFN=FFN, LAYER
                 (gguf.PoolingType.MEAN, f"{outdir}/tiny-bert-mean.gguf"))
     if only:
         variants = ((gguf.PoolingType.MEAN, only),)
+    if hostile:
+        variants = tuple((gguf.PoolingType.MEAN, f"{outdir}/{name}") for name in hostile)
     for pooling, path in variants:
+        # make-hostile: one metadata value that ggml's parser accepts and llama.cpp does not.
+        bad = hostile.get(path.rsplit("/", 1)[-1], {}) if hostile else {}
         writer = VocabWriter(path, "bert")
         writer.add_name("tiny-bert")
         writer.add_context_length(CTX)
         writer.add_embedding_length(DIM)
         writer.add_feed_forward_length(FFN)
-        writer.add_block_count(LAYERS)
+        writer.add_uint32("bert.block_count", bad.get("block_count", LAYERS))
         writer.add_head_count(HEADS)
-        writer.add_layer_norm_eps(EPS)
+        writer.add_float32("bert.attention.layer_norm_epsilon", bad.get("eps", EPS))
         writer.add_causal_attention(False)
-        writer.add_pooling_type(pooling)
+        writer.add_uint32("bert.pooling_type", bad.get("pooling", int(pooling)))
         writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-        copy_tokenizer(vocab, writer)
+        file_vocab = vocab
+        if "duplicate_token" in bad:
+            tv = vocab["tokenizer.ggml.tokens"]
+            items = list(tv[1].items)
+            items[bad["duplicate_token"]] = items[bad["duplicate_token"] - 1]
+            file_vocab = dict(vocab)
+            file_vocab["tokenizer.ggml.tokens"] = (tv[0], PackedArray(tv[1].sub_type, items))
+        copy_tokenizer(file_vocab, writer)
         for name, t in tensors.items():
             writer.add_tensor(name, t)
         writer.write_header_to_file()
@@ -224,6 +239,17 @@ class VocabWriter(gguf.GGUFWriter):
             head = struct.pack("<I", vtype) if add_vtype else b""
             return head + struct.pack("<IQ", val.sub_type, len(val)) + val.payload()
         return super()._pack_val(val, vtype, add_vtype, sub_type)
+
+
+# make-hostile: file name -> the one bad metadata value it carries (tests/gguf/gguf_cli_test.cpp).
+HOSTILE = {
+    "bad-block-count-0.gguf": {"block_count": 0},
+    "bad-block-count-huge.gguf": {"block_count": 100000},
+    "bad-eps-negative.gguf": {"eps": -1e-12},
+    "bad-eps-nan.gguf": {"eps": float("nan")},
+    "bad-pooling-99.gguf": {"pooling": 99},
+    "bad-duplicate-token.gguf": {"duplicate_token": 2000},
+}
 
 
 def read_metadata(path: str) -> dict:
@@ -661,6 +687,8 @@ def hf_reference(checkpoint: str, pooling: str, tokens_path: str, out_path: str,
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[1] == "make-hostile":
+        make_bert(sys.argv[2], sys.argv[3], hostile=HOSTILE)
     elif len(sys.argv) == 4 and sys.argv[1] == "make-bench":
         make_bert("", sys.argv[3], DIM=384, HEADS=12, FFN=1536, LAYERS=12, CTX=512,
                   only=sys.argv[2])
