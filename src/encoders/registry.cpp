@@ -52,8 +52,8 @@ const std::vector<Entry>& entries() {
          return std::make_unique<StaticEncoder>(spec);
        },
        [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); },
-        // tfidf's idf, sif's word probabilities and principal component come from the corpus.
-        [](const ModelSpec& spec) { return spec.get_string("pooling", "mean") != "mean"; }},
+       // tfidf's idf, sif's word probabilities and principal component come from the corpus.
+       [](const ModelSpec& spec) { return spec.get_string("pooling", "mean") != "mean"; }},
 #ifdef EMBEVAL_HAVE_LLAMA
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "

@@ -225,6 +225,31 @@ GgufModel::GgufModel(const std::filesystem::path& path, bool vocab_only)
     llama_model_free(model_);
     throw InputError("GGUF file has no tokenizer", path.string(), 0, "");
   }
+  // llama.cpp disables a special token whose id lies outside the vocabulary and then asserts
+  // (aborts) when tokenization needs it: refuse such a vocabulary here instead.
+  const bool wordpiece = llama_vocab_type(vocab_) == LLAMA_VOCAB_TYPE_WPM;
+  const struct {
+    bool needed;
+    llama_token id;
+    const char* what;
+    const char* key;
+  } specials[] = {
+      {wordpiece || llama_vocab_get_add_bos(vocab_), llama_vocab_bos(vocab_), "beginning (BOS/CLS)",
+       "tokenizer.ggml.bos_token_id"},
+      {!wordpiece && llama_vocab_get_add_eos(vocab_), llama_vocab_eos(vocab_), "end (EOS)",
+       "tokenizer.ggml.eos_token_id"},
+      {wordpiece, llama_vocab_sep(vocab_), "separator (SEP)", "tokenizer.ggml.seperator_token_id"},
+  };
+  for (const auto& special : specials) {
+    if (special.needed && special.id == LLAMA_TOKEN_NULL) {
+      llama_model_free(model_);
+      model_ = nullptr;
+      throw InputError(std::string("the tokenizer adds a ") + special.what +
+                           " token but the vocabulary has none (" + special.key +
+                           " missing or outside the vocabulary)",
+                       path.string(), 0, "the file is damaged or was converted incompletely");
+    }
+  }
   // Specials around text: tokenize a probe with and without them and take the difference.
   const std::vector<std::int32_t> with = tokenize("a", true);
   const std::vector<std::int32_t> without = tokenize("a", false);
