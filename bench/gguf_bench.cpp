@@ -44,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_work_dir.h"
 #include "embeval/error.h"
 #include "embeval/gguf_encoder.h"
 
@@ -67,25 +68,6 @@ double cpu_seconds(int who) {
   auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * t.tv_usec; };
   return s(u.ru_utime) + s(u.ru_stime);
 }
-
-// The temp directory of this run, removed however main() is left.
-class WorkDir {
- public:
-  WorkDir()
-      : path_(fs::temp_directory_path() / ("embeval-bench-gguf-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Deterministic English-like texts of 8..200 words (one per line: no newlines inside).
 std::vector<std::string> make_texts(std::size_t n) {
@@ -241,7 +223,7 @@ int run(int argc, char** argv) {
   const std::size_t n_texts = static_cast<std::size_t>(std::max(1L, arg(2, 64)));
   const int threads_arg = static_cast<int>(std::max(0L, arg(3, 0)));
 
-  WorkDir work;
+  embeval::bench::WorkDir work("embeval-bench-gguf-");
   const std::optional<fs::path> model = model_path(work.path());
   if (!model) {
     std::fprintf(stderr,

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_work_dir.h"
 #include "embeval/analogy.h"
 #include "embeval/manpages.h"
 #include "embeval/word2vec.h"
@@ -60,25 +61,6 @@ std::string quote(const fs::path& p) {
   s += '\'';
   return s;
 }
-
-// The temp directory of this run, removed however main() is left.
-class WorkDir {
- public:
-  WorkDir()
-      : path_(fs::temp_directory_path() / ("embeval-w2v-bench-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // word2vec.c built from the pinned npm tarball, or nothing (with the reason printed).
 fs::path build_word2vec_c(const fs::path& dir) {
@@ -196,7 +178,7 @@ int main(int argc, char** argv) {
   const char* cap_env = std::getenv("EMBEVAL_BENCH_TOKENS");
   const std::size_t token_cap = cap_env ? std::strtoull(cap_env, nullptr, 10) : 0;
 
-  WorkDir work;
+  bench::WorkDir work("embeval-w2v-bench-");
   const fs::path embeval = embeval_binary();
   if (!fs::exists(embeval)) {
     std::printf("embeval not found at %s (set EMBEVAL_BINARY)\n", embeval.c_str());
