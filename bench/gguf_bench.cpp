@@ -45,8 +45,8 @@
 #include <vector>
 
 #include "bench_work_dir.h"
-#include "embeval/error.h"
-#include "embeval/gguf_encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/gguf_encoder.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "embeval/error.h"
-#include "embeval/topk.h"
+#include "embeval/core/error.h"
+#include "embeval/core/topk.h"
 
 namespace embeval::ann {
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 
 #include "ann/ann_support.h"
-#include "embeval/error.h"
-#include "embeval/faiss_index.h"
-#include "embeval/topk.h"
+#include "embeval/core/error.h"
+#include "embeval/ann/faiss_index.h"
+#include "embeval/core/topk.h"
 
 namespace embeval {
 namespace {

@@ -10,12 +10,12 @@
 #include "cli/commands.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
-#include "embeval/ann_evaluation.h"
-#include "embeval/ann_registry.h"
-#include "embeval/ann_table.h"
-#include "embeval/dataset.h"
-#include "embeval/output_paths.h"
-#include "embeval/registry.h"
+#include "embeval/pipeline/ann_evaluation.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/report/ann_table.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/models/registry.h"
 
 namespace embeval::cli {
 namespace {

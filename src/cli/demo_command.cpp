@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "embeval/dataset.h"
-#include "embeval/evaluation.h"
-#include "embeval/manpages.h"
-#include "embeval/results_table.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/dataset/manpages.h"
+#include "embeval/report/results_table.h"
 #ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_model.h"
-#include "embeval/gguf_tokenizer_stats.h"
+#include "embeval/gguf/gguf_model.h"
+#include "embeval/gguf/tokenizer_stats.h"
 #endif
 
 namespace embeval::cli {

@@ -18,17 +18,17 @@
 
 #include "cli/commands.h"
 #include "cli/threads_flag.h"
-#include "embeval/atomic_file.h"
-#include "embeval/dataset.h"
-#include "embeval/encoder.h"
-#include "embeval/error.h"
-#include "embeval/jsonl.h"
-#include "embeval/model_spec.h"
-#include "embeval/npy.h"
-#include "embeval/output_paths.h"
-#include "embeval/registry.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/io/jsonl.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/io/npy.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/models/registry.h"
 #ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_encoder.h"
+#include "embeval/gguf/gguf_encoder.h"
 #endif
 
 namespace embeval::cli {

@@ -11,18 +11,18 @@
 
 #include "cli/commands.h"
 #include "cli/threads_flag.h"
-#include "embeval/dataset.h"
-#include "embeval/encoder.h"
-#include "embeval/error.h"
-#include "embeval/human_units.h"
-#include "embeval/memory_usage.h"
-#include "embeval/model_spec.h"
-#include "embeval/registry.h"
-#include "embeval/vocabulary_coverage.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/util/human_units.h"
+#include "embeval/util/memory_usage.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/models/registry.h"
+#include "embeval/encoders/vocabulary_coverage.h"
 #ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_encoder.h"
-#include "embeval/gguf_model.h"
-#include "embeval/gguf_tokenizer_stats.h"
+#include "embeval/gguf/gguf_encoder.h"
+#include "embeval/gguf/gguf_model.h"
+#include "embeval/gguf/tokenizer_stats.h"
 #endif
 
 namespace embeval::cli {

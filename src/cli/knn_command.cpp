@@ -10,11 +10,11 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "embeval/atomic_file.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/npy.h"
-#include "embeval/output_paths.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/io/npy.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "embeval/registry.h"
+#include "embeval/models/registry.h"
 
 namespace embeval::cli {
 

@@ -6,9 +6,9 @@
 #include <unordered_set>
 
 #include "dataset/utf8_repair.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
-#include "embeval/jsonl.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/error.h"
+#include "embeval/io/jsonl.h"
 
 namespace embeval {
 namespace {

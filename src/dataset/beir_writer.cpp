@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "embeval/atomic_file.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
-#include "embeval/output_paths.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/error.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "embeval/manpages.h"
+#include "embeval/dataset/manpages.h"
 
 #include <algorithm>
 #include <atomic>
@@ -13,9 +13,9 @@
 
 #include "dataset/man_files.h"
 #include "dataset/utf8_repair.h"
-#include "embeval/error.h"
-#include "embeval/progress.h"
-#include "embeval/roff.h"
+#include "embeval/core/error.h"
+#include "embeval/util/progress.h"
+#include "embeval/dataset/roff.h"
 
 namespace embeval {
 namespace {

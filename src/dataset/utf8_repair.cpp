@@ -1,6 +1,6 @@
 #include "dataset/utf8_repair.h"
 
-#include "embeval/utf8.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval::dataset_detail {
 

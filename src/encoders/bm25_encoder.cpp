@@ -1,11 +1,11 @@
-#include "embeval/bm25_encoder.h"
+#include "embeval/encoders/bm25_encoder.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <thread>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

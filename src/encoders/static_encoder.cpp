@@ -1,5 +1,5 @@
 // StaticEncoder: pooled static word vectors (see static_encoder.h for the pooling definitions).
-#include "embeval/static_encoder.h"
+#include "embeval/encoders/static_encoder.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <unordered_set>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 #include "encoders/static_encoder_pca.h"
 
 namespace embeval {

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "embeval/error.h"
-#include "embeval/metrics.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/metrics.h"
 
 namespace embeval {
 namespace {

@@ -10,12 +10,12 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "embeval/atomic_file.h"
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
-#include "embeval/qrels.h"
-#include "embeval/record_id.h"
-#include "embeval/run.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/qrels.h"
+#include "embeval/io/record_id.h"
+#include "embeval/eval/run.h"
 
 namespace embeval {
 namespace {

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <numeric>
 
-#include "embeval/error.h"
-#include "embeval/gguf_chunking.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/chunking.h"
 
 namespace embeval {
 

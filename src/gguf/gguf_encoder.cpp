@@ -1,4 +1,4 @@
-#include "embeval/gguf_encoder.h"
+#include "embeval/gguf/gguf_encoder.h"
 
 #include <llama.h>
 
@@ -10,9 +10,9 @@
 #include <numeric>
 #include <thread>
 
-#include "embeval/error.h"
-#include "embeval/progress.h"
-#include "embeval/thread_count.h"
+#include "embeval/core/error.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "embeval/gguf_model.h"
+#include "embeval/gguf/gguf_model.h"
 
 #include <gguf.h>
 #include <llama.h>
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <system_error>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 #include "gguf/gguf_metadata_check.h"
 
 namespace embeval {

@@ -3,8 +3,8 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/gguf_tokenizer_stats.h"
-#include "embeval/progress.h"
+#include "embeval/gguf/tokenizer_stats.h"
+#include "embeval/util/progress.h"
 
 namespace embeval {
 namespace {

@@ -1,10 +1,10 @@
-#include "embeval/chunk_max_index.h"
+#include "embeval/index/chunk_max_index.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 

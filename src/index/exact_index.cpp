@@ -1,9 +1,9 @@
-#include "embeval/exact_index.h"
+#include "embeval/index/exact_index.h"
 
 #include <cmath>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 

@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/progress.h"
-#include "embeval/topk.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/util/progress.h"
+#include "embeval/core/topk.h"
 
 namespace embeval {
 namespace {

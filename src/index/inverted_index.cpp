@@ -1,4 +1,4 @@
-#include "embeval/inverted_index.h"
+#include "embeval/index/inverted_index.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

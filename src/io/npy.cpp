@@ -1,4 +1,4 @@
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 
 #include <algorithm>
 #include <bit>
@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "embeval/atomic_file.h"
-#include "embeval/error.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,9 +1,9 @@
-#include "embeval/record_id.h"
+#include "embeval/io/record_id.h"
 
 #include <cstdint>
 #include <cstdio>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,5 +1,5 @@
 // WordVectors itself, format names and detection, and the load dispatcher.
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 #include <cctype>
 #include <charconv>
@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/core/error.h"
 #include "io/word_vectors_internal.h"
 
 namespace embeval {

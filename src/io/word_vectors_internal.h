@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 namespace embeval::word_vectors_internal {
 

@@ -1,21 +1,21 @@
-#include "embeval/ann_evaluation.h"
+#include "embeval/pipeline/ann_evaluation.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
-#include "embeval/ann_json.h"
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/error.h"
-#include "embeval/evaluation.h"
-#include "embeval/exact_index.h"
-#include "embeval/faiss_index.h"
-#include "embeval/metrics.h"
-#include "embeval/progress.h"
-#include "embeval/registry.h"
+#include "embeval/pipeline/ann_json.h"
+#include "embeval/ann/recall.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/core/error.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/ann/faiss_index.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/util/progress.h"
+#include "embeval/models/registry.h"
 
 namespace embeval {
 namespace {

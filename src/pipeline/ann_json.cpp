@@ -1,7 +1,7 @@
-#include "embeval/ann_json.h"
+#include "embeval/pipeline/ann_json.h"
 
-#include "embeval/atomic_file.h"
-#include "embeval/results_json.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/pipeline/results_json.h"
 
 namespace embeval {
 namespace {

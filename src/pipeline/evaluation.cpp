@@ -1,4 +1,4 @@
-#include "embeval/evaluation.h"
+#include "embeval/pipeline/evaluation.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,18 +9,18 @@
 #include <set>
 #include <string_view>
 
-#include "embeval/atomic_file.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/embedding_cache.h"
-#include "embeval/error.h"
-#include "embeval/memory_usage.h"
-#include "embeval/model_spec.h"
-#include "embeval/output_paths.h"
-#include "embeval/progress.h"
-#include "embeval/registry.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
-#include "embeval/version.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/models/embedding_cache.h"
+#include "embeval/core/error.h"
+#include "embeval/util/memory_usage.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/util/progress.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/eval/run.h"
+#include "embeval/util/version.h"
 #include "pipeline/evaluation_records.h"
 #include "pipeline/index_factory.h"
 

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "embeval/atomic_file.h"
-#include "embeval/embedding_cache.h"
-#include "embeval/results_json.h"
-#include "embeval/thread_count.h"
-#include "embeval/version.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/models/embedding_cache.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/util/thread_count.h"
+#include "embeval/util/version.h"
 
 namespace embeval::records {
 namespace {

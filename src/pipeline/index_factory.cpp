@@ -1,10 +1,10 @@
 #include "pipeline/index_factory.h"
 
-#include "embeval/chunk_max_index.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/inverted_index.h"
-#include "embeval/thread_count.h"
+#include "embeval/index/chunk_max_index.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/index/inverted_index.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 

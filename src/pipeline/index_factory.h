@@ -4,9 +4,9 @@
 #include <cstddef>
 #include <memory>
 
-#include "embeval/embeddings.h"
-#include "embeval/index.h"
-#include "embeval/model_spec.h"
+#include "embeval/core/embeddings.h"
+#include "embeval/core/index.h"
+#include "embeval/core/model_spec.h"
 
 namespace embeval {
 

@@ -1,4 +1,4 @@
-#include "embeval/results_table.h"
+#include "embeval/report/results_table.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "embeval/human_units.h"
+#include "embeval/util/human_units.h"
 #include "report/text_table.h"
 
 namespace embeval {

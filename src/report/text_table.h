@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/human_units.h"
+#include "embeval/util/human_units.h"
 
 namespace embeval::report {
 

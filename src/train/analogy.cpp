@@ -1,12 +1,12 @@
 // Analogy questions: reading the classic format and answering with 3CosAdd / 3CosMul.
-#include "embeval/analogy.h"
+#include "embeval/train/analogy.h"
 
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

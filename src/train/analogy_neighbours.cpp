@@ -6,8 +6,8 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "embeval/analogy.h"
-#include "embeval/error.h"
+#include "embeval/train/analogy.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/word2vec.h"
+#include "embeval/core/error.h"
+#include "embeval/train/word2vec.h"
 #include "train/word2vec_kernels.h"
 
 namespace embeval {

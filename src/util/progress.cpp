@@ -1,4 +1,4 @@
-#include "embeval/progress.h"
+#include "embeval/util/progress.h"
 
 #include <unistd.h>
 

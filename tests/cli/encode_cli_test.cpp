@@ -9,7 +9,7 @@
 
 #include "ann/word_dataset.h"
 #include "cli/cli_runner.h"
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 
 namespace {
 

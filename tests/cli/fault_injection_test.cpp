@@ -27,7 +27,7 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/atomic_file.h"
+#include "embeval/util/atomic_file.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "dataset/fake_man_dir.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

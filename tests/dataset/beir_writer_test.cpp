@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "embeval/atomic_file.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

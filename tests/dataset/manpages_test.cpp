@@ -1,4 +1,4 @@
-#include "embeval/manpages.h"
+#include "embeval/dataset/manpages.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -10,7 +10,7 @@
 
 #include "dataset/fake_man_dir.h"
 #include "dataset/man_files.h"
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "embeval/roff.h"
+#include "embeval/dataset/roff.h"
 
 #include <gtest/gtest.h>
 

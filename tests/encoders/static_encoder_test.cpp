@@ -1,6 +1,6 @@
 // StaticEncoder: pooling on hand-computed 2-d vectors (mean, tf-idf, SIF with the principal
 // component removed), OOV accounting, spec round trip and model card.
-#include "embeval/static_encoder.h"
+#include "embeval/encoders/static_encoder.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 #include "encoders/static_encoder_pca.h"
 
 namespace embeval {

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/qrels.h"
-#include "embeval/run.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/qrels.h"
+#include "embeval/eval/run.h"
 
 namespace embeval {
 namespace {

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <typeinfo>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval::fuzz {
 

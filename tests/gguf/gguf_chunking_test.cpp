@@ -1,10 +1,10 @@
-#include "embeval/gguf_chunking.h"
+#include "embeval/gguf/chunking.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

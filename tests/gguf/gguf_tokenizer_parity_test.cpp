@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/gguf_model.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/gguf_model.h"
 #include "gguf/tiny_model_fixture.h"
 
 namespace embeval {

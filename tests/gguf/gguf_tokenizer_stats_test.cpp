@@ -1,4 +1,4 @@
-#include "embeval/gguf_tokenizer_stats.h"
+#include "embeval/gguf/tokenizer_stats.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "embeval/gguf_model.h"
+#include "embeval/gguf/gguf_model.h"
 
 namespace embeval {
 namespace {

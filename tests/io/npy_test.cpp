@@ -1,5 +1,5 @@
 // .npy reading and writing: round trips, byte-exact headers, float16, and every rejected input.
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 namespace embeval {
 namespace {

@@ -1,5 +1,5 @@
 // Loaders and writers for static word vectors: every format, and every kind of bad file.
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,7 +1,7 @@
 // The ann pipeline end to end in-process on a generated word-vector dataset: every ANN point is
 // measured against the exact oracle, the sweep summary is consistent, truncation and precision
 // rows are present, sparse models get posting statistics, bad input fails before encoding.
-#include "embeval/ann_evaluation.h"
+#include "embeval/pipeline/ann_evaluation.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,14 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include "ann/word_dataset.h"
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/dataset.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/metrics.h"
-#include "embeval/registry.h"
+#include "embeval/ann/recall.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/models/registry.h"
 
 namespace embeval {
 namespace {

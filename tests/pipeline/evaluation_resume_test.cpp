@@ -9,13 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "embeval/error.h"
-#include "embeval/evaluation.h"
-#include "embeval/metrics.h"
-#include "embeval/registry.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
-#include "embeval/version.h"
+#include "embeval/core/error.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/eval/run.h"
+#include "embeval/util/version.h"
 
 namespace embeval {
 namespace {

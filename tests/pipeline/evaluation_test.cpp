@@ -1,4 +1,4 @@
-#include "embeval/evaluation.h"
+#include "embeval/pipeline/evaluation.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "embeval/error.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
+#include "embeval/core/error.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/eval/run.h"
 
 namespace embeval {
 namespace {

@@ -1,6 +1,6 @@
 // results.json versions: version 3 is written; version 2 is still read (fields it lacks stay
 // empty); version 1 and unknown versions are refused with a message naming the file.
-#include "embeval/results_json.h"
+#include "embeval/pipeline/results_json.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

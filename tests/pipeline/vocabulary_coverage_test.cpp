@@ -1,7 +1,7 @@
 // Word-vector coverage end to end: eval records the words the vector file lost and the OOV rate
 // measured on the corpus and queries, keeps them through results.json and a resumed run, and
 // prints them; models without a word vocabulary record null.
-#include "embeval/vocabulary_coverage.h"
+#include "embeval/encoders/vocabulary_coverage.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
-#include "embeval/dataset.h"
-#include "embeval/evaluation.h"
-#include "embeval/results_json.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/pipeline/results_json.h"
 
 namespace embeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "embeval/results_table.h"
+#include "embeval/report/results_table.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "embeval/results_json.h"
+#include "embeval/pipeline/results_json.h"
 
 namespace embeval {
 namespace {

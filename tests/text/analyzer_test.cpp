@@ -1,9 +1,9 @@
-#include "embeval/analyzer.h"
+#include "embeval/text/analyzer.h"
 
 #include <gtest/gtest.h>
 
-#include "embeval/error.h"
-#include "embeval/utf8.h"
+#include "embeval/core/error.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval {
 namespace {

@@ -1,6 +1,6 @@
 // Analogy solver (3CosAdd, 3CosMul, restrict-vocab, sections), similarity (Spearman) and
 // neighbours, on hand-made vectors whose answers are known.
-#include "embeval/analogy.h"
+#include "embeval/train/analogy.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

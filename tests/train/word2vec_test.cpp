@@ -1,6 +1,6 @@
 // Word2Vec trainer: planted structure must be learned by every architecture/output layer;
 // one thread + seed is reproducible; corpus building and sources; option validation.
-#include "embeval/word2vec.h"
+#include "embeval/train/word2vec.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

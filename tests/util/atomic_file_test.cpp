@@ -1,6 +1,6 @@
 // AtomicFileWriter: all-or-nothing writes that never follow a planted link, and cleanup of the
 // temporary files a killed writer left behind.
-#include "embeval/atomic_file.h"
+#include "embeval/util/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

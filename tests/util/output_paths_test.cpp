@@ -1,4 +1,4 @@
-#include "embeval/output_paths.h"
+#include "embeval/util/output_paths.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,9 +8,9 @@
 #include <fstream>
 #include <thread>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
-#include "embeval/thread_count.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/core/error.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 namespace {

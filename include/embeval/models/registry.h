@@ -1,0 +1,49 @@
+// One registry from spec schemes to encoder implementations. It feeds `--help` and the docs.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "embeval/core/encoder.h"
+#include "embeval/core/model_spec.h"
+
+namespace embeval {
+
+struct EncoderKind {
+  std::string scheme;      // "bm25"
+  std::string summary;     // one line for --help
+  std::string parameters;  // "k1=0.9 b=0.4 analyzer=english"
+  // Encoding costs far more than reading vectors back (transformers): `eval` keeps this
+  // family's embeddings in an on-disk cache (embedding_cache.h), so a rerun resumes.
+  bool cache_embeddings = false;
+};
+
+// The kind for spec.scheme; InputError listing the known schemes otherwise.
+[[nodiscard]] const EncoderKind& encoder_kind(const ModelSpec& spec);
+
+// True when `spec`'s encodings depend on the corpus it is fit() on (bm25; static with
+// pooling=tfidf|sif): a query's vector then changes with the corpus, so queries must be encoded
+// with the fit of the corpus they will search. Throws InputError for an unknown scheme.
+[[nodiscard]] bool depends_on_fitted_corpus(const ModelSpec& spec);
+
+// Every registered family, in a stable order.
+const std::vector<EncoderKind>& encoder_kinds();
+
+// Builds the encoder for `spec`. Throws InputError for an unknown scheme (listing the known
+// ones), unknown parameters, or bad values.
+std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec, const EncoderOptions& options = {});
+inline std::unique_ptr<Encoder> make_encoder(std::string_view spec,
+                                             const EncoderOptions& options = {}) {
+  return make_encoder(ModelSpec::parse(spec), options);
+}
+
+// Checks `spec` as make_encoder() would, but loads no model: the scheme, every key and value,
+// and that a named model file exists. Returns the canonical spec, equal to what the built
+// encoder's spec() returns, so saved results can be matched before a model is loaded.
+// Throws InputError like make_encoder().
+[[nodiscard]] std::string check_model_spec(const ModelSpec& spec);
+
+}  // namespace embeval

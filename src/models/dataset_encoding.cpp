@@ -1,0 +1,113 @@
+#include "embeval/models/dataset_encoding.h"
+
+#include <algorithm>
+#include <chrono>
+#include <span>
+#include <string_view>
+
+#include "embeval/models/embedding_cache.h"
+#include "embeval/core/error.h"
+#include "embeval/util/progress.h"
+#include "embeval/models/registry.h"
+
+namespace embeval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<std::string_view> as_views(const std::vector<std::string>& texts) {
+  return {texts.begin(), texts.end()};
+}
+
+}  // namespace
+
+std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const std::filesystem::path& cache_dir,
+                                      std::size_t batch, const EncoderOptions& options) {
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, options);
+  if (cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
+  if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
+  std::string key = spec.scheme;
+  if (!spec.path.empty()) key.append(":").append(file_fingerprint(spec.path));
+  CacheFlushPolicy policy;
+  policy.block_texts = std::min(policy.block_texts, std::max<std::size_t>(1, batch));
+  policy.flush_texts = std::max<std::size_t>(1, batch);
+  return std::make_unique<CachedEncoder>(std::move(encoder), cache_dir, key, policy);
+}
+
+Encoder& underlying_model(Encoder& encoder) {
+  if (auto* cached = dynamic_cast<CachedEncoder*>(&encoder)) return cached->inner();
+  return encoder;
+}
+
+CorpusEncodingTimes encode_corpus(Encoder& encoder, const std::vector<std::string>& texts,
+                                  std::size_t batch_size, const std::string& label,
+                                  const std::function<void(EmbeddingBatch&&)>& consume) {
+  EMBEVAL_CHECK(batch_size > 0, "encode_corpus: batch_size must be positive");
+  CorpusEncodingTimes times;
+  const std::vector<std::string_view> all = as_views(texts);
+  Encoder& model = underlying_model(encoder);
+  auto* budget = dynamic_cast<TokenBudgetEncoder*>(&model);
+  if (budget != nullptr) times.lengths = LengthReport{};
+  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&model)) {
+    const auto start = Clock::now();
+    fitted->fit(all);
+    times.fit_s = seconds_since(start);
+  }
+  Progress progress("encode " + label, texts.size(), "docs");
+  for (std::size_t begin = 0; begin < texts.size(); begin += batch_size) {
+    const std::size_t end = std::min(texts.size(), begin + batch_size);
+    const std::span<const std::string_view> part(all.data() + begin, end - begin);
+    // Tokenization only, outside the encode time: what the token budget does to these texts.
+    if (budget != nullptr) *times.lengths += budget->measure_lengths(part, Role::kDocument);
+    auto start = Clock::now();
+    EmbeddingBatch batch = encoder.encode(part, Role::kDocument);
+    times.encode_s += seconds_since(start);
+    start = Clock::now();
+    consume(std::move(batch));
+    times.consume_s += seconds_since(start);
+    progress.add(end - begin);
+  }
+  return times;
+}
+
+EmbeddingBatch encode_queries(Encoder& encoder, const Dataset& dataset, double* seconds,
+                              std::optional<LengthReport>* lengths) {
+  std::vector<std::string_view> views;
+  views.reserve(dataset.queries.size());
+  for (const auto& q : dataset.queries) views.emplace_back(q.text);
+  if (lengths != nullptr) {
+    auto* budget = dynamic_cast<TokenBudgetEncoder*>(&underlying_model(encoder));
+    if (budget != nullptr) *lengths = budget->measure_lengths(views, Role::kQuery);
+  }
+  const auto start = Clock::now();
+  EmbeddingBatch batch = encoder.encode(views, Role::kQuery);
+  if (seconds != nullptr) *seconds = seconds_since(start);
+  return batch;
+}
+
+TrecRun run_from_results(const Dataset& dataset, const SearchResults& hits, std::size_t k,
+                         bool ignore_identical_ids, const std::string& tag) {
+  EMBEVAL_CHECK(hits.num_queries == dataset.queries.size(),
+                "run_from_results: one result row per query expected");
+  TrecRun run;
+  run.tag = tag;
+  for (std::size_t q = 0; q < dataset.queries.size(); ++q) {
+    const std::string& qid = dataset.queries[q].id;
+    std::vector<RunEntry> entries;
+    for (std::size_t j = 0; j < hits.k && entries.size() < k; ++j) {
+      const std::int64_t id = hits.ids[q * hits.k + j];
+      if (id < 0) break;
+      const std::string& docno = dataset.corpus[static_cast<std::size_t>(id)].id;
+      if (ignore_identical_ids && docno == qid) continue;
+      entries.push_back({docno, static_cast<double>(hits.scores[q * hits.k + j])});
+    }
+    if (!entries.empty()) run.by_query.emplace(qid, std::move(entries));
+  }
+  return run;
+}
+
+}  // namespace embeval

@@ -1,0 +1,107 @@
+// TopK: hand-computed selections, tie order, padding, and a seeded property test against sort.
+#include "embeval/core/topk.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace embeval {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+struct Taken {
+  std::vector<std::int64_t> ids;
+  std::vector<float> scores;
+};
+
+Taken take(TopK& top) {
+  Taken t{std::vector<std::int64_t>(top.k()), std::vector<float>(top.k())};
+  top.take_sorted(t.ids.data(), t.scores.data());
+  return t;
+}
+
+TEST(TopKTest, KeepsTheBestThreeBestFirst) {
+  TopK top(3);
+  const float scores[] = {0.5f, 2.0f, -1.0f, 3.0f, 1.0f, 2.5f};
+  for (int i = 0; i < 6; ++i) top.push(scores[i], i);
+  const Taken t = take(top);
+  EXPECT_EQ(t.ids, (std::vector<std::int64_t>{3, 5, 1}));
+  EXPECT_EQ(t.scores, (std::vector<float>{3.0f, 2.5f, 2.0f}));
+}
+
+TEST(TopKTest, TiesGoToTheSmallerIdWhateverTheArrivalOrder) {
+  TopK forward(2), backward(2);
+  for (std::int64_t id = 0; id < 5; ++id) forward.push(1.0f, id);
+  for (std::int64_t id = 4; id >= 0; --id) backward.push(1.0f, id);
+  EXPECT_EQ(take(forward).ids, (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(take(backward).ids, (std::vector<std::int64_t>{0, 1}));
+}
+
+TEST(TopKTest, PadsWhenFewerThanK) {
+  TopK top(4);
+  top.push(-5.0f, 7);
+  top.push(2.0f, 9);
+  const Taken t = take(top);
+  EXPECT_EQ(t.ids, (std::vector<std::int64_t>{9, 7, -1, -1}));
+  EXPECT_EQ(t.scores, (std::vector<float>{2.0f, -5.0f, -kInf, -kInf}));
+}
+
+TEST(TopKTest, ZeroKKeepsNothing) {
+  TopK top(0);
+  top.push(1.0f, 0);
+  const float run[3] = {1, 2, 3};
+  top.push_run(run, 3, 0);
+  EXPECT_TRUE(take(top).ids.empty());
+}
+
+TEST(TopKTest, ThresholdRisesOnceKAreKeptAndResetsAfterTake) {
+  TopK top(1);
+  EXPECT_EQ(top.threshold(), -kInf);
+  for (int i = 0; i < 100; ++i) top.push(static_cast<float>(i), i);
+  // The buffer compacts lazily: the threshold is finite by now and never above the k-th best.
+  EXPECT_GT(top.threshold(), 0.0f);
+  EXPECT_LE(top.threshold(), 99.0f);
+  top.push(50.0f, 1000);  // below the threshold: ignored
+  EXPECT_EQ(take(top).ids, (std::vector<std::int64_t>{99}));
+  EXPECT_EQ(top.threshold(), -kInf);
+  top.push(-3.0f, 5);  // reusable after take
+  EXPECT_EQ(take(top).ids, (std::vector<std::int64_t>{5}));
+}
+
+// Property: push_run over random data with many duplicate scores equals a full sort by
+// (score desc, id asc), for several k and run lengths (fixed seeds).
+TEST(TopKTest, MatchesFullSortOnRandomRunsWithTies) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    const std::size_t n = 1 + rng() % 3000;
+    const std::size_t k = rng() % 150;
+    std::vector<float> scores(n);
+    for (float& s : scores) s = static_cast<float>(static_cast<int>(rng() % 41) - 20) * 0.25f;
+    TopK top(k);
+    // Feed in uneven runs, as the tiles of exact search do.
+    for (std::size_t start = 0; start < n;) {
+      const std::size_t len = std::min<std::size_t>(n - start, 1 + rng() % 700);
+      top.push_run(scores.data() + start, len, static_cast<std::int64_t>(start));
+      start += len;
+    }
+    const Taken t = take(top);
+    std::vector<ScoredId> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = {scores[i], static_cast<std::int64_t>(i)};
+    std::sort(all.begin(), all.end(), ranks_before);
+    for (std::size_t r = 0; r < k; ++r) {
+      if (r < n) {
+        ASSERT_EQ(t.ids[r], all[r].id) << "seed " << seed << " rank " << r;
+        ASSERT_EQ(t.scores[r], all[r].score);
+      } else {
+        ASSERT_EQ(t.ids[r], -1);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace embeval
