@@ -1,9 +1,11 @@
 // Parsing of trec_eval-style measure arguments and the print order.
+#include "embeval/eval/measures.h"
+
 #include <algorithm>
 #include <charconv>
+#include <string_view>
 
 #include "embeval/core/error.h"
-#include "embeval/eval/metrics.h"
 
 namespace embeval {
 namespace {
