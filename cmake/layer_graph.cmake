@@ -1,7 +1,9 @@
 # embeval_layer(NAME [DEPS layer...] [EXTERNAL target...]): the static library embeval_NAME over
 # src/NAME/*.cpp, linking the named lower layers and external libraries. The graph is recorded so
-# that embeval_write_layer_graph() can write it for the include-direction test and the per-layer
-# test targets (tests/CMakeLists.txt) can link exactly one layer.
+# that embeval_write_layer_graph() can write it for the include-direction test
+# (tests/layers/check_include_direction.cmake reads only that file), the header-alone targets
+# (tests/layers/) can compile each layer's headers against that layer, and the per-layer test
+# targets (tests/CMakeLists.txt) can link exactly one layer.
 function(embeval_layer name)
   cmake_parse_arguments(L "" "" "DEPS;EXTERNAL" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
