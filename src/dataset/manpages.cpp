@@ -12,10 +12,10 @@
 #include <unordered_set>
 
 #include "dataset/man_files.h"
-#include "dataset/utf8_repair.h"
 #include "embeval/core/error.h"
-#include "embeval/util/progress.h"
 #include "embeval/dataset/roff.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval {
 namespace {
@@ -46,7 +46,8 @@ ParsedPage parse_page_file_unguarded(const man::PageFile& file) {
     parsed.reason = "binary data, not a roff page";
     return parsed;
   }
-  parsed.utf8_replaced = dataset_detail::repair_utf8(*source);
+  parsed.utf8_replaced = !is_valid_utf8(*source);
+  if (parsed.utf8_replaced) *source = replace_invalid_utf8(*source);
   parsed.page = parse_man_page(*source);
   if (!parsed.page.so_target.empty()) {
     parsed.status = ParsedPage::Status::kRedirect;
