@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <chrono>
 #include <map>
 #include <new>
 #include <string>
@@ -15,6 +14,7 @@
 #include "embeval/core/error.h"
 #include "embeval/dataset/roff.h"
 #include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 #include "embeval/util/utf8.h"
 
 namespace embeval {
@@ -139,7 +139,7 @@ std::string format_failure_counts(const ManPagesReport& report) {
 }
 
 Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* report_out) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   ManPagesReport report;
   const std::vector<std::filesystem::path> dirs = section_dirs(options);
   bool any_dir = false;
@@ -270,7 +270,7 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
                                       format_failure_counts(report) + ")");
   }
   report.parsed = kept.size();
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = start.seconds();
   if (report_out != nullptr) *report_out = std::move(report);
   return dataset;
 }
