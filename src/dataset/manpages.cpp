@@ -6,13 +6,13 @@
 #include <map>
 #include <new>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "dataset/man_files.h"
 #include "embeval/core/error.h"
 #include "embeval/dataset/roff.h"
+#include "embeval/util/parallel_for.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
 #include "embeval/util/utf8.h"
@@ -83,26 +83,18 @@ std::string reason_kind(const std::string& reason) { return reason.substr(0, rea
 // Parses files[begin, end) on `threads` threads; results land at the same index.
 void parse_range(const std::vector<man::PageFile>& files, std::size_t begin, std::size_t end,
                  std::size_t threads, std::vector<ParsedPage>& out, Progress& progress) {
-  std::atomic<std::size_t> next{begin};
   std::atomic<std::size_t> done{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < end; i = next++) {
-      out[i] = parse_page_file(files[i]);
-      ++done;
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < std::max<std::size_t>(threads, 1); ++t) helpers.emplace_back(work);
-  // The calling thread works too and is the only one touching `progress` (not thread-safe).
   std::size_t reported = 0;
-  for (std::size_t i = next++; i < end; i = next++) {
-    out[i] = parse_page_file(files[i]);
+  parallel_for(end - begin, threads, [&](std::size_t i, std::size_t worker) {
+    out[begin + i] = parse_page_file(files[begin + i]);
     ++done;
-    const std::size_t now = done.load();
-    progress.add(now - reported);
-    reported = now;
-  }
-  for (auto& helper : helpers) helper.join();
+    // Worker 0 is the calling thread, the only one touching `progress` (not thread-safe).
+    if (worker == 0) {
+      const std::size_t now = done.load();
+      progress.add(now - reported);
+      reported = now;
+    }
+  });
   progress.add(done.load() - reported);
 }
 
