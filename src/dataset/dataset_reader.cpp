@@ -5,10 +5,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "dataset/utf8_repair.h"
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/error.h"
+#include "embeval/dataset/dataset.h"
 #include "embeval/io/jsonl.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval {
 namespace {
@@ -24,11 +24,11 @@ JsonlOptions jsonl_options(const BeirLoadOptions& options, const std::string& fi
   jsonl.show_progress = options.show_progress;
   if (options.utf8 == Utf8Policy::kReplace) {
     jsonl.on_invalid_utf8 = [](std::string& line, std::size_t) {
-      dataset_detail::repair_utf8(line);
+      line = replace_invalid_utf8(line);
     };
   } else {
     jsonl.on_invalid_utf8 = [file](std::string& line, std::size_t line_number) {
-      const std::size_t byte = dataset_detail::first_invalid_utf8(line);
+      const std::size_t byte = first_invalid_utf8(line);
       throw InputError("invalid UTF-8 at byte " + std::to_string(byte + 1) + " of the line", file,
                        line_number,
                        "convert the file to UTF-8, or load with invalid bytes "

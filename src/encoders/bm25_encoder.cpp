@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <thread>
 
 #include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 namespace {
@@ -17,25 +18,15 @@ std::string format_number(double v) {
   return std::string(buf, result.ptr);
 }
 
-int resolve_threads(int threads) {
-  if (threads > 0) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Runs fn(begin, end) over [0, n) split into contiguous ranges, one per worker.
+// Splits [0, n) into contiguous ranges of at least 64 items, one per worker, and runs
+// fn(begin, end, range) for each; `range` numbers them in order, so per-range output
+// concatenated by range keeps the input order.
 template <typename Fn>
 void parallel_ranges(std::size_t n, int threads, Fn&& fn) {
-  const std::size_t workers =
-      std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64));
-  if (workers <= 1) {
-    fn(std::size_t{0}, n, 0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (std::size_t w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] { fn(n * w / workers, n * (w + 1) / workers, w); });
-  }
-  for (auto& t : pool) t.join();
+  const std::size_t thread_count = threads > 0 ? static_cast<std::size_t>(threads) : 0;
+  const std::size_t ranges = parallel_workers(std::max<std::size_t>(1, n / 64), thread_count);
+  parallel_for(ranges, thread_count,
+               [&](std::size_t r, std::size_t) { fn(n * r / ranges, n * (r + 1) / ranges, r); });
 }
 
 }  // namespace
@@ -67,7 +58,8 @@ Bm25Params Bm25Params::from_spec(const ModelSpec& spec) {
 
 Bm25Encoder::Bm25Encoder(Bm25Params params, int threads)
     : params_(std::move(params)),
-      threads_(resolve_threads(threads)),
+      threads_(
+          static_cast<int>(resolve_thread_count(static_cast<std::size_t>(std::max(threads, 0))))),
       analyzer_(Analyzer::create(params_.analyzer)) {}
 
 std::string Bm25Encoder::spec() const {

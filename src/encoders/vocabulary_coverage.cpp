@@ -1,10 +1,11 @@
 // VocabularyCoverage: lookup through the capability, JSON and terminal text.
+#include "embeval/encoders/vocabulary_coverage.h"
+
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 #include "embeval/core/error.h"
-#include "embeval/encoders/vocabulary_coverage.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 
@@ -81,12 +82,12 @@ CoverageMeasurement measure_coverage(Encoder& encoder, std::span<const std::stri
   }
   const OovCounts before = capable->vocabulary_coverage().oov;
   constexpr std::size_t kBatch = 4096;
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   for (std::size_t begin = 0; begin < texts.size(); begin += kBatch) {
     const std::size_t n = std::min(kBatch, texts.size() - begin);
     (void)encoder.encode(texts.subspan(begin, n), role);
   }
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.seconds = start.seconds();
   const OovCounts after = capable->vocabulary_coverage().oov;
   const bool query = role == Role::kQuery;
   m.tokens = query ? after.query_tokens - before.query_tokens

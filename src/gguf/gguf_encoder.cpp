@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
@@ -12,6 +11,7 @@
 
 #include "embeval/core/error.h"
 #include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 #include "embeval/util/thread_count.h"
 
 namespace embeval {
@@ -408,10 +408,9 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
       EMBEVAL_CHECK(!members.empty(), "batch planning made no progress");
       if (batch.n_tokens > 0) {
         if (llama_memory_t mem = llama_get_memory(ctx_)) llama_memory_clear(mem, true);
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch t0;
         const int rc = use_encode_ ? llama_encode(ctx_, batch) : llama_decode(ctx_, batch);
-        stats_.model_seconds +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        stats_.model_seconds += t0.seconds();
         if (rc != 0) {
           throw InputError("llama.cpp failed to evaluate a batch (code " + std::to_string(rc) + ")",
                            options_.path, 0, "try a smaller max_tokens");

@@ -1,9 +1,10 @@
+#include "embeval/gguf/tokenizer_stats.h"
+
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
 
-#include "embeval/gguf/tokenizer_stats.h"
+#include "embeval/util/parallel_for.h"
 #include "embeval/util/progress.h"
 
 namespace embeval {
@@ -36,28 +37,20 @@ TokenizerStats measure_tokenizer(const GgufModel& model, std::span<const std::st
   total.context_window = context_window ? context_window : model.context_window();
   const std::size_t specials = model.leading_special().size() + model.trailing_special().size();
   std::vector<std::size_t> lengths(texts.size());
-  const std::size_t n_threads = std::max<std::size_t>(
-      1, std::min<std::size_t>(std::thread::hardware_concurrency(), texts.size()));
-  std::vector<TokenizerStats> partial(n_threads);
+  constexpr std::size_t kAllCores = 0;
+  std::vector<TokenizerStats> partial(parallel_workers(texts.size(), kAllCores));
   Progress progress("tokenize", texts.size(), "texts", texts.size() >= 10000);
-  {
-    std::vector<std::jthread> pool;
-    for (std::size_t t = 0; t < n_threads; ++t) {
-      pool.emplace_back([&, t] {
-        TokenizerStats& s = partial[t];
-        for (std::size_t i = t; i < texts.size(); i += n_threads) {
-          const auto ids = model.tokenize(texts[i], /*add_special=*/false);
-          s.words += count_words(texts[i]);
-          s.tokens += ids.size();
-          for (const auto id : ids) {
-            if (model.is_unknown_token(id)) ++s.unknown_tokens;
-            if (model.is_byte_token(id)) ++s.byte_tokens;
-          }
-          lengths[i] = ids.size() + specials;
-        }
-      });
+  parallel_for(texts.size(), kAllCores, [&](std::size_t i, std::size_t worker) {
+    TokenizerStats& s = partial[worker];
+    const auto ids = model.tokenize(texts[i], /*add_special=*/false);
+    s.words += count_words(texts[i]);
+    s.tokens += ids.size();
+    for (const auto id : ids) {
+      if (model.is_unknown_token(id)) ++s.unknown_tokens;
+      if (model.is_byte_token(id)) ++s.byte_tokens;
     }
-  }
+    lengths[i] = ids.size() + specials;
+  });
   progress.add(texts.size());
   for (const TokenizerStats& s : partial) {
     total.words += s.words;

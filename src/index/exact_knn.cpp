@@ -8,21 +8,19 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "embeval/core/error.h"
-#include "embeval/index/exact_index.h"
-#include "embeval/util/progress.h"
 #include "embeval/core/topk.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/progress.h"
 
 namespace embeval {
 namespace {
@@ -264,36 +262,29 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   }
 
   const std::size_t num_blocks = (queries.rows + plan.query_block - 1) / plan.query_block;
-  std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads)
-                                            : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, num_blocks);
+  const std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads) : 0;
 
   SingleThreadedBlasScope blas_scope;
   Progress progress("exact knn", queries.rows, "queries", options.progress);
   std::mutex progress_mutex;
-  std::atomic<std::size_t> next_block{0};
-  std::exception_ptr first_error;  // an InputError in a worker, rethrown on the caller's thread
-  auto worker = [&] {
-    try {
-      std::vector<float> tile(plan.query_block * plan.base_block);
-      std::vector<TopK> tops(plan.query_block, TopK(k_search));
-      for (std::size_t b; (b = next_block.fetch_add(1)) < num_blocks;) {
-        const std::size_t q0 = b * plan.query_block;
-        search_query_block(plan, q0, tile, tops, out);
-        std::lock_guard lock(progress_mutex);
-        progress.add(std::min(plan.query_block, queries.rows - q0));
-      }
-    } catch (...) {
-      next_block = num_blocks;  // the others stop after their current block
-      std::lock_guard lock(progress_mutex);
-      if (!first_error) first_error = std::current_exception();
-    }
+  // Per-worker scratch, allocated by its worker on first use. An InputError in a worker stops
+  // the others after their current block and is rethrown here.
+  struct Scratch {
+    std::vector<float> tile;
+    std::vector<TopK> tops;
   };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  if (first_error) std::rethrow_exception(first_error);
+  std::vector<Scratch> scratch(parallel_workers(num_blocks, threads));
+  parallel_for(num_blocks, threads, [&](std::size_t b, std::size_t worker) {
+    Scratch& s = scratch[worker];
+    if (s.tops.empty()) {
+      s.tile.resize(plan.query_block * plan.base_block);
+      s.tops.assign(plan.query_block, TopK(k_search));
+    }
+    const std::size_t q0 = b * plan.query_block;
+    search_query_block(plan, q0, s.tile, s.tops, out);
+    std::lock_guard lock(progress_mutex);
+    progress.add(std::min(plan.query_block, queries.rows - q0));
+  });
   progress.finish();
   return out;
 }

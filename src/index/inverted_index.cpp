@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
 
 namespace embeval {
 namespace {
@@ -63,8 +62,7 @@ double slack(double threshold) { return 1e-9 * std::max(1.0, std::abs(threshold)
 }  // namespace
 
 InvertedIndex::InvertedIndex(Strategy strategy, int threads)
-    : strategy_(strategy),
-      threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
+    : strategy_(strategy), threads_(threads > 0 ? threads : 0) {}
 
 void InvertedIndex::add(const EmbeddingBatch& documents) {
   if (!documents.sparse) {
@@ -225,28 +223,10 @@ SearchResults InvertedIndex::search(const EmbeddingBatch& queries, std::size_t k
   const SparseMatrix& q = *queries.sparse;
   SearchResults results(q.rows, k);
   if (k == 0) return results;
-  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads_), q.rows);
-  std::vector<std::thread> pool;
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto work = [&](std::size_t w) {
-    try {
-      for (std::size_t i = w; i < q.rows; i += workers) {
-        search_one(q.row_indices(i), q.row_values(i), k, results.ids.data() + i * k,
-                   results.scores.data() + i * k);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-    }
-  };
-  if (workers <= 1) {
-    work(0);
-  } else {
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work, w);
-    for (auto& t : pool) t.join();
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_for(q.rows, static_cast<std::size_t>(threads_), [&](std::size_t i, std::size_t) {
+    search_one(q.row_indices(i), q.row_values(i), k, results.ids.data() + i * k,
+               results.scores.data() + i * k);
+  });
   return results;
 }
 

@@ -1,23 +1,17 @@
 #include "embeval/models/dataset_encoding.h"
 
 #include <algorithm>
-#include <chrono>
 #include <span>
 #include <string_view>
 
-#include "embeval/models/embedding_cache.h"
 #include "embeval/core/error.h"
-#include "embeval/util/progress.h"
+#include "embeval/models/embedding_cache.h"
 #include "embeval/models/registry.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::vector<std::string_view> as_views(const std::vector<std::string>& texts) {
   return {texts.begin(), texts.end()};
@@ -53,9 +47,9 @@ CorpusEncodingTimes encode_corpus(Encoder& encoder, const std::vector<std::strin
   auto* budget = dynamic_cast<TokenBudgetEncoder*>(&model);
   if (budget != nullptr) times.lengths = LengthReport{};
   if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&model)) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     fitted->fit(all);
-    times.fit_s = seconds_since(start);
+    times.fit_s = start.seconds();
   }
   Progress progress("encode " + label, texts.size(), "docs");
   for (std::size_t begin = 0; begin < texts.size(); begin += batch_size) {
@@ -63,12 +57,12 @@ CorpusEncodingTimes encode_corpus(Encoder& encoder, const std::vector<std::strin
     const std::span<const std::string_view> part(all.data() + begin, end - begin);
     // Tokenization only, outside the encode time: what the token budget does to these texts.
     if (budget != nullptr) *times.lengths += budget->measure_lengths(part, Role::kDocument);
-    auto start = Clock::now();
+    Stopwatch start;
     EmbeddingBatch batch = encoder.encode(part, Role::kDocument);
-    times.encode_s += seconds_since(start);
-    start = Clock::now();
+    times.encode_s += start.seconds();
+    start.restart();
     consume(std::move(batch));
-    times.consume_s += seconds_since(start);
+    times.consume_s += start.seconds();
     progress.add(end - begin);
   }
   return times;
@@ -83,9 +77,9 @@ EmbeddingBatch encode_queries(Encoder& encoder, const Dataset& dataset, double* 
     auto* budget = dynamic_cast<TokenBudgetEncoder*>(&underlying_model(encoder));
     if (budget != nullptr) *lengths = budget->measure_lengths(views, Role::kQuery);
   }
-  const auto start = Clock::now();
+  const Stopwatch start;
   EmbeddingBatch batch = encoder.encode(views, Role::kQuery);
-  if (seconds != nullptr) *seconds = seconds_since(start);
+  if (seconds != nullptr) *seconds = start.seconds();
   return batch;
 }
 

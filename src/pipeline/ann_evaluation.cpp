@@ -1,33 +1,27 @@
 #include "embeval/pipeline/ann_evaluation.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
-#include "embeval/pipeline/ann_json.h"
-#include "embeval/ann/recall.h"
-#include "embeval/ann/index_registry.h"
-#include "embeval/models/dataset_encoding.h"
-#include "embeval/core/error.h"
-#include "embeval/pipeline/evaluation.h"
-#include "embeval/index/exact_index.h"
 #include "embeval/ann/faiss_index.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/ann/recall.h"
+#include "embeval/core/error.h"
 #include "embeval/eval/metrics.h"
-#include "embeval/util/progress.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/models/dataset_encoding.h"
 #include "embeval/models/registry.h"
+#include "embeval/pipeline/ann_json.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr std::size_t kDepth = 100;        // recall@100 and the run depth
 constexpr std::size_t kLatencyDepth = 10;  // single-query searches: a RAG retriever's k
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 void append(EmbeddingBatch& into, EmbeddingBatch&& batch) {
   if (batch.dense) {
@@ -92,16 +86,16 @@ SearchCost measure(const Index& index, const EmbeddingBatch& queries, std::size_
                    const std::vector<EmbeddingBatch>& singles, SearchResults* batch_results) {
   SearchCost cost;
   if (!singles.empty()) (void)index.search(singles[0], kLatencyDepth);  // warm caches and threads
-  const auto start = Clock::now();
+  const Stopwatch start;
   *batch_results = index.search(queries, kDepth);
-  const double s = seconds_since(start);
+  const double s = start.seconds();
   cost.batch_queries_per_s = s > 0 ? static_cast<double>(num_queries) / s : 0;
   std::vector<double> ms;
   ms.reserve(singles.size());
   for (const auto& single : singles) {
-    const auto t = Clock::now();
+    const Stopwatch t;
     const SearchResults one = index.search(single, kLatencyDepth);
-    ms.push_back(seconds_since(t) * 1e3);
+    ms.push_back(t.seconds() * 1e3);
     (void)one;
   }
   std::sort(ms.begin(), ms.end());
@@ -155,9 +149,9 @@ std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSp
       make_ann_index(canonical.to_string(), c.config.metric, c.config.threads);
   EmbeddingBatch batch;
   batch.dense = c.docs;
-  auto start = Clock::now();
+  const Stopwatch start;
   index->add(batch);
-  const double build_s = seconds_since(start);
+  const double build_s = start.seconds();
   batch.dense.reset();
 
   std::size_t index_bytes = index->memory_bytes();
@@ -219,7 +213,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   ExactDenseIndex exact_index(config.metric, config.threads);
   EmbeddingBatch batch;
   batch.dense = docs;
-  auto start = Clock::now();
+  const Stopwatch start;
   exact_index.add(batch);
   batch.dense.reset();
   AnnPoint exact_point;
@@ -227,7 +221,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   // The spec the index registry rebuilds this oracle from (make_ann_index gives the same search).
   exact_point.index_spec = canonical_index_spec("exact").to_string();
   exact_point.dimension = docs.cols;
-  exact_point.build_s = seconds_since(start);
+  exact_point.build_s = start.seconds();
   SearchResults exact;
   exact_point.cost = measure(exact_index, queries, queries.dense->rows, singles, &exact);
   exact_point.recall_at_10 = exact_point.recall_at_100 = 1.0;

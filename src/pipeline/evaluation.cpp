@@ -2,36 +2,30 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string_view>
 
-#include "embeval/util/atomic_file.h"
+#include "embeval/core/error.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/eval/run.h"
 #include "embeval/models/dataset_encoding.h"
 #include "embeval/models/embedding_cache.h"
-#include "embeval/core/error.h"
-#include "embeval/util/memory_usage.h"
-#include "embeval/core/model_spec.h"
-#include "embeval/util/output_paths.h"
-#include "embeval/util/progress.h"
 #include "embeval/models/registry.h"
 #include "embeval/pipeline/results_json.h"
-#include "embeval/eval/run.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/memory_usage.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 #include "embeval/util/version.h"
 #include "pipeline/evaluation_records.h"
 #include "pipeline/index_factory.h"
 
 namespace embeval {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // FNV-1a, 64 bit: cheap, stable across platforms, good enough to notice a changed dataset.
 class Fnv1a {
@@ -217,13 +211,13 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   const ModelSpec& spec = planned.spec;
   const std::string& label = planned.label;
   reset_peak_rss();
-  auto start = Clock::now();
+  Stopwatch start;
   std::unique_ptr<Encoder> encoder =
       open_encoder(spec, config.cache_dir, config.encode_batch, EncoderOptions{config.threads});
   const auto* cached = dynamic_cast<const CachedEncoder*>(encoder.get());
   auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
-  result.timings.load_s = seconds_since(start);
+  result.timings.load_s = start.seconds();
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
@@ -251,9 +245,9 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   // than the corpus (run_depth <= documents, so this cannot overflow).
   const std::size_t depth =
       std::min(run_depth + (config.ignore_identical_ids ? 1 : 0), doc_texts.size());
-  start = Clock::now();
+  start.restart();
   const SearchResults hits = index->search(queries, depth);
-  result.timings.search_s = seconds_since(start);
+  result.timings.search_s = start.seconds();
 
   const TrecRun run =
       run_from_results(dataset, hits, run_depth, config.ignore_identical_ids, label);

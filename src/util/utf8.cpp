@@ -15,6 +15,16 @@ utf8proc_ssize_t valid_length(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
+std::size_t decode_utf8(std::string_view text, std::size_t pos, std::uint32_t& code_point) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos);
+  utf8proc_int32_t cp = 0;
+  const utf8proc_ssize_t n =
+      utf8proc_iterate(p, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+  if (n <= 0) return 0;
+  code_point = static_cast<std::uint32_t>(cp);
+  return static_cast<std::size_t>(n);
+}
+
 std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {

@@ -22,7 +22,7 @@ struct ManPagesOptions {
   std::vector<std::string> sections{"1", "8"};  // reads <man_dir>[/<lang>]/man<section>/
   std::string lang = "en";                      // "en": the untranslated pages; "de", "fr", ...
   std::size_t max_pages = 0;                    // keep the first N real pages by id; 0 = all
-  std::size_t threads = 2;                      // parsing threads (>= 1)
+  std::size_t threads = 2;                      // parsing threads; 0 = the physical cores
   bool show_progress = true;
 };
 

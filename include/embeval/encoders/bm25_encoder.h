@@ -17,9 +17,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "embeval/text/analyzer.h"
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/text/analyzer.h"
 
 namespace embeval {
 
@@ -40,7 +40,7 @@ struct Bm25Params {
 
 class Bm25Encoder : public Encoder, public CorpusFittedEncoder {
  public:
-  explicit Bm25Encoder(Bm25Params params, int threads = 0);  // threads 0: all cores
+  explicit Bm25Encoder(Bm25Params params, int threads = 0);  // threads 0: physical cores
 
   std::string spec() const override;
   ModelCard card() const override;

@@ -3,9 +3,10 @@
 // at the clock every 1024 ticks.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <string>
+
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 
@@ -35,8 +36,8 @@ class Progress {
   bool enabled_;
   bool tty_;
   bool finished_ = false;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_print_;
+  Stopwatch elapsed_;
+  double last_print_s_ = 0;  // elapsed_ at the last line printed
 };
 
 }  // namespace embeval
