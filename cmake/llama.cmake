@@ -1,4 +1,4 @@
-# The `gguf` layer: transformer and LLM encoders through llama.cpp (issue 3).
+# The `gguf` layer: transformer and LLM encoders through llama.cpp.
 #
 # Finds the llama.cpp libraries that scripts/setup_llama.sh built and installed into a cache
 # outside the repo, then defines embeval_gguf over src/gguf/*.cpp. Without a llama.cpp build the

@@ -62,7 +62,6 @@ void run(const EvalOptions& o) {
   config.out_dir = o.out;
   config.resume = !o.no_resume;
   config.split = o.split;
-  config.interval = bootstrap_interval;
   config.threads = o.threads.threads;
   if (!o.no_cache) {
     config.cache_dir =

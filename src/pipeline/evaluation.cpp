@@ -183,24 +183,17 @@ std::vector<ModelResult> earlier_results(const fs::path& out_dir, const Evaluati
 }
 
 // The folder's results: `base` (dataset, settings, notes) with this invocation's models, then the
-// earlier ones, each with its interval when the config asks for one.
+// earlier ones. Each has the interval the table prints: evaluate_model() records it, and a saved
+// record written without one (by an older embeval) gets it here.
 EvaluationResults assemble(const EvaluationResults& base, const std::vector<ModelResult>& current,
                            const std::vector<ModelResult>& earlier) {
   EvaluationResults all = base;
   all.models = current;
   all.models.insert(all.models.end(), earlier.begin(), earlier.end());
-  if (!all.config.interval) return all;
-  const std::string measure = "ndcg_cut_" + std::to_string(std::min<std::size_t>(10, all.config.k));
+  const std::string measure = headline_measure(all.config.k);
   for (auto& m : all.models) {
     if (m.headline_interval && m.headline_interval->measure == measure) continue;
-    const auto& names = m.metrics.measure_names;
-    const auto it = std::find(names.begin(), names.end(), measure);
-    if (it == names.end()) continue;
-    const auto column = static_cast<std::size_t>(it - names.begin());
-    std::vector<double> values;
-    values.reserve(m.metrics.per_query.size());
-    for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[column]);
-    m.headline_interval = all.config.interval(measure, values);
+    m.headline_interval = bootstrap_interval(m.metrics, measure);
   }
   return all;
 }
@@ -258,6 +251,7 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   EvalOptions options;
   options.complete = true;  // a judged query with no hits scores 0, it is not dropped
   result.metrics = evaluate(dataset.qrels, run, measures, options);
+  result.headline_interval = bootstrap_interval(result.metrics, headline_measure(config.k));
 
   // Throughput counts what the model encoded: texts read back from the cache cost ~nothing.
   const double n_docs = static_cast<double>(doc_texts.size() - result.cached_documents);
@@ -281,6 +275,10 @@ std::vector<std::string> eval_measures(std::size_t k) {
   const std::string both = c10 == c100 ? c10 : c10 + "," + c100;
   return {"ndcg_cut." + both, "recall." + both, "recall_cap." + c100, "mrr_cut." + c10,
           "map_cut." + c100,  "P." + c10,       "recip_rank",         "num_rel_ret"};
+}
+
+std::string headline_measure(std::size_t k) {
+  return "ndcg_cut_" + std::to_string(std::min<std::size_t>(10, k));
 }
 
 EvaluationPlan plan_evaluation(const EvaluationConfig& config) {

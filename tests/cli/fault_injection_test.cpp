@@ -348,8 +348,8 @@ const auto kCases = ::testing::Values(
 
 INSTANTIATE_TEST_SUITE_P(Commands, KillAndRerun, kCases, case_name);
 
-// Issue 10: "... and no temporary file is left": a kill inside a write leaves a temporary file,
-// and the rerun must remove it.
+// docs/errors.md, "no temporary file left": a kill inside a write leaves a temporary file, and
+// the rerun must remove it.
 INSTANTIATE_TEST_SUITE_P(Commands, KillAndRerunStrict, kCases, case_name);
 
 }  // namespace

@@ -50,13 +50,6 @@ TEST(PlanWindows, PropertyEveryTokenCoveredAndStrideRespected) {
   }
 }
 
-TEST(ChunkAggregation, Scores) {
-  const std::vector<float> s = {0.25f, 0.75f, 0.5f};
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kMax), 0.75f);
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kFirst), 0.25f);
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kMean), 0.5f);
-}
-
 TEST(ChunkAggregation, Parse) {
   EXPECT_EQ(parse_chunk_aggregation("max"), ChunkAggregation::kMax);
   EXPECT_EQ(parse_chunk_aggregation("first"), ChunkAggregation::kFirst);

@@ -1,5 +1,5 @@
-// Resume must never trust a saved result that no longer matches the files (issue 9, item 3), and
-// results.json is the complete, portable record of its folder (item 6).
+// Resume must never trust a saved result that no longer matches the files, and results.json is
+// the complete, portable record of its folder (docs/results-format.md).
 #include <gtest/gtest.h>
 #include <unistd.h>
 

@@ -16,7 +16,7 @@ namespace embeval {
 // Models may treat queries and documents differently (prefixes, BM25 weighting, instructions).
 enum class Role { kQuery, kDocument };
 
-// The factors that can be read from the model itself (DESIGN.md: "eight factors"). Factors that
+// The facts about a model that can be read from the model itself, without a corpus. Factors that
 // must be measured on a corpus (fertility, truncation share, throughput) live in the results.
 struct ModelCard {
   std::string family;        // "sparse" | "dense" | "multi-vector" | "hybrid"

@@ -1,4 +1,4 @@
-// BM25 as a sparse encoder (DESIGN.md: "a sparse model such as BM25 ... is fitted").
+// BM25 as a sparse encoder, fitted on the corpus like any model with corpus statistics.
 // Spec: bm25?k1=0.9&b=0.4&analyzer=english (defaults as Anserini's BEIR baselines).
 //
 // fit() learns the vocabulary, document frequencies and average document length. Then

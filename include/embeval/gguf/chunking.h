@@ -1,9 +1,9 @@
-// Long-document handling for token-window encoders: which token ranges become chunks, and how
-// chunk results combine into one document value. Pure functions, no llama.cpp.
+// Long-document handling for token-window encoders: which token ranges become chunks, and the
+// chunk_agg spec value that says how their results combine (the gguf encoder averages or picks
+// chunk vectors; ChunkMaxIndex takes the best chunk's score). Pure functions, no llama.cpp.
 #pragma once
 
 #include <cstddef>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +30,5 @@ enum class ChunkAggregation { kMax, kFirst, kMean };
 // "max" | "first" | "mean"; throws InputError naming the spec key otherwise.
 [[nodiscard]] ChunkAggregation parse_chunk_aggregation(std::string_view text);
 std::string to_string(ChunkAggregation agg);
-
-// One document's score from its chunks' scores (max, first, or arithmetic mean).
-// Precondition: scores is not empty.
-[[nodiscard]] float aggregate_chunk_scores(std::span<const float> scores, ChunkAggregation agg);
 
 }  // namespace embeval

@@ -8,37 +8,19 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/encoder.h"
-#include "embeval/eval/metrics.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/dataset/dataset.h"
 #include "embeval/encoders/vocabulary_coverage.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/eval/statistics.h"
 
 namespace embeval {
-
-// A confidence interval on the mean of one measure over queries, as the table prints it.
-struct MeasureInterval {
-  std::string measure;  // trec_eval output name, e.g. "ndcg_cut_10"
-  std::string method;   // e.g. "percentile bootstrap"
-  double level = 0.95;
-  double low = 0;
-  double high = 0;
-  int resamples = 0;
-  std::uint64_t seed = 0;
-};
-
-// Computes the interval for `measure` from its per-query values (the report layer provides it:
-// bootstrap_interval() in results_table.h).
-using IntervalFunction =
-    std::function<MeasureInterval(const std::string& measure, std::span<const double> values)>;
 
 struct EvaluationConfig {
   std::vector<std::string> model_specs;  // registry spec strings, evaluated in order
@@ -52,9 +34,6 @@ struct EvaluationConfig {
   std::filesystem::path cache_dir;
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
   std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
-  // When set, results.json records this interval for each model's headline measure (the table's
-  // nDCG column). Empty: no interval is recorded.
-  IntervalFunction interval;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -104,7 +83,9 @@ struct ModelResult {
   std::vector<FileRecord> model_files;  // every file the model reads, with its fingerprint
   RunEnvironment environment;           // when, where, by which embeval it was computed
   EvalResult metrics;                   // complete mode: every judged query counts
-  std::optional<MeasureInterval> headline_interval;  // the table's interval, when recorded
+  // bootstrap_interval() of headline_measure(): the interval the table prints. Always set by
+  // run_evaluation(); empty only in results read from a version 2 file.
+  std::optional<MeasureInterval> headline_interval;
   bool resumed = false;  // loaded from an earlier run rather than computed
   // Models with a context window (TokenBudgetEncoder): what happened to long texts.
   std::optional<LengthReport> document_lengths;
@@ -139,6 +120,10 @@ struct EvaluationResults {
 // The measures an evaluation at depth `k` reports (trec_eval names): cutoffs 10 and 100, each
 // lowered to k when k is smaller, so a label never claims a depth the run does not have.
 [[nodiscard]] std::vector<std::string> eval_measures(std::size_t k);
+
+// The measure the results table prints with its confidence interval, and results.json records
+// the interval of: nDCG at min(10, k), k as requested (EvaluationConfig::k).
+[[nodiscard]] std::string headline_measure(std::size_t k);
 
 // A model as the evaluation will run it, decided before any work.
 struct PlannedModel {

@@ -1,35 +1,19 @@
-// The terminal table `eval` and `demo` print: one row per model, quality with 95% bootstrap
-// confidence intervals, then cost (speed, index size, memory).
+// The terminal table `eval` and `demo` print: one row per model, quality with the 95% bootstrap
+// confidence interval results.json records (eval/statistics.h), then cost (speed, index size,
+// memory).
 #pragma once
 
-#include <cstdint>
-#include <span>
 #include <string>
 
 #include "embeval/pipeline/evaluation.h"
 
 namespace embeval {
 
-struct ConfidenceInterval {
-  double low = 0;
-  double high = 0;
-};
-
-// Percentile bootstrap of the mean over `values` (per-query scores): `resamples` draws with a
-// fixed seed, so the same data always prints the same interval. Empty input: {0, 0}.
-[[nodiscard]] ConfidenceInterval bootstrap_mean_ci(std::span<const double> values,
-                                                   int resamples = 1000, double level = 0.95,
-                                                   std::uint64_t seed = 42);
-
-// bootstrap_mean_ci() with the defaults the table uses, as results.json records it
-// (EvaluationConfig::interval).
-[[nodiscard]] MeasureInterval bootstrap_interval(const std::string& measure,
-                                                 std::span<const double> values);
-
 // Quality columns are labelled with the cutoffs the measures really have (min(10, k) and
-// min(100, k)); the headline interval is the model's recorded one when it has it. A legend says
-// what each cost column covers. Ends with format_length_notes() and a line for results reused from
-// an earlier run.
+// min(100, k)). The interval beside nDCG is the model's headline_interval, the one results.json
+// records; a result without one (read from a version 2 file) gets bootstrap_interval() of its
+// per-query values, as run_evaluation() would have recorded. A legend says what each cost column
+// covers. Ends with format_length_notes() and a line for results reused from an earlier run.
 [[nodiscard]] std::string format_results_table(const EvaluationResults& results);
 
 // One line per model and role whose texts were truncated or split by the context window
