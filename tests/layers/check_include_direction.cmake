@@ -13,9 +13,9 @@
 #   src/<L>/**               internals of L; src/cli/ is the binary, above every layer
 #   tests/<L>/**             tests of L (they link embeval_L only); tests/cli/ drive the binary
 # Other folders of tests/ (data, fuzz, layers, ...) are not layers and are not checked.
-# Checked includes ("..." or <...>): "embeval/<X>/..." (a public header of layer X) and "<X>/..." when it names a
-# file in src/<X>/ (an internal header of layer X). Any other quoted include (a test helper next
-# to the test, a generated file) names no layer and passes.
+# Checked includes ("..." or <...>): "embeval/<X>/..." (a public header of layer X) and
+# "<X>/..." when it names a file in src/<X>/ (an internal header of layer X). Any other include
+# (a system header, a test helper next to the test) names no layer and passes.
 #
 # Prints every upward edge as "file:line: ..." and fails when there is one. A layer that has a
 # folder but is not in the graph (the optional gguf layer without llama.cpp) is skipped with a
@@ -23,10 +23,12 @@
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT DEFINED ROOT OR NOT DEFINED GRAPH)
-  message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -DGRAPH=<layer_graph.txt> -P ${CMAKE_SCRIPT_MODE_FILE}")
+  message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -DGRAPH=<layer_graph.txt> "
+                      "[-DDEPS=<layer_deps.txt>] -P ${CMAKE_SCRIPT_MODE_FILE}")
 endif()
 if(NOT EXISTS "${GRAPH}")
-  message(FATAL_ERROR "${GRAPH} does not exist: configure the build first (cmake/layer_graph.cmake writes it)")
+  message(FATAL_ERROR "${GRAPH} does not exist: configure the build first "
+                      "(cmake/layer_graph.cmake writes it)")
 endif()
 
 # The graph: LAYERS in order, ALLOWED_<layer> = the layers it may include (itself excluded).
@@ -53,7 +55,7 @@ set(skipped "")
 set(files_checked 0)
 set(includes_checked 0)
 
-# Checks every quoted include of `file` (path relative to ROOT), written by layer `from`.
+# Checks every include of `file` (path relative to ROOT), written by layer `from`.
 function(check_file file from)
   file(READ "${ROOT}/${file}" text)
   # An #include directive at the start of a line (a commented-out one does not count).
