@@ -26,12 +26,17 @@ function(embeval_layer name)
 endfunction()
 
 # Writes ${CMAKE_BINARY_DIR}/layer_graph.txt: one line per layer, "layer: every layer it may
-# include" (its transitive dependencies), bottom layer first.
+# include" (its transitive dependencies), bottom layer first; and layer_deps.txt beside it, the
+# same lines with only the layers named after DEPS (the declared edges, for the check that each
+# one is used).
 function(embeval_write_layer_graph)
   get_property(layers GLOBAL PROPERTY EMBEVAL_LAYERS)
   set(text "")
+  set(direct_text "")
   foreach(layer ${layers})
     get_property(deps GLOBAL PROPERTY EMBEVAL_LAYER_DEPS_${layer})
+    list(JOIN deps " " deps_text)
+    string(APPEND direct_text "${layer}: ${deps_text}\n")
     set(closure "")
     foreach(dep ${deps})
       get_property(dep_closure GLOBAL PROPERTY EMBEVAL_LAYER_CLOSURE_${dep})
@@ -44,4 +49,5 @@ function(embeval_write_layer_graph)
     string(APPEND text "${layer}: ${closure_text}\n")
   endforeach()
   file(WRITE ${CMAKE_BINARY_DIR}/layer_graph.txt "${text}")
+  file(WRITE ${CMAKE_BINARY_DIR}/layer_deps.txt "${direct_text}")
 endfunction()

@@ -1,8 +1,10 @@
 # docs/architecture.md cannot drift from the code: its layer table must give the graph CMake
 # declares, and its header list must name every public header and nothing else.
-#   cmake -DROOT=<source tree> -DGRAPH=<build>/layer_graph.txt -P check_architecture_doc.cmake
-# The table's "depends on" column holds the direct DEPS; their transitive closure must equal the
-# line of layer_graph.txt (written by cmake/layer_graph.cmake), row by row, bottom first.
+#   cmake -DROOT=<source tree> -DGRAPH=<build>/layer_graph.txt -DDEPS=<build>/layer_deps.txt
+#         -P check_architecture_doc.cmake
+# The table's "depends on" column holds the direct DEPS: they must equal the line of
+# layer_deps.txt, and their transitive closure the line of layer_graph.txt (both written by
+# cmake/layer_graph.cmake), row by row, bottom first.
 cmake_minimum_required(VERSION 3.25)
 
 set(doc "${ROOT}/docs/architecture.md")
@@ -21,6 +23,8 @@ foreach(line IN LISTS doc_lines)
       set(deps "")
     endif()
     separate_arguments(deps UNIX_COMMAND "${deps}")
+    set(direct_${layer} ${deps})
+    list(SORT direct_${layer})
     set(closure "")
     foreach(dep IN LISTS deps)
       if(NOT dep IN_LIST doc_layers)
@@ -49,6 +53,20 @@ foreach(line IN LISTS graph_lines)
       list(JOIN closure_${layer} " " doc_text)
       list(JOIN below " " graph_text)
       list(APPEND problems "docs/architecture.md: ${layer} may include [${doc_text}] by the table, [${graph_text}] by the build")
+    endif()
+  endif()
+endforeach()
+file(STRINGS "${DEPS}" deps_lines)
+foreach(line IN LISTS deps_lines)
+  if(line MATCHES "^([a-z0-9_]+):(.*)$")
+    set(layer "${CMAKE_MATCH_1}")
+    string(STRIP "${CMAKE_MATCH_2}" declared)
+    separate_arguments(declared UNIX_COMMAND "${declared}")
+    list(SORT declared)
+    if(layer IN_LIST doc_layers AND NOT "${direct_${layer}}" STREQUAL "${declared}")
+      list(JOIN direct_${layer} ", " doc_text)
+      list(JOIN declared ", " cmake_text)
+      list(APPEND problems "docs/architecture.md: ${layer} depends on [${doc_text}] by the table, [${cmake_text}] by src/CMakeLists.txt")
     endif()
   endif()
 endforeach()

@@ -1,17 +1,21 @@
 # The include-direction check: a file of layer L may include only headers of L or of a layer below
 # L, as the layer graph says. Run as a script:
-#   cmake -DROOT=<source tree> -DGRAPH=<build>/layer_graph.txt -P check_include_direction.cmake
+#   cmake -DROOT=<source tree> -DGRAPH=<build>/layer_graph.txt [-DDEPS=<build>/layer_deps.txt]
+#         -P check_include_direction.cmake
 # GRAPH is what cmake/layer_graph.cmake writes, one line per layer, "layer: every layer it may
-# include", so the graph is declared once (src/CMakeLists.txt) and only read here.
+# include", so the graph is declared once (src/CMakeLists.txt) and only read here. DEPS, written
+# beside it, holds the declared edges alone ("layer: its DEPS"): with it, an edge that no file of
+# the layer uses (include/embeval/L/, src/L/, tests/L/: the tests link embeval_L alone) fails
+# too, so the graph says what the code needs.
 #
 # Checked files and their layer:
 #   include/embeval/<L>/**   public headers of L
 #   src/<L>/**               internals of L; src/cli/ is the binary, above every layer
 #   tests/<L>/**             tests of L (they link embeval_L only); tests/cli/ drive the binary
 # Other folders of tests/ (data, fuzz, layers, ...) are not layers and are not checked.
-# Checked includes: "embeval/<X>/..." (a public header of layer X) and "<X>/..." when it names a
-# file in src/<X>/ (an internal header of layer X). Any other quoted include (a test helper next
-# to the test, a generated file) names no layer and passes.
+# Checked includes ("..." or <...>): "embeval/<X>/..." (a public header of layer X) and
+# "<X>/..." when it names a file in src/<X>/ (an internal header of layer X). Any other include
+# (a system header, a test helper next to the test) names no layer and passes.
 #
 # Prints every upward edge as "file:line: ..." and fails when there is one. A layer that has a
 # folder but is not in the graph (the optional gguf layer without llama.cpp) is skipped with a
@@ -19,10 +23,12 @@
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT DEFINED ROOT OR NOT DEFINED GRAPH)
-  message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -DGRAPH=<layer_graph.txt> -P ${CMAKE_SCRIPT_MODE_FILE}")
+  message(FATAL_ERROR "usage: cmake -DROOT=<source tree> -DGRAPH=<layer_graph.txt> "
+                      "[-DDEPS=<layer_deps.txt>] -P ${CMAKE_SCRIPT_MODE_FILE}")
 endif()
 if(NOT EXISTS "${GRAPH}")
-  message(FATAL_ERROR "${GRAPH} does not exist: configure the build first (cmake/layer_graph.cmake writes it)")
+  message(FATAL_ERROR "${GRAPH} does not exist: configure the build first "
+                      "(cmake/layer_graph.cmake writes it)")
 endif()
 
 # The graph: LAYERS in order, ALLOWED_<layer> = the layers it may include (itself excluded).
@@ -49,11 +55,11 @@ set(skipped "")
 set(files_checked 0)
 set(includes_checked 0)
 
-# Checks every quoted include of `file` (path relative to ROOT), written by layer `from`.
+# Checks every include of `file` (path relative to ROOT), written by layer `from`.
 function(check_file file from)
   file(READ "${ROOT}/${file}" text)
   # An #include directive at the start of a line (a commented-out one does not count).
-  string(REGEX MATCHALL "(^|\n)[ \t]*#[ \t]*include[ \t]*\"[^\"\n]*\"" directives "${text}")
+  string(REGEX MATCHALL "(^|\n)[ \t]*#[ \t]*include[ \t]*[<\"][^\">\n]*[\">]" directives "${text}")
   set(offset 0)
   set(rest "${text}")
   foreach(directive IN LISTS directives)
@@ -66,7 +72,7 @@ function(check_file file from)
     string(LENGTH "${directive}" length)
     math(EXPR after "${at} + ${length}")
     string(SUBSTRING "${rest}" ${after} -1 rest)
-    string(REGEX MATCH "\"([^\"]*)\"" quoted "${directive}")
+    string(REGEX MATCH "[<\"]([^\">]*)[\">]" quoted "${directive}")
     set(target "${CMAKE_MATCH_1}")
     # The directive's own newline (when it opens with one) ends the line before it.
     if(directive MATCHES "^\n")
@@ -87,6 +93,9 @@ function(check_file file from)
     endif()
     math(EXPR checked "${includes_checked} + 1")
     set(includes_checked ${checked})
+    if(NOT to STREQUAL from)
+      set_property(GLOBAL APPEND PROPERTY USED_EDGES_${from} ${to})
+    endif()
     if(to STREQUAL from OR to IN_LIST ALLOWED_${from})
       continue()
     endif()
@@ -146,6 +155,26 @@ check_tree(include/embeval)
 check_tree(src)
 check_tree(tests)
 
+# Every declared edge used: a layer that includes nothing of a DEPS layer does not need the edge.
+if(DEFINED DEPS)
+  file(STRINGS "${DEPS}" deps_lines)
+  foreach(line IN LISTS deps_lines)
+    if(NOT line MATCHES "^([a-z0-9_]+):(.*)$")
+      message(FATAL_ERROR "${DEPS}: cannot read the line '${line}' (expected 'layer: layer ...')")
+    endif()
+    set(layer "${CMAKE_MATCH_1}")
+    string(STRIP "${CMAKE_MATCH_2}" declared)
+    separate_arguments(declared UNIX_COMMAND "${declared}")
+    get_property(used GLOBAL PROPERTY USED_EDGES_${layer})
+    foreach(dep IN LISTS declared)
+      if(NOT dep IN_LIST used)
+        list(APPEND violations
+             "unused edge: ${layer} declares DEPS ${dep}, but no file of include/embeval/${layer}/, src/${layer}/ or tests/${layer}/ includes a header of ${dep}: drop it from src/CMakeLists.txt")
+      endif()
+    endforeach()
+  endforeach()
+endif()
+
 foreach(note IN LISTS skipped)
   message(STATUS "skipped: ${note}")
 endforeach()
@@ -155,9 +184,9 @@ if(count GREATER 0)
     message(NOTICE "${violation}")
   endforeach()
   message(FATAL_ERROR
-          "${count} include(s) against the layer graph (${GRAPH}). A layer may include only the "
-          "layers below it: move the code to the right layer, or change the graph in "
-          "src/CMakeLists.txt if the dependency is wanted (docs/architecture.md).")
+          "${count} problem(s) with the layer graph (${GRAPH}). A layer may include only the "
+          "layers below it, and declares only the edges it uses: move the code to the right "
+          "layer, or change the graph in src/CMakeLists.txt (docs/architecture.md).")
 endif()
 if(files_checked EQUAL 0)
   message(FATAL_ERROR "no file found under ${ROOT}/{include/embeval,src,tests}/<layer>/: wrong ROOT?")

@@ -5,3 +5,5 @@
 
 #include "embeval/io/planted.h"
 #include "embeval/gguf/model.h"
+#include <embeval/io/planted.h>
+#include <vector>
