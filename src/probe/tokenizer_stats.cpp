@@ -1,9 +1,10 @@
+#include "embeval/probe/tokenizer_stats.h"
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
 #include <vector>
 
-#include "embeval/gguf/tokenizer_stats.h"
 #include "embeval/util/progress.h"
 
 namespace embeval {
@@ -29,12 +30,13 @@ std::size_t nearest_rank_percentile(std::span<const std::size_t> sorted, double 
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
-TokenizerStats measure_tokenizer(const GgufModel& model, std::span<const std::string_view> texts,
+TokenizerStats measure_tokenizer(const Tokenizer& tokenizer,
+                                 std::span<const std::string_view> texts,
                                  std::size_t context_window) {
   TokenizerStats total;
   total.texts = texts.size();
-  total.context_window = context_window ? context_window : model.context_window();
-  const std::size_t specials = model.leading_special().size() + model.trailing_special().size();
+  total.context_window = context_window ? context_window : tokenizer.context_window();
+  const std::size_t specials = tokenizer.special_tokens_per_text();
   std::vector<std::size_t> lengths(texts.size());
   const std::size_t n_threads = std::max<std::size_t>(
       1, std::min<std::size_t>(std::thread::hardware_concurrency(), texts.size()));
@@ -46,12 +48,12 @@ TokenizerStats measure_tokenizer(const GgufModel& model, std::span<const std::st
       pool.emplace_back([&, t] {
         TokenizerStats& s = partial[t];
         for (std::size_t i = t; i < texts.size(); i += n_threads) {
-          const auto ids = model.tokenize(texts[i], /*add_special=*/false);
+          const auto ids = tokenizer.tokenize(texts[i]);
           s.words += count_words(texts[i]);
           s.tokens += ids.size();
           for (const auto id : ids) {
-            if (model.is_unknown_token(id)) ++s.unknown_tokens;
-            if (model.is_byte_token(id)) ++s.byte_tokens;
+            if (tokenizer.is_unknown_token(id)) ++s.unknown_tokens;
+            if (tokenizer.is_byte_token(id)) ++s.byte_tokens;
           }
           lengths[i] = ids.size() + specials;
         }
