@@ -19,8 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/encoders/bm25_encoder.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/dataset/document_text.h"
+#include "embeval/encoders/bm25_encoder.h"
 #include "embeval/index/inverted_index.h"
 
 namespace {

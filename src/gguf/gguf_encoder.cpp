@@ -487,4 +487,30 @@ std::string check_gguf_spec(const ModelSpec& spec) {
   return canonical_spec(spec, options, read_gguf_info(options.path)).to_string();
 }
 
+namespace {
+
+// Shown with escapes so an instruction's newline stays on one line.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+ModelFileFacts GgufEncoder::file_facts() const { return gguf_file_facts(model_->info()); }
+
+std::vector<ModelSetting> GgufEncoder::settings() const {
+  std::string budget = std::to_string(max_tokens_);
+  if (options_.window) budget += ", windows of " + std::to_string(options_.window);
+  return {{"pooling", pooling_name() + (options_.normalize ? ", L2-normalised" : "")},
+          {"max tokens", budget},
+          {"query prefix", quoted(prefix(Role::kQuery))},
+          {"document prefix", quoted(prefix(Role::kDocument))}};
+}
+
+EncodeWork GgufEncoder::work() const {
+  return {stats_.tokens, stats_.truncated, stats_.split, stats_.model_seconds};
+}
+
 }  // namespace embeval

@@ -333,4 +333,8 @@ ModelCard GgufModel::card() const {
   return c;
 }
 
+ModelFileFacts gguf_file_facts(const GgufFileInfo& info) {
+  return {info.name, info.file_bytes, info.quantization, info.tensor_count == 0};
+}
+
 }  // namespace embeval

@@ -37,34 +37,44 @@ Encoder& underlying_model(Encoder& encoder) {
   return encoder;
 }
 
-CorpusEncodingTimes encode_corpus(Encoder& encoder, const std::vector<std::string>& texts,
-                                  std::size_t batch_size, const std::string& label,
-                                  const std::function<void(EmbeddingBatch&&)>& consume) {
-  EMBEVAL_CHECK(batch_size > 0, "encode_corpus: batch_size must be positive");
+CorpusEncodingTimes encode_texts(Encoder& encoder, std::span<const std::string_view> texts,
+                                 Role role, std::size_t batch_size, const std::string& label,
+                                 const std::function<void(EmbeddingBatch&&)>& consume) {
+  EMBEVAL_CHECK(batch_size > 0, "encode_texts: batch_size must be positive");
   CorpusEncodingTimes times;
-  const std::vector<std::string_view> all = as_views(texts);
-  Encoder& model = underlying_model(encoder);
-  auto* budget = dynamic_cast<TokenBudgetEncoder*>(&model);
+  auto* budget = dynamic_cast<TokenBudgetEncoder*>(&underlying_model(encoder));
   if (budget != nullptr) times.lengths = LengthReport{};
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&model)) {
-    const Stopwatch start;
-    fitted->fit(all);
-    times.fit_s = start.seconds();
-  }
-  Progress progress("encode " + label, texts.size(), "docs");
+  Progress progress("encode " + label, texts.size(), role == Role::kQuery ? "queries" : "docs");
   for (std::size_t begin = 0; begin < texts.size(); begin += batch_size) {
-    const std::size_t end = std::min(texts.size(), begin + batch_size);
-    const std::span<const std::string_view> part(all.data() + begin, end - begin);
+    const std::span<const std::string_view> part =
+        texts.subspan(begin, std::min(batch_size, texts.size() - begin));
     // Tokenization only, outside the encode time: what the token budget does to these texts.
-    if (budget != nullptr) *times.lengths += budget->measure_lengths(part, Role::kDocument);
+    if (budget != nullptr) *times.lengths += budget->measure_lengths(part, role);
     Stopwatch start;
-    EmbeddingBatch batch = encoder.encode(part, Role::kDocument);
+    EmbeddingBatch batch = encoder.encode(part, role);
     times.encode_s += start.seconds();
     start.restart();
     consume(std::move(batch));
     times.consume_s += start.seconds();
-    progress.add(end - begin);
+    progress.add(part.size());
   }
+  return times;
+}
+
+CorpusEncodingTimes encode_corpus(Encoder& encoder, const std::vector<std::string>& texts,
+                                  std::size_t batch_size, const std::string& label,
+                                  const std::function<void(EmbeddingBatch&&)>& consume) {
+  EMBEVAL_CHECK(batch_size > 0, "encode_corpus: batch_size must be positive");
+  const std::vector<std::string_view> all = as_views(texts);
+  double fit_s = 0;
+  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&underlying_model(encoder))) {
+    const Stopwatch start;
+    fitted->fit(all);
+    fit_s = start.seconds();
+  }
+  CorpusEncodingTimes times =
+      encode_texts(encoder, all, Role::kDocument, batch_size, label, consume);
+  times.fit_s = fit_s;
   return times;
 }
 

@@ -1,10 +1,11 @@
 #include "embeval/models/registry.h"
 
-#include "embeval/encoders/bm25_encoder.h"
 #include "embeval/core/error.h"
+#include "embeval/encoders/bm25_encoder.h"
 #include "embeval/encoders/static_encoder.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf/gguf_encoder.h"
+#include "embeval/gguf/gguf_tokenizer.h"
 #endif
 
 namespace embeval {
@@ -103,5 +104,20 @@ std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).che
 const EncoderKind& encoder_kind(const ModelSpec& spec) { return entry_for(spec).kind; }
 
 bool depends_on_fitted_corpus(const ModelSpec& spec) { return entry_for(spec).fitted(spec); }
+
+bool has_encoder_family(std::string_view scheme) {
+  for (const auto& e : entries()) {
+    if (e.kind.scheme == scheme) return true;
+  }
+  return false;
+}
+
+std::unique_ptr<Tokenizer> make_tokenizer(const ModelSpec& spec) {
+  (void)entry_for(spec);  // an unknown or absent family: InputError listing the known ones
+#ifdef EMBEVAL_HAVE_LLAMA
+  if (spec.scheme == "gguf") return make_gguf_tokenizer(spec);
+#endif
+  return nullptr;
+}
 
 }  // namespace embeval

@@ -19,10 +19,7 @@ struct Document {
   std::string text;
 };
 
-// What a model reads for a document: "title text", or whichever of the two is not empty.
-// BEIR's and MTEB's convention (title, a space, text), so scores compare with theirs.
-[[nodiscard]] std::string document_text(const Document& d);
-[[nodiscard]] std::vector<std::string> document_texts(const std::vector<Document>& corpus);
+// What a model reads for a document: document_text() (document_text.h).
 
 struct Query {
   std::string id;

@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "embeval/core/encoder.h"
+#include "embeval/core/model_description.h"
+#include "embeval/core/model_spec.h"
 #include "embeval/gguf/chunking.h"
 #include "embeval/gguf/gguf_model.h"
-#include "embeval/core/model_spec.h"
-#include "embeval/core/encoder.h"
 
 struct llama_context;
 
@@ -68,7 +68,10 @@ struct ChunkedEmbeddings {
   std::vector<std::size_t> offsets;  // texts + 1
 };
 
-class GgufEncoder : public Encoder, public TokenBudgetEncoder {
+class GgufEncoder : public Encoder,
+                    public TokenBudgetEncoder,
+                    public DescribedModel,
+                    public WorkCountingEncoder {
  public:
   // Loads the model and creates one llama.cpp context running `threads` threads (0:
   // $EMBEVAL_LLAMA_THREADS, else the physical cores; `--threads N` passes N). Throws InputError for
@@ -99,13 +102,21 @@ class GgufEncoder : public Encoder, public TokenBudgetEncoder {
     return role == Role::kQuery ? query_prefix_ : document_prefix_;
   }
   std::string pooling_name() const;
-  std::size_t max_tokens() const { return max_tokens_; }
+  std::size_t max_tokens() const override { return max_tokens_; }
   // llama.cpp threads of the context (n_threads and n_threads_batch).
   int threads() const;
   // Tokens per llama.cpp batch of the current context (grows to the longest sequence seen).
   std::size_t context_tokens() const;
   const GgufEncodeStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
+
+  // DescribedModel and WorkCountingEncoder (core/model_description.h), for `inspect`: the file's
+  // header, pooling, token budget and prefixes; stats() as EncodeWork.
+  [[nodiscard]] ModelFileFacts file_facts() const override;
+  [[nodiscard]] std::vector<ModelSetting> settings() const override;
+  [[nodiscard]] EncodeWork work() const override;
+  void reset_work() override { reset_stats(); }
+  [[nodiscard]] std::string backend() const override { return "llama.cpp"; }
 
  private:
   // Content tokens of each text with its role's prefix, specials excluded (on all cores).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "embeval/core/encoder.h"
+#include "embeval/core/model_description.h"
 
 struct llama_model;
 struct llama_vocab;
@@ -37,6 +38,9 @@ struct GgufFileInfo {
 // Reads the header of `path`. Throws InputError (naming the file) when it is missing or not a
 // valid GGUF file. Cheap: tensor data is never read.
 [[nodiscard]] GgufFileInfo read_gguf_info(const std::filesystem::path& path);
+
+// The header facts `inspect` shows (core/model_description.h).
+[[nodiscard]] ModelFileFacts gguf_file_facts(const GgufFileInfo& info);
 
 // Tokenizer families as embeval names them (ModelCard::tokenizer).
 std::string tokenizer_family_name(int llama_vocab_type);

@@ -1,7 +1,7 @@
 // The steps every pipeline (`eval`, `ann`) shares between a dataset and an index: opening the
 // encoder (behind the embedding cache), fitting and encoding the corpus in batches, encoding the
 // queries, and turning index results back into a TREC run. What text a model sees for a
-// document is document_text() (dataset.h).
+// document is document_text() (dataset/document_text.h).
 #pragma once
 
 #include <cstddef>
@@ -9,15 +9,18 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/encoder.h"
 #include "embeval/core/index.h"
 #include "embeval/core/model_spec.h"
-#include "embeval/models/registry.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/dataset/document_text.h"
 #include "embeval/eval/run.h"
+#include "embeval/models/registry.h"
 
 namespace embeval {
 
@@ -36,15 +39,23 @@ namespace embeval {
 [[nodiscard]] Encoder& underlying_model(Encoder& encoder);
 
 struct CorpusEncodingTimes {
-  double fit_s = 0;      // CorpusFittedEncoder::fit (0 for encoders that need no fit)
+  double fit_s = 0;      // CorpusFittedEncoder::fit (0 for encoders that need no fit, and for
+                         // encode_texts, which never fits)
   double encode_s = 0;   // encode() calls
   double consume_s = 0;  // the caller's consume() calls (e.g. adding to an index)
   std::optional<LengthReport> lengths;  // TokenBudgetEncoder models: truncation and windows
 };
 
-// Fits `encoder`'s model on all texts when it is a CorpusFittedEncoder, then encodes the texts in
-// batches of `batch_size` (>= 1) as Role::kDocument and hands each batch to `consume`, in order
-// (batch b holds rows [b * batch_size, ...)). Progress on stderr is labelled "encode <label>".
+// Encodes `texts` as `role` in batches of `batch_size` (>= 1) and hands each batch to `consume`,
+// in order (batch b holds rows [b * batch_size, ...)). Fits nothing: a CorpusFittedEncoder must
+// be fitted already. Progress on stderr is labelled "encode <label>". `lengths` is set for
+// TokenBudgetEncoder models (measured per batch, outside the encode time).
+[[nodiscard]] CorpusEncodingTimes encode_texts(
+    Encoder& encoder, std::span<const std::string_view> texts, Role role, std::size_t batch_size,
+    const std::string& label, const std::function<void(EmbeddingBatch&&)>& consume);
+
+// Fits `encoder`'s model on all texts when it is a CorpusFittedEncoder, then encode_texts() as
+// Role::kDocument.
 [[nodiscard]] CorpusEncodingTimes encode_corpus(
     Encoder& encoder, const std::vector<std::string>& texts, std::size_t batch_size,
     const std::string& label, const std::function<void(EmbeddingBatch&&)>& consume);

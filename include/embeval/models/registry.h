@@ -9,6 +9,7 @@
 
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/tokenizer.h"
 
 namespace embeval {
 
@@ -31,6 +32,15 @@ struct EncoderKind {
 
 // Every registered family, in a stable order.
 const std::vector<EncoderKind>& encoder_kinds();
+
+// True when the family `scheme` is built into this binary: "gguf" only when llama.cpp was
+// available at build time. Ask this instead of testing build macros.
+[[nodiscard]] bool has_encoder_family(std::string_view scheme);
+
+// The tokenizer of `spec`'s model on its own, loading no weights (vocabulary-only GGUF files
+// work), or nullptr for families without a standalone tokenizer (bm25, static: their analyzers
+// split words). Throws InputError for a family not built in and for a missing or bad file.
+[[nodiscard]] std::unique_ptr<Tokenizer> make_tokenizer(const ModelSpec& spec);
 
 // Builds the encoder for `spec`. Throws InputError for an unknown scheme (listing the known
 // ones), unknown parameters, or bad values.

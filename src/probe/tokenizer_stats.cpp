@@ -1,4 +1,4 @@
-#include "embeval/gguf/tokenizer_stats.h"
+#include "embeval/probe/tokenizer_stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,24 +30,25 @@ std::size_t nearest_rank_percentile(std::span<const std::size_t> sorted, double 
   return sorted[std::min(index, sorted.size() - 1)];
 }
 
-TokenizerStats measure_tokenizer(const GgufModel& model, std::span<const std::string_view> texts,
+TokenizerStats measure_tokenizer(const Tokenizer& tokenizer,
+                                 std::span<const std::string_view> texts,
                                  std::size_t context_window) {
   TokenizerStats total;
   total.texts = texts.size();
-  total.context_window = context_window ? context_window : model.context_window();
-  const std::size_t specials = model.leading_special().size() + model.trailing_special().size();
+  total.context_window = context_window ? context_window : tokenizer.context_window();
+  const std::size_t specials = tokenizer.special_tokens_per_text();
   std::vector<std::size_t> lengths(texts.size());
   constexpr std::size_t kAllCores = 0;
   std::vector<TokenizerStats> partial(parallel_workers(texts.size(), kAllCores));
   Progress progress("tokenize", texts.size(), "texts", texts.size() >= 10000);
   parallel_for(texts.size(), kAllCores, [&](std::size_t i, std::size_t worker) {
     TokenizerStats& s = partial[worker];
-    const auto ids = model.tokenize(texts[i], /*add_special=*/false);
+    const auto ids = tokenizer.tokenize(texts[i]);
     s.words += count_words(texts[i]);
     s.tokens += ids.size();
     for (const auto id : ids) {
-      if (model.is_unknown_token(id)) ++s.unknown_tokens;
-      if (model.is_byte_token(id)) ++s.byte_tokens;
+      if (tokenizer.is_unknown_token(id)) ++s.unknown_tokens;
+      if (tokenizer.is_byte_token(id)) ++s.byte_tokens;
     }
     lengths[i] = ids.size() + specials;
   });

@@ -1,12 +1,14 @@
-// How a tokenizer treats a corpus: the factors of a model that depend on the user's text.
-// Works on vocabulary-only GGUF files (no weights needed).
+// How a tokenizer treats a corpus: the factors of a model that depend on the user's text
+// (fertility, unknown and byte-fallback tokens, how many texts a context window cuts). Works on
+// any core Tokenizer, such as a vocabulary-only GGUF file's (no weights needed). Tokenizes on all
+// cores; the tokenizer must allow concurrent calls (core/tokenizer.h says it does).
 #pragma once
 
 #include <cstddef>
 #include <span>
 #include <string_view>
 
-#include "embeval/gguf/gguf_model.h"
+#include "embeval/core/tokenizer.h"
 
 namespace embeval {
 
@@ -27,9 +29,9 @@ struct TokenizerStats {
   double share_over_context() const { return texts ? double(over_context) / double(texts) : 0.0; }
 };
 
-// Tokenizes every text (on all cores) with `model`'s tokenizer. context_window 0 uses the
-// model's own (from the GGUF metadata).
-[[nodiscard]] TokenizerStats measure_tokenizer(const GgufModel& model,
+// Tokenizes every text (on all cores) with `tokenizer`. context_window 0 uses the tokenizer's own
+// (Tokenizer::context_window(); 0 there too: nothing counted as over).
+[[nodiscard]] TokenizerStats measure_tokenizer(const Tokenizer& tokenizer,
                                                std::span<const std::string_view> texts,
                                                std::size_t context_window = 0);
 

@@ -1,29 +1,20 @@
-#include "embeval/gguf/tokenizer_stats.h"
-
+// The tokenizer probe on real vocabularies that ship with llama.cpp, counted by hand.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string_view>
 #include <vector>
 
-#include "embeval/gguf/gguf_model.h"
+#include "embeval/gguf/gguf_tokenizer.h"
+#include "embeval/probe/tokenizer_stats.h"
 
 namespace embeval {
 namespace {
 
 const std::filesystem::path kModels = std::filesystem::path(EMBEVAL_LLAMA_SOURCE_DIR) / "models";
 
-TEST(NearestRank, HandComputed) {
-  const std::vector<std::size_t> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  EXPECT_EQ(nearest_rank_percentile(v, 50), 5u);
-  EXPECT_EQ(nearest_rank_percentile(v, 90), 9u);
-  EXPECT_EQ(nearest_rank_percentile(v, 99), 10u);
-  EXPECT_EQ(nearest_rank_percentile(v, 0), 1u);
-  EXPECT_EQ(nearest_rank_percentile(std::vector<std::size_t>{}, 50), 0u);
-}
-
 TEST(TokenizerStats, BertWordPieceHandCounted) {
-  const GgufModel bert(kModels / "ggml-vocab-bert-bge.gguf", true);
+  const GgufTokenizer bert(kModels / "ggml-vocab-bert-bge.gguf");
   // "hello world" -> hello, world (2 tokens, 2 words); "Hello World" lowercases the same.
   // "🦙" is not in the WordPiece vocabulary -> [UNK].
   const std::vector<std::string_view> texts = {"hello world", "Hello World", "\xF0\x9F\xA6\x99"};
@@ -43,7 +34,7 @@ TEST(TokenizerStats, BertWordPieceHandCounted) {
 }
 
 TEST(TokenizerStats, SpmByteFallbackCounted) {
-  const GgufModel spm(kModels / "ggml-vocab-llama-spm.gguf", true);
+  const GgufTokenizer spm(kModels / "ggml-vocab-llama-spm.gguf");
   const std::vector<std::string_view> texts = {"\xF0\x9F\xA6\x99"};
   const TokenizerStats s = measure_tokenizer(spm, texts);
   EXPECT_EQ(s.unknown_tokens, 0u);
@@ -53,7 +44,7 @@ TEST(TokenizerStats, SpmByteFallbackCounted) {
 }
 
 TEST(TokenizerStats, EmptyInput) {
-  const GgufModel bert(kModels / "ggml-vocab-bert-bge.gguf", true);
+  const GgufTokenizer bert(kModels / "ggml-vocab-bert-bge.gguf");
   const TokenizerStats s = measure_tokenizer(bert, {}, 512);
   EXPECT_EQ(s.texts, 0u);
   EXPECT_EQ(s.fertility(), 0.0);

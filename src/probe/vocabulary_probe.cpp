@@ -1,0 +1,25 @@
+#include "embeval/probe/vocabulary_probe.h"
+
+#include <chrono>
+
+#include "embeval/util/memory_usage.h"
+
+namespace embeval {
+
+VocabularyProbe probe_vocabulary(Encoder& encoder, std::span<const std::string_view> documents,
+                                 std::span<const std::string_view> queries) {
+  VocabularyProbe probe;
+  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&encoder)) {
+    const auto start = std::chrono::steady_clock::now();
+    fitted->fit(documents);
+    probe.fit_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  reset_peak_rss();
+  probe.documents = measure_coverage(encoder, documents, Role::kDocument);
+  probe.queries = measure_coverage(encoder, queries, Role::kQuery);
+  probe.peak_rss_bytes = peak_rss_bytes();
+  return probe;
+}
+
+}  // namespace embeval
