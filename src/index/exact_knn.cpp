@@ -194,26 +194,6 @@ void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<floa
 
 }  // namespace
 
-Metric parse_metric(std::string_view name) {
-  if (name == "ip") return Metric::kInnerProduct;
-  if (name == "cos") return Metric::kCosine;
-  if (name == "l2") return Metric::kL2;
-  throw InputError("unknown metric '" + std::string(name) + "'", {}, 0,
-                   "use ip (inner product), cos (cosine) or l2 (Euclidean)");
-}
-
-const char* metric_name(Metric metric) {
-  switch (metric) {
-    case Metric::kInnerProduct:
-      return "ip";
-    case Metric::kCosine:
-      return "cos";
-    case Metric::kL2:
-      return "l2";
-  }
-  return "?";
-}
-
 SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std::size_t k,
                         Metric metric, const ExactKnnOptions& options) {
   EMBEVAL_CHECK(base.data.size() == base.rows * base.cols, "base matrix size != rows * cols");
