@@ -107,18 +107,13 @@ ScopedThreads::~ScopedThreads() {
 SearchResults to_results(std::size_t nq, std::size_t k, const std::vector<std::int64_t>& labels,
                          const std::vector<float>& scores) {
   SearchResults results(nq, k);
-  std::vector<ScoredId> row;
+  TopK<float> top(k);
   for (std::size_t q = 0; q < nq; ++q) {
-    row.clear();
     for (std::size_t j = 0; j < k; ++j) {
       const std::int64_t id = labels[q * k + j];
-      if (id >= 0) row.push_back({scores[q * k + j], id});
+      if (id >= 0) top.push(scores[q * k + j], id);
     }
-    std::sort(row.begin(), row.end(), ranks_before);
-    for (std::size_t j = 0; j < row.size(); ++j) {
-      results.ids[q * k + j] = row[j].id;
-      results.scores[q * k + j] = row[j].score;
-    }
+    top.take_sorted(results.ids.data() + q * k, results.scores.data() + q * k);
   }
   return results;
 }

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "embeval/core/error.h"
+#include "embeval/core/topk.h"
 #include "embeval/index/exact_index.h"
 #include "embeval/util/progress.h"
-#include "embeval/core/topk.h"
 
 namespace embeval {
 namespace {
@@ -125,16 +125,11 @@ struct SearchPlan {
 // kept scores into -|q - b|^2, clamped at 0 where rounding made a distance negative, and
 // re-sorts because rounding and clamping can create new ties.
 void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size_t k) {
-  std::vector<ScoredId> row(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    row[i] = {std::min(0.0f, scores[i] - query_norm), ids[i]};
-    if (ids[i] < 0) row[i].score = scores[i];  // padding keeps -inf
+  TopK<float> row(k);
+  for (std::size_t i = 0; i < k && ids[i] >= 0; ++i) {
+    row.push(std::min(0.0f, scores[i] - query_norm), ids[i]);
   }
-  std::sort(row.begin(), row.end(), ranks_before);  // padding (-inf) stays last
-  for (std::size_t i = 0; i < k; ++i) {
-    ids[i] = row[i].id;
-    scores[i] = row[i].score;
-  }
+  row.take_sorted(ids, scores);  // padding (-1, -inf) stays last
 }
 
 [[noreturn]] void throw_overflow(const SearchPlan& plan, std::size_t query, std::size_t base) {
@@ -148,7 +143,7 @@ void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size
 }
 
 void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<float>& tile,
-                        std::vector<TopK>& tops, SearchResults& out) {
+                        std::vector<TopK<float>>& tops, SearchResults& out) {
   const DenseMatrix& base = *plan.base;
   const DenseMatrix& queries = *plan.queries;
   const std::size_t d = queries.cols;
@@ -256,7 +251,7 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   auto worker = [&] {
     try {
       std::vector<float> tile(plan.query_block * plan.base_block);
-      std::vector<TopK> tops(plan.query_block, TopK(k_search));
+      std::vector<TopK<float>> tops(plan.query_block, TopK<float>(k_search));
       for (std::size_t b; (b = next_block.fetch_add(1)) < num_blocks;) {
         const std::size_t q0 = b * plan.query_block;
         search_query_block(plan, q0, tile, tops, out);
