@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/core/topk.h"
 
@@ -58,24 +59,13 @@ void check_search_value(const ModelSpec& canonical, std::size_t value, std::size
 std::string describe(const ModelSpec& canonical) { return "index '" + canonical.to_string() + "'"; }
 
 std::vector<float> prepare(const DenseMatrix& m, Metric metric, const char* what) {
-  std::vector<float> out(m.data);
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    float* row = out.data() + r * m.cols;
-    double norm2 = 0;
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError(
-            std::string(what) + " row " + std::to_string(r) + " has a NaN or infinite value", {}, 0,
-            "check the encoder's output");
-      }
-      norm2 += static_cast<double>(row[c]) * row[c];
-    }
-    if (metric == Metric::kCosine && norm2 > 0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(norm2));
-      for (std::size_t c = 0; c < m.cols; ++c) row[c] *= inv;
-    }
+  if (const auto at = find_non_finite(m)) {
+    throw InputError(
+        std::string(what) + " row " + std::to_string(at->row) + " has a NaN or infinite value", {},
+        0, "check the encoder's output");
   }
-  return out;
+  if (metric != Metric::kCosine) return m.data;
+  return normalized_rows(m).data;
 }
 
 const DenseMatrix& dense_part(const EmbeddingBatch& batch, std::size_t dim, const char* what) {

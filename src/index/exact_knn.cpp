@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/core/topk.h"
 #include "embeval/index/exact_index.h"
@@ -58,42 +59,20 @@ class SingleThreadedBlasScope {
 };
 
 void require_finite(const DenseMatrix& m, const std::string& name, const char* what) {
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError(std::string(what) + " row " + std::to_string(r) + " (0-based) holds " +
-                             (std::isnan(row[c]) ? "NaN" : "an infinite value"),
-                         name, 0, "vectors must be finite");
-      }
-    }
+  if (const auto at = find_non_finite(m)) {
+    const float value = m.row(at->row)[at->col];
+    throw InputError(std::string(what) + " row " + std::to_string(at->row) + " (0-based) holds " +
+                         (std::isnan(value) ? "NaN" : "an infinite value"),
+                     name, 0, "vectors must be finite");
   }
 }
 
-// Row-normalised copy; zero rows stay zero so their cosine with anything is 0. The squared
-// norm is summed in double (float32 values squared stay below 1.2e77, no overflow) and each
-// value divided in double, so neither huge nor subnormal rows overflow or underflow.
-DenseMatrix normalized_copy(const DenseMatrix& m) {
-  DenseMatrix out = m;
-  for (std::size_t r = 0; r < out.rows; ++r) {
-    float* row = out.row(r);
-    double norm2 = 0;
-    for (std::size_t c = 0; c < out.cols; ++c) norm2 += double{row[c]} * row[c];
-    if (norm2 == 0) continue;
-    const double norm = std::sqrt(norm2);
-    for (std::size_t c = 0; c < out.cols; ++c) row[c] = static_cast<float>(row[c] / norm);
-  }
-  return out;
-}
-
-// |row|^2 per row, summed in double. Throws InputError when one does not fit in float32: L2
-// scores of such rows would be infinite (a ranking of ties).
+// |row|^2 per row, summed in double (squared_norm). Throws InputError when one does not fit in
+// float32: L2 scores of such rows would be infinite (a ranking of ties).
 std::vector<float> squared_norms(const DenseMatrix& m, const std::string& name, const char* what) {
   std::vector<float> norms(m.rows);
   for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    double sum = 0;
-    for (std::size_t c = 0; c < m.cols; ++c) sum += double{row[c]} * row[c];
+    const double sum = squared_norm({m.row(r), m.cols});
     norms[r] = static_cast<float>(sum);
     if (!std::isfinite(norms[r])) {
       char squared[32];
@@ -219,8 +198,8 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   // Cosine is inner product on unit vectors; copies keep the caller's data untouched.
   std::optional<DenseMatrix> base_unit, queries_unit;
   if (metric == Metric::kCosine) {
-    base_unit = normalized_copy(base);
-    queries_unit = normalized_copy(queries);
+    base_unit = normalized_rows(base);
+    queries_unit = normalized_rows(queries);
   }
   SearchPlan plan{base_unit ? &*base_unit : &base,
                   queries_unit ? &*queries_unit : &queries,
