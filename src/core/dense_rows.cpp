@@ -1,6 +1,7 @@
 #include "embeval/core/dense_rows.h"
 
 #include <cmath>
+#include <limits>
 
 #include "embeval/core/error.h"
 
@@ -15,8 +16,16 @@ double squared_norm(std::span<const float> v) {
 void normalize(std::span<float> v) {
   const double norm2 = squared_norm(v);
   if (norm2 == 0) return;
-  // Dividing in double (not multiplying by a float 1/norm) keeps 1/norm from overflowing float
-  // for subnormal rows and from losing bits for rows near float's maximum.
+  const double inv = 1.0 / std::sqrt(norm2);
+  if (inv >= std::numeric_limits<float>::min() && inv <= std::numeric_limits<float>::max()) {
+    // The common case, kept bit for bit from the encoders' and word tools' original copies (and
+    // so from the embedding caches they wrote): one float multiply per value.
+    const float scale = static_cast<float>(inv);
+    for (float& x : v) x *= scale;
+    return;
+  }
+  // 1/norm overflows float (a subnormal row) or is subnormal itself (a row near float's
+  // maximum): divide in double instead, rounding each value once.
   const double norm = std::sqrt(norm2);
   for (float& x : v) x = static_cast<float>(x / norm);
 }

@@ -1,5 +1,5 @@
-// Row norms, normalisation and finite checks: hand-computed values, the edges the shared
-// arithmetic exists for (subnormal and huge rows, zero rows), and first-position reporting.
+// Row norms, normalisation and finite checks: hand-computed values, the edges the fallback
+// exists for (subnormal and huge rows), zero rows, and first-position reporting.
 #include "embeval/core/dense_rows.h"
 
 #include <gtest/gtest.h>
@@ -35,12 +35,12 @@ TEST(DenseRowsTest, NormalizeThreeFourFive) {
   EXPECT_EQ(v[1], 0.8f);
 }
 
-TEST(DenseRowsTest, NormalizeRoundsEachValueOnceFromDouble) {
+TEST(DenseRowsTest, NormalizeMultipliesByTheFloatInverseNorm) {
   std::vector<float> v{1.0f, 2.0f, 2.0f, 1.0f};  // norm sqrt(10)
   normalize(v);
-  const double norm = std::sqrt(10.0);
-  EXPECT_EQ(v[0], static_cast<float>(1.0 / norm));
-  EXPECT_EQ(v[1], static_cast<float>(2.0 / norm));
+  const float scale = static_cast<float>(1.0 / std::sqrt(10.0));
+  EXPECT_EQ(v[0], scale);
+  EXPECT_EQ(v[1], 2.0f * scale);
   EXPECT_EQ(v[2], v[1]);
   EXPECT_EQ(v[3], v[0]);
 }

@@ -4,9 +4,11 @@
 //
 // Arithmetic, fixed so that every caller gets the same bits for the same row: the squared norm
 // is summed in double in index order (float32 values squared stay below 1.2e77, so it cannot
-// overflow), and each value is divided by the norm in double and rounded to float once. Rows of
-// any finite magnitude, huge or subnormal, come out with unit length; a zero row stays zero (its
-// cosine with anything is 0, never NaN). Pure functions: thread-safe on distinct data.
+// overflow); s = 1/sqrt(norm^2) is taken in double, rounded to float, and every value is
+// multiplied by it in float. Where s does not fit a normal float (norms below ~2.9e-39 or above
+// ~8.5e37) each value is divided by the norm in double instead, so rows of any finite magnitude
+// come out with unit length. A zero row stays zero (its cosine with anything is 0, never NaN).
+// Pure functions: thread-safe on distinct data.
 #pragma once
 
 #include <cstddef>
