@@ -56,7 +56,10 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
                                std::size_t k, std::int64_t* ids, float* scores) const {
   // Scores are ranked in double (as summed) and rounded to float on output. The TopK never needs
   // more room than there are documents, whatever k is; the rest of the row stays padding.
-  TopK<double> top(std::min(k, num_documents_));
+  // MaxScore prunes with the threshold, so its TopK compacts after k/4 + 1 kept candidates
+  // rather than k (a tighter threshold for O(k) per compaction; bench/bm25_bench.cpp).
+  const std::size_t k_search = std::min(k, num_documents_);
+  TopK<double> top(k_search, strategy_ == Strategy::kMaxScore ? k_search + k_search / 4 + 1 : 0);
   // Query terms with postings, in query order (the order every score is summed in).
   struct Cursor {
     const PostingList* list;

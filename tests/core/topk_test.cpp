@@ -155,5 +155,33 @@ TEST(TopKTest, DoubleMatchesFullSortOnRandomPushesWithTies) {
   }
 }
 
+// A buffer of k + 1 (what MaxScore asks for) compacts on every kept candidate past k: from the
+// (k+1)-th push on, the threshold is exactly the k-th best score seen so far, and the selection
+// is the same as with the default buffer.
+TEST(TopKTest, SmallBufferKeepsTheThresholdExact) {
+  std::mt19937 rng(11);
+  const std::size_t k = 7;
+  TopK<double> tight(k, k + 1), loose(k);
+  std::vector<double> seen;
+  for (std::int64_t id = 0; id < 400; ++id) {
+    const double score = static_cast<double>(rng() % 1000) * 0.5;
+    seen.push_back(score);
+    tight.push(score, id);
+    loose.push(score, id);
+    if (seen.size() > k) {
+      std::vector<double> sorted = seen;
+      std::sort(sorted.begin(), sorted.end(), std::greater<>());
+      ASSERT_EQ(tight.threshold(), sorted[k - 1]) << "after " << seen.size();
+    }
+  }
+  std::vector<std::int64_t> tight_ids(k), loose_ids(k);
+  std::vector<float> tight_scores(k), loose_scores(k);
+  tight.take_sorted(tight_ids.data(), tight_scores.data());
+  loose.take_sorted(loose_ids.data(), loose_scores.data());
+  EXPECT_EQ(tight_ids, loose_ids);
+  EXPECT_EQ(tight_scores, loose_scores);
+  EXPECT_EQ(tight_scores[0], static_cast<float>(*std::max_element(seen.begin(), seen.end())));
+}
+
 }  // namespace
 }  // namespace embeval

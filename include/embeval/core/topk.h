@@ -39,7 +39,13 @@ class TopK {
   static_assert(std::is_floating_point_v<Score>, "TopK ranks floating-point scores");
 
  public:
-  explicit TopK(std::size_t k) : k_(k), capacity_(std::max<std::size_t>(2 * k, k + 16)) {
+  // `buffer` (0: the default, max(2k, k + 16)) is how many candidates are held before the
+  // next compaction, at least k + 1. A small buffer keeps the threshold close to the true k-th
+  // best at O(k) per compaction: what a pruning search (MaxScore) wants.
+  explicit TopK(std::size_t k, std::size_t buffer = 0)
+      : k_(k),
+        capacity_(buffer == 0 ? std::max<std::size_t>(2 * k, k + 16)
+                              : std::max<std::size_t>(buffer, k + 1)) {
     buffer_.reserve(capacity_);
   }
 
