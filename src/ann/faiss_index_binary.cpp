@@ -7,8 +7,8 @@
 #include <cstdint>
 
 #include "ann/ann_support.h"
-#include "embeval/core/error.h"
 #include "embeval/ann/faiss_index.h"
+#include "embeval/core/error.h"
 #include "embeval/core/topk.h"
 
 namespace embeval {
@@ -141,7 +141,7 @@ SearchResults BinaryIndex::search(const EmbeddingBatch& queries, std::size_t k) 
     return ann::to_results(dense.rows, k, labels, scores);
   }
   SearchResults results(dense.rows, k);
-  TopK top(k);
+  TopK<float> top(k);
   for (std::size_t q = 0; q < dense.rows; ++q) {
     for (std::size_t j = 0; j < fetch; ++j) {
       const std::int64_t id = labels[q * fetch + j];

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "encoders/static_encoder_pca.h"
 
@@ -231,14 +232,7 @@ EmbeddingBatch StaticEncoder::encode(std::span<const std::string_view> texts, Ro
       for (std::size_t j = 0; j < dim; ++j) dot += double(u[j]) * row[j];
       for (std::size_t j = 0; j < dim; ++j) row[j] -= static_cast<float>(dot) * u[j];
     }
-    if (normalize_) {
-      double n2 = 0;
-      for (std::size_t j = 0; j < dim; ++j) n2 += double(row[j]) * row[j];
-      if (n2 > 0) {
-        const float inv = static_cast<float>(1.0 / std::sqrt(n2));
-        for (std::size_t j = 0; j < dim; ++j) row[j] *= inv;
-      }
-    }
+    if (normalize_) normalize({row, dim});
   }
   EmbeddingBatch batch;
   batch.dense = std::move(out);

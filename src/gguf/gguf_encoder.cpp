@@ -9,6 +9,7 @@
 #include <numeric>
 #include <thread>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
@@ -93,14 +94,6 @@ ModelSpec canonical_spec(const ModelSpec& spec, const GgufOptions& o, const Gguf
   }
   if (o.window > 0) c.params["chunk_agg"] = to_string(o.chunk_agg);
   return c;
-}
-
-void l2_normalize(float* v, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
-  if (s <= 0) return;
-  const float inv = static_cast<float>(1.0 / std::sqrt(s));
-  for (std::size_t i = 0; i < n; ++i) v[i] *= inv;
 }
 
 }  // namespace
@@ -424,7 +417,7 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
         const float* e = llama_get_embeddings_seq(ctx_, static_cast<llama_seq_id>(j));
         EMBEVAL_CHECK(e != nullptr, "pooled embeddings missing for a sequence");
         std::copy(e, e + dim_, dst);
-        if (options_.normalize) l2_normalize(dst, dim_);
+        if (options_.normalize) normalize({dst, dim_});
       }
       progress.add(members.size());
     }
@@ -471,7 +464,7 @@ EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role
     // A split document keeps the plain mean of its (normalised) chunk vectors, so its inner
     // product with a query is exactly the mean of the chunk scores. Queries, scored as one
     // vector, are normalised again.
-    if (options_.normalize && (e - b == 1 || role == Role::kQuery)) l2_normalize(dst, dim_);
+    if (options_.normalize && (e - b == 1 || role == Role::kQuery)) normalize({dst, dim_});
   }
   batch.dense = std::move(out);
   return batch;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/core/topk.h"
 #include "embeval/index/exact_index.h"
@@ -56,42 +57,20 @@ class SingleThreadedBlasScope {
 };
 
 void require_finite(const DenseMatrix& m, const std::string& name, const char* what) {
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError(std::string(what) + " row " + std::to_string(r) + " (0-based) holds " +
-                             (std::isnan(row[c]) ? "NaN" : "an infinite value"),
-                         name, 0, "vectors must be finite");
-      }
-    }
+  if (const auto at = find_non_finite(m)) {
+    const float value = m.row(at->row)[at->col];
+    throw InputError(std::string(what) + " row " + std::to_string(at->row) + " (0-based) holds " +
+                         (std::isnan(value) ? "NaN" : "an infinite value"),
+                     name, 0, "vectors must be finite");
   }
 }
 
-// Row-normalised copy; zero rows stay zero so their cosine with anything is 0. The squared
-// norm is summed in double (float32 values squared stay below 1.2e77, no overflow) and each
-// value divided in double, so neither huge nor subnormal rows overflow or underflow.
-DenseMatrix normalized_copy(const DenseMatrix& m) {
-  DenseMatrix out = m;
-  for (std::size_t r = 0; r < out.rows; ++r) {
-    float* row = out.row(r);
-    double norm2 = 0;
-    for (std::size_t c = 0; c < out.cols; ++c) norm2 += double{row[c]} * row[c];
-    if (norm2 == 0) continue;
-    const double norm = std::sqrt(norm2);
-    for (std::size_t c = 0; c < out.cols; ++c) row[c] = static_cast<float>(row[c] / norm);
-  }
-  return out;
-}
-
-// |row|^2 per row, summed in double. Throws InputError when one does not fit in float32: L2
-// scores of such rows would be infinite (a ranking of ties).
+// |row|^2 per row, summed in double (squared_norm). Throws InputError when one does not fit in
+// float32: L2 scores of such rows would be infinite (a ranking of ties).
 std::vector<float> squared_norms(const DenseMatrix& m, const std::string& name, const char* what) {
   std::vector<float> norms(m.rows);
   for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    double sum = 0;
-    for (std::size_t c = 0; c < m.cols; ++c) sum += double{row[c]} * row[c];
+    const double sum = squared_norm({m.row(r), m.cols});
     norms[r] = static_cast<float>(sum);
     if (!std::isfinite(norms[r])) {
       char squared[32];
@@ -123,16 +102,11 @@ struct SearchPlan {
 // kept scores into -|q - b|^2, clamped at 0 where rounding made a distance negative, and
 // re-sorts because rounding and clamping can create new ties.
 void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size_t k) {
-  std::vector<ScoredId> row(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    row[i] = {std::min(0.0f, scores[i] - query_norm), ids[i]};
-    if (ids[i] < 0) row[i].score = scores[i];  // padding keeps -inf
+  TopK<float> row(k);
+  for (std::size_t i = 0; i < k && ids[i] >= 0; ++i) {
+    row.push(std::min(0.0f, scores[i] - query_norm), ids[i]);
   }
-  std::sort(row.begin(), row.end(), ranks_before);  // padding (-inf) stays last
-  for (std::size_t i = 0; i < k; ++i) {
-    ids[i] = row[i].id;
-    scores[i] = row[i].score;
-  }
+  row.take_sorted(ids, scores);  // padding (-1, -inf) stays last
 }
 
 [[noreturn]] void throw_overflow(const SearchPlan& plan, std::size_t query, std::size_t base) {
@@ -146,7 +120,7 @@ void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size
 }
 
 void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<float>& tile,
-                        std::vector<TopK>& tops, SearchResults& out) {
+                        std::vector<TopK<float>>& tops, SearchResults& out) {
   const DenseMatrix& base = *plan.base;
   const DenseMatrix& queries = *plan.queries;
   const std::size_t d = queries.cols;
@@ -192,26 +166,6 @@ void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<floa
 
 }  // namespace
 
-Metric parse_metric(std::string_view name) {
-  if (name == "ip") return Metric::kInnerProduct;
-  if (name == "cos") return Metric::kCosine;
-  if (name == "l2") return Metric::kL2;
-  throw InputError("unknown metric '" + std::string(name) + "'", {}, 0,
-                   "use ip (inner product), cos (cosine) or l2 (Euclidean)");
-}
-
-const char* metric_name(Metric metric) {
-  switch (metric) {
-    case Metric::kInnerProduct:
-      return "ip";
-    case Metric::kCosine:
-      return "cos";
-    case Metric::kL2:
-      return "l2";
-  }
-  return "?";
-}
-
 SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std::size_t k,
                         Metric metric, const ExactKnnOptions& options) {
   EMBEVAL_CHECK(base.data.size() == base.rows * base.cols, "base matrix size != rows * cols");
@@ -242,8 +196,8 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   // Cosine is inner product on unit vectors; copies keep the caller's data untouched.
   std::optional<DenseMatrix> base_unit, queries_unit;
   if (metric == Metric::kCosine) {
-    base_unit = normalized_copy(base);
-    queries_unit = normalized_copy(queries);
+    base_unit = normalized_rows(base);
+    queries_unit = normalized_rows(queries);
   }
   SearchPlan plan{base_unit ? &*base_unit : &base,
                   queries_unit ? &*queries_unit : &queries,
@@ -271,14 +225,14 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   // the others after their current block and is rethrown here.
   struct Scratch {
     std::vector<float> tile;
-    std::vector<TopK> tops;
+    std::vector<TopK<float>> tops;
   };
   std::vector<Scratch> scratch(parallel_workers(num_blocks, threads));
   parallel_for(num_blocks, threads, [&](std::size_t b, std::size_t worker) {
     Scratch& s = scratch[worker];
     if (s.tops.empty()) {
       s.tile.resize(plan.query_block * plan.base_block);
-      s.tops.assign(plan.query_block, TopK(k_search));
+      s.tops.assign(plan.query_block, TopK<float>(k_search));
     }
     const std::size_t q0 = b * plan.query_block;
     search_query_block(plan, q0, s.tile, s.tops, out);

@@ -1,8 +1,10 @@
 #include "embeval/index/truncated_exact_index.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 
 namespace embeval {
@@ -10,14 +12,8 @@ namespace embeval {
 DenseMatrix truncate_and_normalise(const DenseMatrix& m, std::size_t dims) {
   EMBEVAL_CHECK(dims <= m.cols, "truncate_and_normalise: more dimensions than the matrix has");
   DenseMatrix out(m.rows, dims);
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* in = m.row(r);
-    float* row = out.row(r);
-    double norm2 = 0;
-    for (std::size_t c = 0; c < dims; ++c) norm2 += static_cast<double>(in[c]) * in[c];
-    const double scale = norm2 > 0 ? 1.0 / std::sqrt(norm2) : 0.0;
-    for (std::size_t c = 0; c < dims; ++c) row[c] = static_cast<float>(in[c] * scale);
-  }
+  for (std::size_t r = 0; r < m.rows; ++r) std::copy_n(m.row(r), dims, out.row(r));
+  normalize_rows(out);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/util/byte_order_mark.h"
 #include "embeval/util/utf8.h"
@@ -35,16 +36,7 @@ std::optional<std::size_t> WordVectors::find(std::string_view word) const {
   return it->second;
 }
 
-void WordVectors::normalize_rows() {
-  for (std::size_t i = 0; i < vectors_.rows; ++i) {
-    float* row = vectors_.row(i);
-    double norm2 = 0.0;
-    for (std::size_t j = 0; j < vectors_.cols; ++j) norm2 += double(row[j]) * row[j];
-    if (norm2 <= 0.0) continue;
-    const float inv = static_cast<float>(1.0 / std::sqrt(norm2));
-    for (std::size_t j = 0; j < vectors_.cols; ++j) row[j] *= inv;
-  }
-}
+void WordVectors::normalize_rows() { embeval::normalize_rows(vectors_); }
 
 std::string_view format_name(WordVectorFormat format) {
   switch (format) {

@@ -13,8 +13,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "embeval/util/atomic_file.h"
+#include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval {
 namespace {
@@ -73,10 +74,6 @@ std::string hex64(std::uint64_t v) {
 }
 
 std::uint32_t role_code(Role role) { return role == Role::kQuery ? 0u : 1u; }
-
-bool all_finite(const std::vector<float>& values) {
-  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
 
 // Reads a cache file without following a link or blocking on a FIFO; only a regular file of at
 // most `max_bytes` is read. Returns the reason on refusal.
