@@ -1,7 +1,6 @@
 #include "embeval/report/results_table.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "embeval/pipeline/results_json.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -122,9 +122,7 @@ TEST(ResultsTable, PrintsTheRecordedIntervalAndResultsJsonRecordsTheTablesInterv
 
   // End to end: the interval in results.json is bootstrap_mean_ci of the per-query values, and
   // the one the table prints.
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("embeval_table_ci_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::TempDir dir("embeval-table-ci");
   Dataset d;
   d.name = "ci";
   for (int i = 0; i < 20; ++i) {
@@ -139,7 +137,6 @@ TEST(ResultsTable, PrintsTheRecordedIntervalAndResultsJsonRecordsTheTablesInterv
   config.interval = bootstrap_interval;
   const EvaluationResults results = run_evaluation(d, dir, config);
   const EvaluationResults on_disk = read_results_json(dir / "results.json");
-  std::filesystem::remove_all(dir);
   ASSERT_TRUE(on_disk.models.at(0).headline_interval.has_value());
   const MeasureInterval& recorded = *on_disk.models[0].headline_interval;
   EXPECT_EQ(recorded.measure, "ndcg_cut_10");
