@@ -44,6 +44,16 @@ TEST(TempDir, IsRemovedWithItsContentsAlsoWhenLeftByAnException) {
   EXPECT_FALSE(fs::exists(kept));
 }
 
+TEST(TempDir, WritesFilesInsideItselfAndReadFileReadsThemBack) {
+  const TempDir dir("embeval-support");
+  const fs::path file = dir.write("a/b.bin", std::string("x\0y\n", 4));
+  EXPECT_EQ(file, dir / "a" / "b.bin");
+  EXPECT_EQ(read_file(file), std::string("x\0y\n", 4));
+  dir.write("a/b.bin", "z");  // replaced, not appended
+  EXPECT_EQ(read_file(file), "z");
+  EXPECT_EQ(read_file(dir / "missing"), "");
+}
+
 TEST(RunEmbeval, KeepsStdoutAndStderrApart) {
   const CliResult ok =
       run_embeval("metrics -m num_q " + shell_quote((kData / "qrels.txt").string()) + " " +

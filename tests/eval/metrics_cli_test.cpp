@@ -26,9 +26,7 @@ class MetricsCli : public ::testing::Test {
   Output run(const std::string& args) { return embeval::testing::run_embeval("metrics " + args); }
 
   std::string write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return embeval::testing::shell_quote(path.string());
+    return embeval::testing::shell_quote(dir_.write(name, text).string());
   }
 
   embeval::testing::TempDir dir_{"embeval-metrics-cli"};

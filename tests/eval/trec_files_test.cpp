@@ -18,9 +18,7 @@ namespace {
 class TrecFiles : public ::testing::Test {
  protected:
   std::filesystem::path write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return path;
+    return dir_.write(name, text);
   }
   // The message of the InputError `fn` throws (fails the test if none).
   template <typename Fn>

@@ -18,9 +18,7 @@ namespace fs = std::filesystem;
 class JsonlTest : public ::testing::Test {
  protected:
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
+    return dir_.write(name, bytes);
   }
 
   struct Row {

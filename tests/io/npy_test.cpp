@@ -35,9 +35,7 @@ class NpyTest : public ::testing::Test {
     const std::size_t len = header.size();
     for (std::size_t i = 0; i < prefix - 8; ++i) bytes.push_back(static_cast<char>(len >> (8 * i)));
     bytes += header + data;
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
+    return dir_.write(name, bytes);
   }
 
   static std::string floats(const std::vector<float>& values) {

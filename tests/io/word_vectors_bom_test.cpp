@@ -21,9 +21,7 @@ const std::string kBom = "\xEF\xBB\xBF";
 class WordVectorsBomTest : public ::testing::Test {
  protected:
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
+    return dir_.write(name, bytes);
   }
 
   // The first word is found under its own name, with its values.

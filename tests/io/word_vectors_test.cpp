@@ -20,9 +20,7 @@ namespace fs = std::filesystem;
 class WordVectorsTest : public ::testing::Test {
  protected:
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
+    return dir_.write(name, bytes);
   }
 
   // Expects an InputError whose line is `line` and whose message contains `needle`.

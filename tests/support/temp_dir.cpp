@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include <cerrno>
+#include <fstream>
+#include <stdexcept>
 #include <system_error>
 
 namespace embeval::testing {
@@ -16,6 +18,16 @@ TempDir::TempDir(std::string_view prefix) {
                                std::error_code(errno, std::generic_category()));
   }
   path_ = pattern;
+}
+
+fs::path TempDir::write(const fs::path& relative, std::string_view bytes) const {
+  const fs::path file = path_ / relative;
+  fs::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) throw std::runtime_error("TempDir: cannot write " + file.string());
+  return file;
 }
 
 TempDir::~TempDir() {

@@ -28,6 +28,9 @@ class TempDir {
   std::filesystem::path operator/(const std::filesystem::path& relative) const {
     return path_ / relative;
   }
+  // Writes `bytes` to the file `relative` inside the folder (parent folders made, an existing
+  // file replaced) and returns its path. Throws std::runtime_error when it cannot.
+  std::filesystem::path write(const std::filesystem::path& relative, std::string_view bytes) const;
 
  private:
   std::filesystem::path path_;

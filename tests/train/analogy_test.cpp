@@ -81,11 +81,7 @@ TEST(Analogy, ThreeCosMulCanDisagreeWithThreeCosAdd) {
 
 class QuestionFiles : public ::testing::Test {
  protected:
-  fs::path write(const std::string& text) {
-    const fs::path p = dir_ / "q.txt";
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
+  fs::path write(const std::string& text) { return dir_.write("q.txt", text); }
   embeval::testing::TempDir dir_{"embeval-analogy"};
 };
 
