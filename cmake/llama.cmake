@@ -84,7 +84,7 @@ target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVA
 # Tests of the gguf layer read the llama.cpp source tree (tokenizer vocab files, gguf-py) and
 # tiny random-weight models that tests/gguf/tiny_models.py writes once per build into the build
 # tree (python3-numpy; ~15 s), not once per test process. A test process's scratch files go to
-# a folder of its own under gguf-test-scratch/ in the build tree, removed when it exits.
+# a TempDir of its own (tests/support/temp_dir.h), removed when it exits.
 set(_gguf_python "/usr/bin/python3")
 set(_gguf_script "${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
 set(_gguf_models "${CMAKE_BINARY_DIR}/gguf-test-models")
@@ -114,7 +114,6 @@ target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
   EMBEVAL_PYTHON="${_gguf_python}"
   EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
-  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
-  EMBEVAL_GGUF_SCRATCH_ROOT="${CMAKE_BINARY_DIR}/gguf-test-scratch")
+  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}")
 # Followed transitively: every test linking the support library waits for the models.
 add_dependencies(embeval_gguf_test_support embeval_gguf_tiny_models)

@@ -1,8 +1,6 @@
 // End to end: `embeval encode` and `embeval inspect` with GGUF models.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -13,6 +11,7 @@
 #include "embeval/io/npy.h"
 #include "embeval/models/registry.h"
 #include "gguf/tiny_model_fixture.h"
+#include "support/cli_runner.h"
 
 namespace embeval {
 namespace {
@@ -20,22 +19,7 @@ namespace {
 using testing_gguf::tiny_model;
 using testing_gguf::work_dir;
 
-struct CliRun {
-  int status;
-  std::string output;  // stdout and stderr
-};
-
-CliRun run_cli(const std::string& args) {
-  const std::string cmd =
-      std::string("EMBEVAL_NO_PROGRESS=1 '") + EMBEVAL_BINARY + "' " + args + " 2>&1";
-  CliRun r{0, {}};
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using testing::run_embeval;
 
 const std::string kVocab =
     (testing_gguf::kLlamaSource / "models" / "ggml-vocab-bert-bge.gguf").string();
@@ -45,10 +29,10 @@ TEST(GgufCli, EncodeWritesNpyAndIds) {
   std::ofstream(input) << "{\"_id\": \"a\", \"title\": \"T\", \"text\": \"hello world\"}\n"
                        << "{\"text\": \"no id here\"}\n";
   const auto out = work_dir() / "emb.npy";
-  const CliRun r =
-      run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
-              input.string() + " --role query --threads 1 --out " + out.string());
-  ASSERT_EQ(r.status, 0) << r.output;
+  const testing::CliResult r =
+      run_embeval("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
+                  input.string() + " --role query --threads 1 --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.output();
   const DenseMatrix m = read_npy_matrix(out.string());
   EXPECT_EQ(m.rows, 2u);
   EXPECT_EQ(m.cols, 32u);
@@ -68,17 +52,18 @@ TEST(GgufCli, EncodeWritesNpyAndIds) {
 TEST(GgufCli, EncodeRejectsVocabularyOnlyAndBadInput) {
   const auto input = work_dir() / "ok.jsonl";
   std::ofstream(input) << "{\"_id\": \"a\", \"text\": \"x\"}\n";
-  CliRun r = run_cli("encode --model gguf:" + kVocab + " --input " + input.string() +
-                     " --role document --out " + (work_dir() / "v.npy").string());
+  testing::CliResult r =
+      run_embeval("encode --model gguf:" + kVocab + " --input " + input.string() +
+                  " --role document --out " + (work_dir() / "v.npy").string());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("vocabulary only"), std::string::npos) << r.output;
+  EXPECT_NE(r.output().find("vocabulary only"), std::string::npos) << r.output();
   const auto bad = work_dir() / "bad.jsonl";
   std::ofstream(bad) << "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\"}\n";
-  r = run_cli("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
-              bad.string() + " --role document --out " + (work_dir() / "b.npy").string());
+  r = run_embeval("encode --model gguf:" + tiny_model("tiny-bert-cls.gguf").string() + " --input " +
+                  bad.string() + " --role document --out " + (work_dir() / "b.npy").string());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("bad.jsonl"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("2"), std::string::npos);
+  EXPECT_NE(r.output().find("bad.jsonl"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("2"), std::string::npos);
 }
 
 TEST(GgufCli, InspectVocabularyOnlyOnDataset) {
@@ -87,28 +72,31 @@ TEST(GgufCli, InspectVocabularyOnlyOnDataset) {
   std::ofstream(ds / "corpus.jsonl") << "{\"_id\": \"d1\", \"text\": \"hello world\"}\n";
   std::ofstream(ds / "queries.jsonl") << "{\"_id\": \"q1\", \"text\": \"hello\"}\n";
   std::ofstream(ds / "qrels" / "test.tsv") << "query-id\tcorpus-id\tscore\nq1\td1\t1\n";
-  const CliRun r = run_cli("inspect --model gguf:" + kVocab + " --dataset " + ds.string());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("wordpiece, vocabulary 30522"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("vocabulary only"), std::string::npos);
-  EXPECT_NE(r.output.find("documents: 1 texts, 2 words, 2 tokens"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("p50 4"), std::string::npos);  // [CLS] hello world [SEP]
+  const testing::CliResult r =
+      run_embeval("inspect --model gguf:" + kVocab + " --dataset " + ds.string());
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.output().find("wordpiece, vocabulary 30522"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("vocabulary only"), std::string::npos);
+  EXPECT_NE(r.output().find("documents: 1 texts, 2 words, 2 tokens"), std::string::npos)
+      << r.output();
+  EXPECT_NE(r.output().find("p50 4"), std::string::npos);  // [CLS] hello world [SEP]
 }
 
 TEST(GgufCli, InspectModelWithWeights) {
-  const CliRun r = run_cli("inspect --model gguf:" + tiny_model("tiny-bert-mean.gguf").string());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("architecture    bert"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("pooling         mean"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("dimension       32"), std::string::npos) << r.output;
+  const testing::CliResult r =
+      run_embeval("inspect --model gguf:" + tiny_model("tiny-bert-mean.gguf").string());
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.output().find("architecture    bert"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("pooling         mean"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("dimension       32"), std::string::npos) << r.output();
 }
 
 TEST(GgufCli, CorruptModelIsExitTwo) {
   const auto p = work_dir() / "corrupt.gguf";
   std::ofstream(p) << "GGUF but not really";
-  const CliRun r = run_cli("inspect --model gguf:" + p.string());
-  EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_NE(r.output.find("not a valid GGUF"), std::string::npos) << r.output;
+  const testing::CliResult r = run_embeval("inspect --model gguf:" + p.string());
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.output().find("not a valid GGUF"), std::string::npos) << r.output();
 }
 
 // Metadata that ggml's parser accepts but llama.cpp asserts on (or computes NaN with): an
@@ -137,10 +125,11 @@ TEST_P(HostileMetadata, IsAnInputErrorNamingFileAndKey) {
   // The CLI exits 2 before it reads the dataset (an empty folder here: no corpus to read).
   const auto empty = work_dir() / "empty-dataset";
   std::filesystem::create_directories(empty);
-  const CliRun r = run_cli("eval --dataset " + empty.string() + " --model gguf:" + path.string() +
-                           " --out " + (work_dir() / "hostile-out").string());
-  EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_NE(r.output.find(GetParam().key), std::string::npos) << r.output;
+  const testing::CliResult r =
+      run_embeval("eval --dataset " + empty.string() + " --model gguf:" + path.string() +
+                  " --out " + (work_dir() / "hostile-out").string());
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.output().find(GetParam().key), std::string::npos) << r.output();
 }
 
 INSTANTIATE_TEST_SUITE_P(

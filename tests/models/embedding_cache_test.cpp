@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "embeval/util/atomic_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -109,13 +110,6 @@ std::vector<std::string> make_texts(std::size_t n) {
 
 class EmbeddingCacheTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval-cache-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   CachedEncoder make(const std::string& key = "model-A", CacheFlushPolicy policy = small(),
                      std::size_t dim = 3, bool multi = false) {
     return CachedEncoder(std::make_unique<BatchSensitiveEncoder>(&calls_, dim, multi), dir_, key,
@@ -137,7 +131,7 @@ class EmbeddingCacheTest : public ::testing::Test {
     }
     return out;
   }
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-cache"};
   std::size_t calls_ = 0;
 };
 
@@ -401,7 +395,8 @@ TEST_F(EmbeddingCacheTest, HostileFilesAreRefusedWithoutHangingOrFollowingLinks)
 TEST_F(EmbeddingCacheTest, AModelFolderThatIsALinkOrAFileTurnsTheCacheOff) {
   make().encode(kTexts, Role::kDocument);
   const fs::path model_dir = segments(dir_).at(0).parent_path();
-  const fs::path elsewhere = dir_.string() + "-elsewhere";
+  const testing::TempDir outside("embeval-cache-elsewhere");  // outside the cache folder
+  const fs::path elsewhere = outside / "model";
   fs::rename(model_dir, elsewhere);
   fs::create_directory_symlink(elsewhere, model_dir);
   {
@@ -436,10 +431,10 @@ TEST_F(EmbeddingCacheTest, OldFormatVersionIsIgnored) {
 }
 
 TEST(FileFingerprint, SizeAndCrc) {
-  const fs::path p = fs::temp_directory_path() / ("embeval-fp-" + std::to_string(::getpid()));
+  const testing::TempDir dir("embeval-fp");
+  const fs::path p = dir / "check.txt";
   std::ofstream(p, std::ios::binary) << "123456789";
   EXPECT_EQ(file_fingerprint(p), "9-cbf43926");  // the standard CRC-32 check value
-  fs::remove(p);
 }
 
 }  // namespace

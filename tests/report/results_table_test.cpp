@@ -1,7 +1,6 @@
 #include "embeval/report/results_table.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +11,7 @@
 
 #include "embeval/eval/statistics.h"
 #include "embeval/pipeline/results_json.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -116,9 +116,7 @@ TEST(ResultsTable, PrintsTheRecordedInterval) {
 TEST(ResultsTable, ResultsJsonRecordsTheIntervalTheTablePrints) {
   // End to end, with no setting asking for it: for every model, the interval in results.json is
   // bootstrap_interval() of its per-query nDCG@10, and the table `eval` prints shows it.
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("embeval_table_ci_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const testing::TempDir dir("embeval-table-ci");
   Dataset d;
   d.name = "ci";
   for (int i = 0; i < 20; ++i) {
@@ -136,7 +134,6 @@ TEST(ResultsTable, ResultsJsonRecordsTheIntervalTheTablePrints) {
   config.out_dir = dir;
   const EvaluationResults results = run_evaluation(d, dir, config);
   const EvaluationResults on_disk = read_results_json(dir / "results.json");
-  std::filesystem::remove_all(dir);
   const std::string table = format_results_table(results);
   ASSERT_EQ(on_disk.models.size(), 2u);
   for (const ModelResult& m : on_disk.models) {
