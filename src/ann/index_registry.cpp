@@ -5,100 +5,163 @@
 #include <charconv>
 
 #include "ann/ann_support.h"
-#include "embeval/core/error.h"
 #include "embeval/ann/faiss_index.h"
+#include "embeval/core/error.h"
+#include "embeval/index/chunk_max_index.h"
+#include "embeval/index/inverted_index.h"
 #include "embeval/index/truncated_exact_index.h"
 
 namespace embeval {
 namespace {
 
-struct ParamRule {
-  std::string key;
-  std::string fallback;  // default value, or "auto"
-  long min;
-  long max;
-  bool allows_auto = false;
-};
-
-enum class Family { kExact, kFloat, kBinary };
+enum class Family { kExact, kFloat, kBinary, kInverted, kChunkMax };
 
 struct Entry {
   AnnIndexKind kind;
   Family family;
-  std::vector<ParamRule> rules;
 };
 
-const ParamRule kNlist{"nlist", "auto", 1, 1L << 24, true};
-const ParamRule kNprobe{"nprobe", "8", 1, 1L << 24};
+ParamRule nlist_rule() {
+  return {.key = "nlist",
+          .type = ParamType::kInteger,
+          .fallback = "auto",
+          .min = 1,
+          .max = 1L << 24,
+          .allows_auto = true,
+          .help =
+              "inverted lists (k-means centroids); auto = about 4 sqrt(n), at least 39 "
+              "documents per list"};
+}
+
+ParamRule nprobe_rule() {
+  return {.key = "nprobe",
+          .type = ParamType::kInteger,
+          .fallback = "8",
+          .min = 1,
+          .max = 1L << 24,
+          .help = "lists searched per query (the knob --sweep turns)"};
+}
+
+ParamRule rescore_rule() {
+  return {.key = "rescore",
+          .type = ParamType::kInteger,
+          .fallback = "0",
+          .min = 0,
+          .max = 1000,
+          .help = "re-rank rescore*k Hamming candidates in float32; 0 = off"};
+}
+
+ParamRule pad_rule() {
+  return {.key = "pad",
+          .type = ParamType::kInteger,
+          .fallback = "0",
+          .min = 0,
+          .max = 1,
+          .help = "1: zero bits up to a multiple of 8 (a dimension that is not one needs it)"};
+}
+
+// A kind of dense index: its schema is named after it.
+AnnIndexKind kind(std::string name, std::vector<std::string> aliases, std::string summary,
+                  std::string search_parameter, std::vector<ParamRule> rules,
+                  IndexInput input = IndexInput::kDense) {
+  ParamSchema schema{name, "", std::move(rules)};
+  return {std::move(name),    std::move(aliases),
+          std::move(summary), std::move(search_parameter),
+          std::move(schema),  input};
+}
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
-      {{"exact",
-        {},
-        "the oracle: exact float32 search (OpenBLAS SGEMM + top-k); dim=N searches the first N "
-        "dimensions, renormalised (truncation)",
-        "dim=auto (every dimension)",
-        ""},
-       Family::kExact,
-       {{"dim", "auto", 1, 1L << 20, true}}},
-      {{"flat", {"FLAT"}, "exact search inside FAISS, float32 (IndexFlat)", "", ""},
-       Family::kFloat,
-       {}},
-      {{"flat_f16", {}, "exact search over float16 codes (IndexScalarQuantizer fp16)", "", ""},
-       Family::kFloat,
-       {}},
-      {{"flat_int8",
-        {},
-        "exact search over int8 scalar codes, per-dimension ranges trained on the corpus",
-        "",
-        ""},
-       Family::kFloat,
-       {}},
-      {{"hnsw",
-        {"HNSW"},
-        "HNSW graph over float32 vectors (IndexHNSWFlat)",
-        "M=32 efConstruction=200 efSearch=64",
-        "efSearch"},
-       Family::kFloat,
-       {{"M", "32", 2, 512},
-        {"efConstruction", "200", 1, 1 << 16},
-        {"efSearch", "64", 1, 1 << 16}}},
-      {{"ivf_flat",
-        {"IVF_FLAT"},
-        "inverted lists of float32 vectors (IndexIVFFlat)",
-        "nlist=auto nprobe=8",
-        "nprobe"},
-       Family::kFloat,
-       {kNlist, kNprobe}},
-      {{"ivf_sq8",
-        {"IVF_SQ8"},
-        "inverted lists of int8 scalar codes (IndexIVFScalarQuantizer)",
-        "nlist=auto nprobe=8",
-        "nprobe"},
-       Family::kFloat,
-       {kNlist, kNprobe}},
-      {{"ivf_pq",
-        {"IVF_PQ"},
-        "inverted lists of product-quantized codes (IndexIVFPQ)",
-        "nlist=auto m=auto nbits=8 nprobe=8 (m must divide the dimension; auto = d/4 or less)",
-        "nprobe"},
-       Family::kFloat,
-       {kNlist, {"m", "auto", 1, 1 << 16, true}, {"nbits", "8", 1, 12}, kNprobe}},
-      {{"binary",
-        {"BIN_FLAT"},
-        "sign-binarised vectors, Hamming distance (IndexBinaryFlat); rescore=R re-ranks R*k "
-        "candidates in float32",
-        "rescore=0 pad=0 (pad=1: zero bits up to a multiple of 8)",
-        ""},
-       Family::kBinary,
-       {{"rescore", "0", 0, 1000}, {"pad", "0", 0, 1}}},
-      {{"binary_ivf",
-        {"BIN_IVF_FLAT"},
-        "inverted lists of sign-binarised vectors (IndexBinaryIVF); rescore as binary",
-        "nlist=auto nprobe=8 rescore=0 pad=0",
-        "nprobe"},
-       Family::kBinary,
-       {kNlist, kNprobe, {"rescore", "0", 0, 1000}, {"pad", "0", 0, 1}}},
+      {kind("exact", {},
+            "the oracle: exact float32 search (OpenBLAS SGEMM + top-k); dim=N searches the first "
+            "N dimensions, renormalised (truncation)",
+            "",
+            {{.key = "dim",
+              .type = ParamType::kInteger,
+              .fallback = "auto",
+              .min = 1,
+              .max = 1L << 20,
+              .allows_auto = true,
+              .help = "search the first N dimensions, renormalised; auto = every dimension"}}),
+       Family::kExact},
+      {kind("flat", {"FLAT"}, "exact search inside FAISS, float32 (IndexFlat)", "", {}),
+       Family::kFloat},
+      {kind("flat_f16", {}, "exact search over float16 codes (IndexScalarQuantizer fp16)", "", {}),
+       Family::kFloat},
+      {kind("flat_int8", {},
+            "exact search over int8 scalar codes, per-dimension ranges trained on the corpus", "",
+            {}),
+       Family::kFloat},
+      {kind("hnsw", {"HNSW"}, "HNSW graph over float32 vectors (IndexHNSWFlat)", "efSearch",
+            {{.key = "M",
+              .type = ParamType::kInteger,
+              .fallback = "32",
+              .min = 2,
+              .max = 512,
+              .help = "graph degree: links per node"},
+             {.key = "efConstruction",
+              .type = ParamType::kInteger,
+              .fallback = "200",
+              .min = 1,
+              .max = 1 << 16,
+              .help = "candidate list while building"},
+             {.key = "efSearch",
+              .type = ParamType::kInteger,
+              .fallback = "64",
+              .min = 1,
+              .max = 1 << 16,
+              .help = "candidate list while searching (the knob --sweep turns)"}}),
+       Family::kFloat},
+      {kind("ivf_flat", {"IVF_FLAT"}, "inverted lists of float32 vectors (IndexIVFFlat)", "nprobe",
+            {nlist_rule(), nprobe_rule()}),
+       Family::kFloat},
+      {kind("ivf_sq8", {"IVF_SQ8"}, "inverted lists of int8 scalar codes (IndexIVFScalarQuantizer)",
+            "nprobe", {nlist_rule(), nprobe_rule()}),
+       Family::kFloat},
+      {kind("ivf_pq", {"IVF_PQ"}, "inverted lists of product-quantized codes (IndexIVFPQ)",
+            "nprobe",
+            {nlist_rule(),
+             {.key = "m",
+              .type = ParamType::kInteger,
+              .fallback = "auto",
+              .min = 1,
+              .max = 1 << 16,
+              .allows_auto = true,
+              .help = "sub-quantizers; must divide the dimension; auto = d/4 or less"},
+             {.key = "nbits",
+              .type = ParamType::kInteger,
+              .fallback = "8",
+              .min = 1,
+              .max = 12,
+              .help = "bits per sub-quantizer code (2^nbits centroids each)"},
+             nprobe_rule()}),
+       Family::kFloat},
+      {kind("binary", {"BIN_FLAT"},
+            "sign-binarised vectors, Hamming distance (IndexBinaryFlat); rescore=R re-ranks R*k "
+            "candidates in float32",
+            "", {rescore_rule(), pad_rule()}),
+       Family::kBinary},
+      {kind("binary_ivf", {"BIN_IVF_FLAT"},
+            "inverted lists of sign-binarised vectors (IndexBinaryIVF); rescore as binary",
+            "nprobe", {nlist_rule(), nprobe_rule(), rescore_rule(), pad_rule()}),
+       Family::kBinary},
+      {kind("inverted", {},
+            "exact search over sparse vectors (BM25): posting lists, inner product; what `eval` "
+            "uses for sparse models",
+            "",
+            {{.key = "strategy",
+              .type = ParamType::kChoice,
+              .fallback = "maxscore",
+              .choices = {"maxscore", "exhaustive"},
+              .help = "maxscore skips documents that cannot enter the top k (same results); "
+                      "exhaustive scores every posting"}},
+            IndexInput::kSparse),
+       Family::kInverted},
+      {kind("chunk_max", {},
+            "exact search over documents of several chunk vectors: a document scores its best "
+            "chunk (gguf window=N&chunk_agg=max); what `eval` uses for them",
+            "", {}, IndexInput::kChunks),
+       Family::kChunkMax},
   };
   return kEntries;
 }
@@ -151,36 +214,16 @@ ModelSpec canonical_index_spec(std::string_view text) {
     throw InputError("index spec '" + std::string(text) + "' has a ':' path; indexes take none", {},
                      0, "write e.g. hnsw?M=32");
   }
-  ModelSpec canonical;
-  canonical.scheme = entry->kind.name;
-  for (const auto& [key, value] : parsed.params) {
-    const auto rule = std::find_if(entry->rules.begin(), entry->rules.end(),
-                                   [&](const ParamRule& r) { return r.key == key; });
-    if (rule == entry->rules.end()) {
-      std::string allowed;
-      for (const auto& r : entry->rules) allowed += (allowed.empty() ? "" : ", ") + r.key;
-      throw InputError("index spec '" + std::string(text) + "' has unknown parameter '" + key + "'",
-                       {}, 0,
-                       entry->rules.empty() ? canonical.scheme + " takes no parameters"
-                                            : "parameters of " + canonical.scheme + ": " + allowed +
-                                                  " (names are case-sensitive)");
-    }
-    if (value == "auto" && rule->allows_auto) {
-      canonical.params[key] = value;
-      continue;
-    }
-    long v = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || end != value.data() + value.size() || v < rule->min || v > rule->max) {
-      throw InputError("index spec '" + std::string(text) + "': " + key + "=" + value +
-                           " is not an integer in [" + std::to_string(rule->min) + ", " +
-                           std::to_string(rule->max) + "]" + (rule->allows_auto ? " or auto" : ""),
-                       {}, 0, "e.g. " + key + "=" + rule->fallback);
-    }
-    canonical.params[key] = std::to_string(v);
-  }
-  for (const auto& rule : entry->rules) canonical.params.try_emplace(rule.key, rule.fallback);
-  return canonical;
+  ModelSpec named = parsed;
+  named.scheme = entry->kind.name;
+  return canonicalise(entry->kind.schema, named);
+}
+
+ModelSpec index_spec_for(const EmbeddingBatch& sample) {
+  if (sample.sparse) return canonical_index_spec("inverted");
+  if (sample.dense) return canonical_index_spec("exact");
+  if (sample.multi) return canonical_index_spec("chunk_max");
+  throw InputError("the model produced no sparse, dense or chunk embeddings to index");
 }
 
 const AnnIndexKind& ann_index_kind(const ModelSpec& canonical) {
@@ -199,6 +242,17 @@ std::unique_ptr<Index> make_ann_index(std::string_view spec, Metric metric, int 
   if (family == Family::kBinary) {
     return std::make_unique<BinaryIndex>(std::move(canonical), metric, threads);
   }
+  if (family == Family::kInverted) {
+    if (metric != Metric::kInnerProduct) {
+      throw InputError("index '" + canonical.to_string() + "' scores by inner product only", {}, 0,
+                       "sparse weights (BM25) are compared by inner product");
+    }
+    const bool exhaustive = canonical.params.at("strategy") == "exhaustive";
+    return std::make_unique<InvertedIndex>(
+        exhaustive ? InvertedIndex::Strategy::kExhaustive : InvertedIndex::Strategy::kMaxScore,
+        threads);
+  }
+  if (family == Family::kChunkMax) return std::make_unique<ChunkMaxIndex>(metric, threads);
   return std::make_unique<FaissIndex>(std::move(canonical), metric, threads);
 }
 
@@ -232,6 +286,15 @@ std::vector<std::string> check_index_for_data(const ModelSpec& canonical, std::s
   std::vector<std::string> notes;
   const std::string& kind = canonical.scheme;
   const std::string name = ann::describe(canonical);
+  const IndexInput input = ann_index_kind(canonical).input;
+  if (input != IndexInput::kDense) {
+    throw InputError(name + " indexes " +
+                         (input == IndexInput::kSparse ? "sparse vectors" : "chunk vectors") +
+                         ", not one dense vector per document",
+                     {}, 0,
+                     "`ann` measures dense indexes (sparse models get posting statistics); "
+                     "inverted and chunk_max serve `eval`");
+  }
   if (kind == "exact") {
     const long dims = ann::param(canonical, "dim");
     if (dims > 0 && static_cast<std::size_t>(dims) > dim) {

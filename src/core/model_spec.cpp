@@ -166,20 +166,6 @@ bool ModelSpec::get_bool(const std::string& key, bool fallback) const {
       "use true or false");
 }
 
-void ModelSpec::require_known_keys(std::initializer_list<std::string_view> known) const {
-  std::string unknown;
-  for (const auto& [key, value] : params) {
-    bool found = false;
-    for (auto k : known) found = found || k == key;
-    if (!found) unknown += (unknown.empty() ? "" : ", ") + key;
-  }
-  if (unknown.empty()) return;
-  std::string allowed;
-  for (auto k : known) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-  throw InputError("model spec '" + to_string() + "' has unknown parameter(s): " + unknown, {}, 0,
-                   "known parameters for " + scheme + ": " + allowed);
-}
-
 std::string spec_label(const ModelSpec& spec) {
   std::string label = spec.scheme;
   if (!spec.path.empty()) {

@@ -31,27 +31,40 @@ void parallel_ranges(std::size_t n, int threads, Fn&& fn) {
 
 }  // namespace
 
+const ParamSchema& Bm25Params::schema() {
+  static const ParamSchema kSchema{
+      "bm25",
+      "",
+      {{.key = "k1",
+        .type = ParamType::kNumber,
+        .fallback = "0.9",
+        .min = 0,
+        .max = kMaxK1,
+        .help = "term-frequency saturation: 0.9 (Anserini's BEIR default) to 2 is usual; above "
+                "~100 BM25 no longer saturates at all"},
+       {.key = "b",
+        .type = ParamType::kNumber,
+        .fallback = "0.4",
+        .min = 0,
+        .max = 1,
+        .help = "document-length normalisation: 0 (none) to 1 (full); 0.4 or 0.75 are usual"},
+       {.key = "analyzer",
+        .type = ParamType::kText,
+        .fallback = "english",
+        .help = "the text analyzer: english, standard, whitespace or a Snowball language "
+                "(german, french, porter2, ...)"}}};
+  return kSchema;
+}
+
 Bm25Params Bm25Params::from_spec(const ModelSpec& spec) {
-  spec.require_known_keys({"k1", "b", "analyzer"});
+  // The schema checks keys and ranges (written so that NaN fails too). Document weights are
+  // stored as float32: a huge k1 scales every weight towards 0 (k1=1e100 underflowed all of them,
+  // ranking by id), hence k1's upper bound.
+  const ModelSpec canonical = canonicalise(schema(), spec);
   Bm25Params p;
-  p.k1 = spec.get_double("k1", p.k1);
-  p.b = spec.get_double("b", p.b);
-  p.analyzer = spec.get_string("analyzer", p.analyzer);
-  // Written so that NaN fails too. Document weights are stored as float32: a huge k1 scales
-  // every weight towards 0 (k1=1e100 underflowed all of them, ranking by id), so k1 has an
-  // upper bound at which the weights stay far above float32's smallest normal number.
-  if (!(p.k1 >= 0 && p.k1 <= Bm25Params::kMaxK1)) {
-    throw InputError("bm25: k1 must be a number in [0, " + format_number(Bm25Params::kMaxK1) +
-                         "], got " + format_number(p.k1),
-                     {}, 0,
-                     "k1 sets term-frequency saturation: 0.9 (Anserini's BEIR default) to 2 is "
-                     "usual; above ~100 BM25 no longer saturates at all");
-  }
-  if (!(p.b >= 0 && p.b <= 1)) {
-    throw InputError("bm25: b must be a number in [0, 1], got " + format_number(p.b), {}, 0,
-                     "b sets document-length normalisation: 0 (none) to 1 (full); 0.4 or 0.75 "
-                     "are usual");
-  }
+  p.k1 = canonical.get_double("k1", p.k1);
+  p.b = canonical.get_double("b", p.b);
+  p.analyzer = canonical.get_string("analyzer", p.analyzer);
   (void)Analyzer::create(p.analyzer);  // validates the name
   return p;
 }

@@ -99,8 +99,7 @@ ModelSpec canonical_spec(const ModelSpec& spec, const GgufOptions& o, const Gguf
 }  // namespace
 
 GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
-  spec.require_known_keys({"pooling", "normalize", "query_prefix", "document_prefix", "max_tokens",
-                           "causal", "window", "stride", "chunk_agg", "flash_attn"});
+  check_known_keys(gguf_param_schema(), spec);
   if (spec.path.empty()) {
     throw InputError("gguf needs a model file: gguf:PATH", "", 0, "e.g. gguf:bge-small.gguf");
   }
@@ -472,6 +471,67 @@ EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role
 
 std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec, const EncoderOptions& options) {
   return std::make_unique<GgufEncoder>(spec, static_cast<int>(options.threads));
+}
+
+const ParamSchema& gguf_param_schema() {
+  static const ParamSchema kSchema{
+      "gguf",
+      "a GGUF model file",
+      {{.key = "pooling",
+        .type = ParamType::kChoice,
+        .choices = {"mean", "cls", "last"},
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "how token vectors become one vector (none is refused: one vector per token)",
+        .default_help = "the GGUF's `<arch>.pooling_type`"},
+       {.key = "normalize",
+        .type = ParamType::kBoolean,
+        .fallback = "true",
+        .help = "L2-normalise every vector"},
+       {.key = "query_prefix",
+        .type = ParamType::kText,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "text put before every query; `%0A` is a newline",
+        .default_help = "by model family"},
+       {.key = "document_prefix",
+        .type = ParamType::kText,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "text put before every document",
+        .default_help = "by model family"},
+       {.key = "max_tokens",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "longer texts are truncated (counted and reported)",
+        .default_help = "the training context"},
+       {.key = "causal",
+        .type = ParamType::kBoolean,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "false runs a decoder with bidirectional attention (LLM2Vec style)",
+        .default_help = "the model's own"},
+       {.key = "window",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "split long texts into windows of this many tokens (specials included)",
+        .default_help = "off"},
+       {.key = "stride",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "a window starts every this many content tokens; every token is covered",
+        .default_help = "no overlap"},
+       {.key = "chunk_agg",
+        .type = ParamType::kChoice,
+        .fallback = "mean",
+        .choices = {"mean", "first", "max"},
+        .absent = ParamAbsent::kLeftOut,
+        .help = "how a split document scores: mean or first window (one vector), best window",
+        .default_help = "`mean` (written out when window is set)"},
+       {.key = "flash_attn",
+        .type = ParamType::kBoolean,
+        .fallback = "false",
+        .help = "llama.cpp's flash attention: faster on the CPU, f16 K/V drift from float32"}}};
+  return kSchema;
 }
 
 std::string check_gguf_spec(const ModelSpec& spec) {

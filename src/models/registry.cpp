@@ -33,7 +33,7 @@ void require_no_path(const ModelSpec& spec) {
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
       {{"bm25", "Okapi BM25 (Lucene formula) over an inverted index, fitted on the corpus",
-        "k1=0.9 b=0.4 analyzer=english|standard|whitespace|<snowball language>"},
+        &Bm25Params::schema()},
        [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          require_no_path(spec);
          return std::make_unique<Bm25Encoder>(Bm25Params::from_spec(spec));
@@ -47,8 +47,7 @@ const std::vector<Entry>& entries() {
       {{"static",
         "Static word vectors (word2vec text/binary, GloVe, fastText .vec, wink JSON) pooled per "
         "text",
-        "PATH pooling=mean|tfidf|sif sif_a=1e-3 normalize=true analyzer=standard format=auto "
-        "max_words=0"},
+        &StaticEncoder::schema()},
        [](const ModelSpec& spec, const EncoderOptions&) -> std::unique_ptr<Encoder> {
          return std::make_unique<StaticEncoder>(spec);
        },
@@ -59,8 +58,7 @@ const std::vector<Entry>& entries() {
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "
         "Qwen3, Gemma, ...)",
-        "PATH pooling=mean|cls|last normalize=true query_prefix= document_prefix= max_tokens=N "
-        "causal=false window=N stride=N chunk_agg=mean|first|max flash_attn=false",
+        &gguf_param_schema(),
         /*cache_embeddings=*/true},
        make_gguf_encoder,
        check_gguf_spec,

@@ -195,11 +195,9 @@ std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSp
   return points;
 }
 
-std::string ann_label(const ModelSpec& canonical, const std::string& as_given) {
-  // The name the user wrote, without search parameters that the table shows in its own column.
-  (void)canonical;
-  return as_given;
-}
+// A row's label: the index's canonical name. Its parameters are in the row's index_spec, and the
+// search parameter has a column of its own.
+std::string ann_label(const ModelSpec& canonical) { return canonical.scheme; }
 
 void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatrix& docs,
                const EmbeddingBatch& queries, const std::vector<ModelSpec>& specs,
@@ -244,8 +242,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   Progress progress("ann " + dataset.name, work, "configurations");
 
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    for (auto& p :
-         measure_configuration(c, specs[i], ann_label(specs[i], specs[i].scheme), config.sweep)) {
+    for (auto& p : measure_configuration(c, specs[i], ann_label(specs[i]), config.sweep)) {
       results.points.push_back(std::move(p));
     }
     progress.add();
@@ -296,11 +293,19 @@ void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMat
   SparseSummary s;
   EmbeddingBatch batch;
   batch.sparse = docs;
-  InvertedIndex maxscore(InvertedIndex::Strategy::kMaxScore, config.threads);
-  InvertedIndex exhaustive(InvertedIndex::Strategy::kExhaustive, config.threads);
-  maxscore.add(batch);
-  exhaustive.add(batch);
-  s.postings = maxscore.statistics();
+  // Built from the specs ann.json records, as the dense rows are.
+  const std::string maxscore_spec = canonical_index_spec("inverted?strategy=maxscore").to_string();
+  const std::string exhaustive_spec =
+      canonical_index_spec("inverted?strategy=exhaustive").to_string();
+  const std::unique_ptr<Index> maxscore =
+      make_ann_index(maxscore_spec, Metric::kInnerProduct, config.threads);
+  const std::unique_ptr<Index> exhaustive =
+      make_ann_index(exhaustive_spec, Metric::kInnerProduct, config.threads);
+  maxscore->add(batch);
+  exhaustive->add(batch);
+  const auto* inverted = dynamic_cast<const InvertedIndex*>(maxscore.get());
+  EMBEVAL_CHECK(inverted != nullptr, "the registry's inverted index is not an InvertedIndex");
+  s.postings = inverted->statistics();
 
   std::vector<std::size_t> list_lengths(docs.dim, 0);
   for (std::uint32_t term : docs.indices) ++list_lengths[term];
@@ -319,8 +324,10 @@ void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMat
   const std::vector<EmbeddingBatch> singles =
       single_queries(queries, std::min(config.latency_queries, q.rows));
   SearchResults pruned, full;
-  s.searches.push_back({"maxscore", measure(maxscore, queries, q.rows, singles, &pruned)});
-  s.searches.push_back({"exhaustive", measure(exhaustive, queries, q.rows, singles, &full)});
+  s.searches.push_back(
+      {"maxscore", maxscore_spec, measure(*maxscore, queries, q.rows, singles, &pruned)});
+  s.searches.push_back(
+      {"exhaustive", exhaustive_spec, measure(*exhaustive, queries, q.rows, singles, &full)});
   s.identical_top10_share = identical_top_k_share(pruned, full, 10);
   s.ndcg_at_10 = Scorer(dataset).ndcg_at_10(pruned);
   results.sparse = std::move(s);

@@ -8,6 +8,7 @@
 #include <set>
 #include <string_view>
 
+#include "embeval/ann/index_registry.h"
 #include "embeval/core/error.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/eval/run.h"
@@ -20,9 +21,9 @@
 #include "embeval/util/output_paths.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
+#include "embeval/util/thread_count.h"
 #include "embeval/util/version.h"
 #include "pipeline/evaluation_records.h"
-#include "pipeline/index_factory.h"
 
 namespace embeval {
 namespace {
@@ -219,7 +220,11 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   std::unique_ptr<Index> index;
   const CorpusEncodingTimes times =
       encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
-        if (!index) index = make_index_for(batch, spec, config.threads);
+        if (!index) {
+          // The exact index for what the encoder produced, built by the index registry.
+          index = make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct,
+                                 static_cast<int>(resolve_thread_count(config.threads)));
+        }
         index->add(batch);
       });
   result.timings.fit_s = times.fit_s;

@@ -1,11 +1,15 @@
-// One registry from ANN index names (and their Milvus aliases) to FAISS-backed indexes. It feeds
-// `embeval ann --help` and docs/ann.md.
+// One registry from index names (and their Milvus aliases) to indexes: the exact oracles (dense
+// `exact`, sparse `inverted`, multi-vector `chunk_max`) and the FAISS-backed ANN indexes. It feeds
+// `embeval ann --help` and the table in docs/ann.md (each kind's parameter schema,
+// param_schema.h), and `eval` builds its index through it (index_spec_for).
 //
 // Index specs use the model-spec syntax (model_spec.h): `name?key=value&...`, e.g.
 // `hnsw?M=32&efConstruction=200&efSearch=64`, `ivf_pq?nlist=1024&m=16&nbits=8&nprobe=8`.
-// The canonical form names the index by its canonical (lower-case) name and lists every
-// parameter with its value (defaults filled in, `auto` kept as `auto`), so
-// canonical_index_spec(canonical_index_spec(s).to_string()) == canonical_index_spec(s).
+// The canonical form follows param_schema.h's policy, as encoder specs do: the index by its
+// canonical (lower-case) name and every parameter with its value (defaults filled in, `auto`
+// kept as `auto`), so canonical_index_spec(canonical_index_spec(s).to_string()) ==
+// canonical_index_spec(s). Every spec ann.json records (`exact?dim=auto`, `exact?dim=64`,
+// `hnsw?...&efSearch=32`) is canonical.
 #pragma once
 
 #include <cstddef>
@@ -15,18 +19,25 @@
 #include <string_view>
 #include <vector>
 
+#include "embeval/core/embeddings.h"
 #include "embeval/core/index.h"
 #include "embeval/core/metric.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/param_schema.h"
 
 namespace embeval {
+
+// What an index takes per document (embeddings.h): one dense vector, sparse weights, or several
+// dense chunk vectors.
+enum class IndexInput { kDense, kSparse, kChunks };
 
 struct AnnIndexKind {
   std::string name;                  // canonical: "hnsw"
   std::vector<std::string> aliases;  // accepted too, case-insensitively: "HNSW"
   std::string summary;               // one line for --help
-  std::string parameters;            // "M=32 efConstruction=200 efSearch=64"
   std::string search_parameter;      // the knob swept at search time: "efSearch", "nprobe", ""
+  ParamSchema schema;                // parameters, defaults, ranges, help (family = name)
+  IndexInput input = IndexInput::kDense;
 };
 
 // Every registered index, in a stable order.
@@ -38,6 +49,12 @@ struct AnnIndexKind {
 // (dimension, corpus size) are check_index_for_data(), and run again when the index is built.
 [[nodiscard]] ModelSpec canonical_index_spec(std::string_view text);
 
+// The exact index for the representation `sample` (a first document batch) holds: `inverted`
+// for sparse weights, `exact` for dense vectors (inner product; encoders normalise when the
+// model is meant for cosine), `chunk_max` for chunk vectors. Canonical. InputError when the
+// batch holds nothing indexable.
+[[nodiscard]] ModelSpec index_spec_for(const EmbeddingBatch& sample);
+
 // The kind a canonical spec names (EMBEVAL_CHECK: it is registered).
 [[nodiscard]] const AnnIndexKind& ann_index_kind(const ModelSpec& canonical);
 
@@ -45,8 +62,9 @@ struct AnnIndexKind {
 // `dim` dimensions, all added in one batch), made before anything is encoded or built:
 // InputError for binary codes on a dimension that is not a multiple of 8 without pad=1, PQ
 // sub-quantizers that do not divide the dimension, nlist or 2^nbits above the corpus size,
-// exact?dim above the dimension. Returns notes on what builds but trains on fewer vectors than
-// FAISS's k-means asks (39 per centroid; FAISS would print one warning per codebook).
+// exact?dim above the dimension, an index of sparse or chunk vectors. Returns notes on what builds
+// but trains on fewer vectors than FAISS's k-means asks (39 per centroid; FAISS would print one
+// warning per codebook).
 [[nodiscard]] std::vector<std::string> check_index_for_data(const ModelSpec& canonical,
                                                             std::size_t dim,
                                                             std::size_t num_documents);
@@ -70,8 +88,9 @@ class SearchTunable {
   virtual void set_search_parameter(std::size_t value) = 0;
 };
 
-// Builds an empty index for `spec` (any spelling canonical_index_spec accepts) over dense
-// vectors compared with `metric`; `threads` OpenMP threads (>= 1) inside FAISS. The index is
+// Builds an empty index for `spec` (any spelling canonical_index_spec accepts) over the vectors
+// its kind takes, compared with `metric` (inverted: inner product only, else InputError);
+// `threads` (>= 1) OpenMP threads inside FAISS, search threads in the exact indexes. The index is
 // trained on the first add() (IVF centroids, PQ codebooks, int8 ranges): pass the whole corpus
 // in one batch when the index needs training.
 [[nodiscard]] std::unique_ptr<Index> make_ann_index(std::string_view spec, Metric metric,

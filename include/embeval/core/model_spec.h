@@ -21,14 +21,12 @@ struct ModelSpec {
   static ModelSpec parse(std::string_view text);
   std::string to_string() const;
 
-  // Typed accessors: the default when absent; InputError naming the key when malformed.
+  // Typed accessors: the default when absent; InputError naming the key when malformed. Which
+  // keys a family takes, and their types and ranges, is its parameter schema (param_schema.h).
   std::string get_string(const std::string& key, const std::string& fallback) const;
   double get_double(const std::string& key, double fallback) const;
   long get_int(const std::string& key, long fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
-
-  // Throws InputError listing the unknown keys if params has a key outside `known`.
-  void require_known_keys(std::initializer_list<std::string_view> known) const;
 
   bool operator==(const ModelSpec&) const = default;
 };

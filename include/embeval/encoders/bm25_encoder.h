@@ -19,6 +19,7 @@
 
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/param_schema.h"
 #include "embeval/text/analyzer.h"
 
 namespace embeval {
@@ -32,6 +33,9 @@ struct Bm25Params {
   // possible weight, idf_min / (1 + k1 * N), is about 1e-22: far above float32's smallest
   // normal number (1.2e-38), so no legal parameter can flatten the scores.
   static constexpr double kMaxK1 = 1000.0;
+
+  // The parameters, types, defaults and ranges of `bm25?...` (param_schema.h).
+  static const ParamSchema& schema();
 
   // InputError (with a hint) for unknown keys, k1 outside [0, kMaxK1] or not a number, b outside
   // [0, 1] or not a number, an unknown analyzer.

@@ -25,11 +25,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "embeval/text/analyzer.h"
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/param_schema.h"
 #include "embeval/encoders/vocabulary_coverage.h"
 #include "embeval/io/word_vectors.h"
+#include "embeval/text/analyzer.h"
 
 namespace embeval {
 
@@ -45,6 +46,8 @@ class StaticEncoder : public Encoder, public CorpusFittedEncoder, public Vocabul
   // Everything the first constructor checks before reading the file, and that the file exists:
   // cheap, so a typo fails before any model is loaded. Throws InputError.
   static void check_spec(const ModelSpec& spec);
+  // The parameters, types, defaults and ranges of `static:PATH?...` (param_schema.h).
+  static const ParamSchema& schema();
   // check_spec, then the spec with every option written out (defaults included, format=auto
   // resolved from the file's content, numbers shortest-exact): what spec() will return, so a
   // recorded spec rebuilds the same encoder. Reads only the first MiB of the file.

@@ -18,6 +18,7 @@
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_description.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/param_schema.h"
 #include "embeval/gguf/chunking.h"
 #include "embeval/gguf/gguf_model.h"
 
@@ -152,5 +153,9 @@ class GgufEncoder : public Encoder,
 [[nodiscard]] std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec,
                                                          const EncoderOptions& options);
 [[nodiscard]] std::string check_gguf_spec(const ModelSpec& spec);
+// The parameters of `gguf:PATH?...` (param_schema.h). Defaults that depend on the file (pooling,
+// max_tokens, prefixes) are written out by the canonical spec once the header is read; causal,
+// window and stride are kept as given.
+[[nodiscard]] const ParamSchema& gguf_param_schema();
 
 }  // namespace embeval

@@ -1,4 +1,6 @@
-// One registry from spec schemes to encoder implementations. It feeds `--help` and the docs.
+// One registry from spec schemes to encoder implementations. It feeds `--help` and the docs
+// (each family's parameter schema, param_schema.h). A canonical spec (check_model_spec, an
+// encoder's spec()) follows param_schema.h's policy: every fixed default written out.
 #pragma once
 
 #include <cstddef>
@@ -9,14 +11,17 @@
 
 #include "embeval/core/encoder.h"
 #include "embeval/core/model_spec.h"
+#include "embeval/core/param_schema.h"
 #include "embeval/core/tokenizer.h"
 
 namespace embeval {
 
 struct EncoderKind {
-  std::string scheme;      // "bm25"
-  std::string summary;     // one line for --help
-  std::string parameters;  // "k1=0.9 b=0.4 analyzer=english"
+  std::string scheme;   // "bm25"
+  std::string summary;  // one line for --help
+  // The family's parameters (param_schema.h): --help and the docs tables are generated from it,
+  // and the family's spec parsing checks keys and values against it. Static storage.
+  const ParamSchema* schema = nullptr;
   // Encoding costs far more than reading vectors back (transformers): `eval` keeps this
   // family's embeddings in an on-disk cache (embedding_cache.h), so a rerun resumes.
   bool cache_embeddings = false;

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/encoder.h"
-#include "embeval/index/inverted_index.h"
 #include "embeval/core/metric.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/index/inverted_index.h"
 #include "embeval/index/truncated_exact_index.h"  // truncate_and_normalise
 
 namespace embeval {
@@ -76,7 +76,8 @@ struct SweepSummary {
 };
 
 struct SparseSearchCost {
-  std::string strategy;  // "maxscore" | "exhaustive"
+  std::string strategy;    // "maxscore" | "exhaustive"
+  std::string index_spec;  // the registry's canonical spec: "inverted?strategy=maxscore"
   SearchCost cost;
 };
 
