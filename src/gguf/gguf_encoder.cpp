@@ -7,10 +7,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
-#include <thread>
 
 #include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
 #include "embeval/util/thread_count.h"
@@ -289,19 +289,14 @@ std::vector<std::vector<std::int32_t>> GgufEncoder::tokenize_texts(
   const std::string& pre = prefix(role);
   std::vector<std::vector<std::int32_t>> content(texts.size());
   // llama.cpp's vocabulary is read-only after load: tokenize on the encoder's threads.
-  const std::size_t n_threads =
-      std::min<std::size_t>(static_cast<std::size_t>(threads_), texts.size());
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 0; t < n_threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::string buf;
-      for (std::size_t i = t; i < texts.size(); i += n_threads) {
-        buf.assign(pre);
-        buf.append(texts[i]);
-        content[i] = model_->tokenize(buf, /*add_special=*/false);
-      }
-    });
-  }
+  const auto threads = static_cast<std::size_t>(threads_);
+  std::vector<std::string> buffers(parallel_workers(texts.size(), threads));
+  parallel_for(texts.size(), threads, [&](std::size_t i, std::size_t worker) {
+    std::string& buf = buffers[worker];
+    buf.assign(pre);
+    buf.append(texts[i]);
+    content[i] = model_->tokenize(buf, /*add_special=*/false);
+  });
   return content;
 }
 

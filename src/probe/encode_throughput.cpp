@@ -1,9 +1,9 @@
 #include "embeval/probe/encode_throughput.h"
 
-#include <chrono>
 #include <vector>
 
 #include "embeval/util/memory_usage.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 
@@ -17,9 +17,9 @@ EncodeThroughput measure_encode_throughput(Encoder& encoder,
   EncodeThroughput m;
   m.texts = texts.size();
   reset_peak_rss();
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   const EmbeddingBatch batch = encoder.encode(texts, role);
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.seconds = start.seconds();
   m.peak_rss_bytes = peak_rss_bytes();
   m.dimension = batch.dense ? batch.dense->cols : 0;
   return m;

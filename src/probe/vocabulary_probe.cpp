@@ -1,8 +1,7 @@
 #include "embeval/probe/vocabulary_probe.h"
 
-#include <chrono>
-
 #include "embeval/util/memory_usage.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 
@@ -10,10 +9,9 @@ VocabularyProbe probe_vocabulary(Encoder& encoder, std::span<const std::string_v
                                  std::span<const std::string_view> queries) {
   VocabularyProbe probe;
   if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&encoder)) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch start;
     fitted->fit(documents);
-    probe.fit_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    probe.fit_seconds = start.seconds();
   }
   reset_peak_rss();
   probe.documents = measure_coverage(encoder, documents, Role::kDocument);

@@ -10,6 +10,7 @@
 
 #include "dataset/fake_man_dir.h"
 #include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -34,9 +35,7 @@ TEST(DocumentText, KeepsTheTextsOwnSpaces) {
 
 class DocumentTextFiles : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::unique_temp_dir("embeval_document_text"); }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  const testing::TempDir dir_{"embeval-document-text"};
 };
 
 TEST_F(DocumentTextFiles, EncodeAndEvalReadTheSameTextsFromOneCorpus) {

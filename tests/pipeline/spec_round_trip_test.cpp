@@ -3,7 +3,6 @@
 // gives the same string (encoders through check_model_spec and a built encoder's spec(), indexes
 // through canonical_index_spec), and that the index registry builds each index spec.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -20,6 +19,7 @@
 #include "embeval/pipeline/ann_evaluation.h"
 #include "embeval/pipeline/ann_json.h"
 #include "embeval/pipeline/evaluation.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -30,16 +30,11 @@ using nlohmann::json;
 class SpecRoundTrip : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_spec_round_trip_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     data_ = testing::write_word_dataset(dir_);
     BeirLoadOptions load;
     load.show_progress = false;
     dataset_ = load_beir(data_.beir, load);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   json read_json(const fs::path& path) {
     std::ifstream in(path);
@@ -61,7 +56,7 @@ class SpecRoundTrip : public ::testing::Test {
     return read_json(config.out_dir / "ann.json");
   }
 
-  fs::path dir_;
+  const testing::TempDir dir_{"embeval-spec-round-trip"};
   testing::WordDataset data_;
   Dataset dataset_;
 };
