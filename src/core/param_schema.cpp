@@ -9,16 +9,9 @@
 namespace embeval {
 namespace {
 
-// Shortest text that reads back as the same double: a printed spec rebuilds the same encoder.
-std::string format_number(double v) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, result.ptr);
-}
-
 std::string format_bound(const ParamRule& rule, double v) {
   if (rule.type == ParamType::kInteger) return std::to_string(static_cast<long long>(v));
-  return format_number(v);
+  return format_spec_number(v);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -85,6 +78,12 @@ bool in_range(const ParamRule& rule, double v) {
 
 }  // namespace
 
+std::string format_spec_number(double v) {
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, result.ptr);
+}
+
 const ParamRule* ParamSchema::find(std::string_view key) const {
   for (const auto& rule : rules) {
     if (rule.key == key) return &rule;
@@ -127,7 +126,7 @@ std::string canonical_value(const ParamRule& rule, const std::string& value,
       if (value.empty() || *end != '\0' || !std::isfinite(v) || !in_range(rule, v)) {
         refuse(rule, value, spec);
       }
-      return format_number(v);
+      return format_spec_number(v);
     }
     case ParamType::kBoolean:
       if (value == "true" || value == "1" || value == "yes") return "true";

@@ -1,7 +1,6 @@
 #include "embeval/encoders/bm25_encoder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "embeval/core/error.h"
@@ -10,13 +9,6 @@
 
 namespace embeval {
 namespace {
-
-// Shortest text that reads back as the same double: a printed spec rebuilds the same encoder.
-std::string format_number(double v) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, result.ptr);
-}
 
 // Splits [0, n) into contiguous ranges of at least 64 items, one per worker, and runs
 // fn(begin, end, range) for each; `range` numbers them in order, so per-range output
@@ -79,8 +71,8 @@ std::string Bm25Encoder::spec() const {
   ModelSpec s;
   s.scheme = "bm25";
   s.params["analyzer"] = params_.analyzer;
-  s.params["b"] = format_number(params_.b);
-  s.params["k1"] = format_number(params_.k1);
+  s.params["b"] = format_spec_number(params_.b);
+  s.params["k1"] = format_spec_number(params_.k1);
   return s.to_string();
 }
 

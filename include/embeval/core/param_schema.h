@@ -70,6 +70,10 @@ struct ParamSchema {
 // ones (keys are case-sensitive).
 void check_known_keys(const ParamSchema& schema, const ModelSpec& spec);
 
+// A number as a spec writes it: the shortest text that reads back as the same double, so a
+// printed spec rebuilds the same encoder or index.
+[[nodiscard]] std::string format_spec_number(double v);
+
 // `value` checked against `rule` and written in its canonical spelling. InputError naming the
 // spec, the key, the value and the accepted range or choices, with the rule's help as the hint.
 [[nodiscard]] std::string canonical_value(const ParamRule& rule, const std::string& value,
