@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/exact_index.h"
+#include "embeval/ann/recall.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/index/exact_index.h"
 
 namespace {
 

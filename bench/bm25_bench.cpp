@@ -19,9 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/bm25_encoder.h"
-#include "embeval/dataset.h"
-#include "embeval/inverted_index.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/dataset/document_text.h"
+#include "embeval/encoders/bm25_encoder.h"
+#include "embeval/index/inverted_index.h"
 
 namespace {
 

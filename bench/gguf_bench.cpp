@@ -23,9 +23,6 @@
 // on a machine shared with other jobs they vary less than wall time. Rounds interleave the two
 // sides so that background load hits both; best and median over rounds are reported. A plain
 // main (not Google Benchmark): the output is one comparison table.
-#include <cstdio>
-
-#ifdef EMBEVAL_HAVE_LLAMA
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +30,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -45,8 +43,8 @@
 #include <vector>
 
 #include "bench_work_dir.h"
-#include "embeval/error.h"
-#include "embeval/gguf_encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/gguf_encoder.h"
 
 namespace {
 
@@ -388,10 +386,3 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
-#else
-// Without the gguf layer (no llama.cpp build) there is nothing to measure.
-int main() {
-  std::printf("gguf_bench: built without llama.cpp (the gguf layer is off)\n");
-  return 0;
-}
-#endif

@@ -9,7 +9,7 @@
 #include <random>
 #include <utility>
 
-#include "embeval/metrics.h"
+#include "embeval/eval/metrics.h"
 
 namespace {
 

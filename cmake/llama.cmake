@@ -1,4 +1,4 @@
-# The `gguf` layer: transformer and LLM encoders through llama.cpp (issue 3).
+# The `gguf` layer: transformer and LLM encoders through llama.cpp.
 #
 # Finds the llama.cpp libraries that scripts/setup_llama.sh built and installed into a cache
 # outside the repo, then defines embeval_gguf over src/gguf/*.cpp. Without a llama.cpp build the
@@ -74,28 +74,17 @@ if(EMBEVAL_LLAMA_CUDA)
 endif()
 target_link_libraries(embeval_llama_llama INTERFACE embeval_llama_ggml)
 
-embeval_layer(gguf DEPS embeval_encoders embeval_text embeval_io embeval_llama_llama)
+embeval_layer(gguf DEPS util EXTERNAL embeval_llama_llama)
 target_compile_definitions(embeval_gguf PRIVATE
   EMBEVAL_LLAMA_VERSION="${EMBEVAL_LLAMA_VERSION_KEY}")
 # bench/gguf_bench.cpp finds llama.cpp's own llama-embedding and gguf-py under this prefix.
 target_compile_definitions(embeval_gguf INTERFACE EMBEVAL_LLAMA_PREFIX="${EMBEVAL_LLAMA_DIR}"
   EMBEVAL_TINY_MODELS_SCRIPT="${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
 
-# The registry (in embeval_encoders) constructs GgufEncoder: tell it the layer exists and link
-# the two static libraries as a cycle (CMake repeats them on the link line).
-get_target_property(_enc_type embeval_encoders TYPE)
-if(_enc_type STREQUAL "INTERFACE_LIBRARY")
-  target_compile_definitions(embeval_encoders INTERFACE EMBEVAL_HAVE_LLAMA=1)
-  target_link_libraries(embeval_encoders INTERFACE embeval_gguf)
-else()
-  target_compile_definitions(embeval_encoders PUBLIC EMBEVAL_HAVE_LLAMA=1)
-  target_link_libraries(embeval_encoders PUBLIC embeval_gguf)
-endif()
-
 # Tests of the gguf layer read the llama.cpp source tree (tokenizer vocab files, gguf-py) and
 # tiny random-weight models that tests/gguf/tiny_models.py writes once per build into the build
 # tree (python3-numpy; ~15 s), not once per test process. A test process's scratch files go to
-# a folder of its own under gguf-test-scratch/ in the build tree, removed when it exits.
+# a TempDir of its own (tests/support/temp_dir.h), removed when it exits.
 set(_gguf_python "/usr/bin/python3")
 set(_gguf_script "${PROJECT_SOURCE_DIR}/tests/gguf/tiny_models.py")
 set(_gguf_models "${CMAKE_BINARY_DIR}/gguf-test-models")
@@ -125,11 +114,6 @@ target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
   EMBEVAL_PYTHON="${_gguf_python}"
   EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
-  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
-  EMBEVAL_GGUF_SCRATCH_ROOT="${CMAKE_BINARY_DIR}/gguf-test-scratch")
+  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}")
 # Followed transitively: every test linking the support library waits for the models.
 add_dependencies(embeval_gguf_test_support embeval_gguf_tiny_models)
-
-# embeval_all is defined after this file is included: link it at the end of this directory.
-cmake_language(DEFER DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
-               CALL target_link_libraries embeval_all INTERFACE embeval_gguf)

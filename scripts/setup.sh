@@ -3,7 +3,7 @@
 # Each package and why (docs/dependencies.md repeats this list):
 #   build-essential cmake pkg-config   compiler and build system
 #   ccache                             reuses compiled objects across builds and fresh clones (CI)
-#   libgtest-dev libbenchmark-dev      tests (GoogleTest) and benchmarks (Google Benchmark)
+#   libgtest-dev                       tests (GoogleTest)
 #   libcli11-dev                       command-line parsing
 #   libsimdjson-dev                    fast JSONL reading (corpus.jsonl can be gigabytes)
 #   nlohmann-json3-dev                 results.json writing/reading, where convenience matters
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config git ccache
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
   zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
 command -v npm >/dev/null || packages+=(npm)

@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "embeval/error.h"
-#include "embeval/topk.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/core/topk.h"
 
 namespace embeval::ann {
 
@@ -58,24 +59,13 @@ void check_search_value(const ModelSpec& canonical, std::size_t value, std::size
 std::string describe(const ModelSpec& canonical) { return "index '" + canonical.to_string() + "'"; }
 
 std::vector<float> prepare(const DenseMatrix& m, Metric metric, const char* what) {
-  std::vector<float> out(m.data);
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    float* row = out.data() + r * m.cols;
-    double norm2 = 0;
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError(
-            std::string(what) + " row " + std::to_string(r) + " has a NaN or infinite value", {}, 0,
-            "check the encoder's output");
-      }
-      norm2 += static_cast<double>(row[c]) * row[c];
-    }
-    if (metric == Metric::kCosine && norm2 > 0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(norm2));
-      for (std::size_t c = 0; c < m.cols; ++c) row[c] *= inv;
-    }
+  if (const auto at = find_non_finite(m)) {
+    throw InputError(
+        std::string(what) + " row " + std::to_string(at->row) + " has a NaN or infinite value", {},
+        0, "check the encoder's output");
   }
-  return out;
+  if (metric != Metric::kCosine) return m.data;
+  return normalized_rows(m).data;
 }
 
 const DenseMatrix& dense_part(const EmbeddingBatch& batch, std::size_t dim, const char* what) {
@@ -107,18 +97,13 @@ ScopedThreads::~ScopedThreads() {
 SearchResults to_results(std::size_t nq, std::size_t k, const std::vector<std::int64_t>& labels,
                          const std::vector<float>& scores) {
   SearchResults results(nq, k);
-  std::vector<ScoredId> row;
+  TopK<float> top(k);
   for (std::size_t q = 0; q < nq; ++q) {
-    row.clear();
     for (std::size_t j = 0; j < k; ++j) {
       const std::int64_t id = labels[q * k + j];
-      if (id >= 0) row.push_back({scores[q * k + j], id});
+      if (id >= 0) top.push(scores[q * k + j], id);
     }
-    std::sort(row.begin(), row.end(), ranks_before);
-    for (std::size_t j = 0; j < row.size(); ++j) {
-      results.ids[q * k + j] = row[j].id;
-      results.scores[q * k + j] = row[j].score;
-    }
+    top.take_sorted(results.ids.data() + q * k, results.scores.data() + q * k);
   }
   return results;
 }

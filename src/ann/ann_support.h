@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "embeval/ann_registry.h"
-#include "embeval/embeddings.h"
-#include "embeval/index.h"
-#include "embeval/metric.h"
-#include "embeval/model_spec.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/core/embeddings.h"
+#include "embeval/core/index.h"
+#include "embeval/core/metric.h"
+#include "embeval/core/model_spec.h"
 
 namespace embeval::ann {
 

@@ -1,4 +1,4 @@
-#include "embeval/faiss_index.h"
+#include "embeval/ann/faiss_index.h"
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
@@ -10,7 +10,7 @@
 #include <faiss/index_io.h>
 
 #include "ann/ann_support.h"
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "embeval/ann_recall.h"
-#include "embeval/error.h"
+#include "embeval/ann/recall.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

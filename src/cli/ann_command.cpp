@@ -10,12 +10,12 @@
 #include "cli/commands.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
-#include "embeval/ann_evaluation.h"
-#include "embeval/ann_registry.h"
-#include "embeval/ann_table.h"
-#include "embeval/dataset.h"
-#include "embeval/output_paths.h"
-#include "embeval/registry.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/ann_evaluation.h"
+#include "embeval/report/ann_table.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
 namespace {
@@ -39,19 +39,13 @@ struct AnnArgs {
   bool no_cache = false;
 };
 
-std::string index_kinds_help() {
+std::string index_option_help() {
   std::string defaults;
   for (const auto& spec : default_ann_index_specs())
     defaults += (defaults.empty() ? "" : ",") + spec;
   std::string out = "Index spec(s), comma-separated or repeated (default: " + defaults +
-                    "; adapted to small corpora with a note). Indexes:";
-  for (const auto& kind : ann_index_kinds()) {
-    out += "\n  " + kind.name;
-    for (const auto& alias : kind.aliases) out += " (" + alias + ")";
-    out += ": " + kind.summary;
-    if (!kind.parameters.empty()) out += " [" + kind.parameters + "]";
-  }
-  return out;
+                    "; adapted to small corpora with a note). ";
+  return out + cli::index_kinds_help();
 }
 
 void run(const AnnArgs& a) {
@@ -101,7 +95,7 @@ void add_ann_command(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--split", a->split, "qrels split: qrels/<split>.tsv")->capture_default_str();
   cmd->add_option("-m,--model", a->model, "Model spec. " + model_kinds_help())->required();
-  cmd->add_option("--index", a->indexes, index_kinds_help())->delimiter(',');
+  cmd->add_option("--index", a->indexes, index_option_help())->delimiter(',');
   cmd->add_flag("--sweep", a->sweep,
                 "Try every efSearch / nprobe value; print the Pareto frontier and the cheapest "
                 "settings reaching --recall-target");

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "embeval/dataset.h"
-#include "embeval/manpages.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/dataset/manpages.h"
 
 namespace embeval::cli {
 namespace {

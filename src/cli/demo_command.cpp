@@ -5,66 +5,31 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "embeval/dataset.h"
-#include "embeval/evaluation.h"
-#include "embeval/manpages.h"
-#include "embeval/results_table.h"
-#ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_model.h"
-#include "embeval/gguf_tokenizer_stats.h"
-#endif
+#include "embeval/dataset/dataset.h"
+#include "embeval/dataset/manpages.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/probe/tokenizer_comparison.h"
+#include "embeval/report/results_table.h"
 
 namespace embeval::cli {
 namespace {
 
-#ifdef EMBEVAL_HAVE_LLAMA
-// The real tokenizers that ship with llama.cpp, by the embedding models that use them: the
-// factors (fertility, unknown tokens, truncation at a 512-token window) measured on the corpus.
-void print_tokenizer_comparison(const Dataset& dataset) {
-  struct Vocab {
-    const char* file;
-    const char* used_by;
-  };
-  const Vocab vocabs[] = {{"ggml-vocab-bert-bge.gguf", "bge-small/base, all-MiniLM, e5, gte"},
-                          {"ggml-vocab-nomic-bert-moe.gguf", "bge-m3, multilingual-e5 (XLM-R)"},
-                          {"ggml-vocab-qwen2.gguf", "Qwen3-Embedding"},
-                          {"ggml-vocab-gemma-4.gguf", "EmbeddingGemma (Gemma)"},
-                          {"ggml-vocab-llama-spm.gguf", "LLaMA-2-based (e5-mistral)"}};
-  const std::filesystem::path dir = std::filesystem::path(EMBEVAL_LLAMA_PREFIX) / "src" / "models";
-  // Every n-th document: the shares and percentiles settle long before the whole corpus (man
-  // pages run to ~2k tokens; tokenizing all of them five times would double the demo's time).
-  constexpr std::size_t kSample = 1000;
-  const std::size_t step = std::max<std::size_t>(1, dataset.corpus.size() / kSample);
-  // Texts are cut at 8 KiB (at a UTF-8 boundary): llama.cpp's SPM tokenizers slow down badly on
-  // 100 KiB pages, and 8 KiB (~2k tokens) is still several times a 512-token window.
-  constexpr std::size_t kMaxBytes = 8 * 1024;
-  std::vector<std::string> docs;
-  for (std::size_t i = 0; i < dataset.corpus.size(); i += step) {
-    std::string text = document_text(dataset.corpus[i]);
-    if (text.size() > kMaxBytes) {
-      std::size_t cut = kMaxBytes;
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-      text.resize(cut);
-    }
-    docs.push_back(std::move(text));
-  }
-  const std::vector<std::string_view> views(docs.begin(), docs.end());
-  constexpr std::size_t kWindow = 512;
+// The factors of the tokenizers that ship with llama.cpp (fertility, unknown tokens, truncation
+// at a 512-token window), measured on the corpus.
+void print_tokenizer_comparison(const TokenizerComparison& c) {
   std::printf(
       "\nTokenizers on this corpus (%zu of %zu documents, every %zu-th, cut at 8 KiB; the "
       "vocabularies that ship with llama.cpp, no weights needed):\n",
-      docs.size(), dataset.corpus.size(), step);
+      c.sampled, c.corpus_documents, c.step);
   std::printf("%-30s  %-9s  %7s  %11s  %7s  %7s  %9s  %5s  %s\n", "tokenizer", "type", "vocab",
               "tokens/word", "unk %", "byte %", "docs>512", "p50", "used by");
-  for (const Vocab& v : vocabs) {
-    const std::filesystem::path path = dir / v.file;
-    if (!std::filesystem::exists(path)) continue;
-    const GgufModel model(path, /*vocab_only=*/true);
-    const TokenizerStats st = measure_tokenizer(model, views, kWindow);
-    std::printf("%-30s  %-9s  %7zu  %11.3f  %7.3f  %7.3f  %8.1f%%  %5zu  %s\n", v.file,
-                model.tokenizer_family().c_str(), model.vocabulary_size(), st.fertility(),
+  for (const TokenizerComparisonRow& r : c.rows) {
+    const TokenizerStats& st = r.stats;
+    std::printf("%-30s  %-9s  %7zu  %11.3f  %7.3f  %7.3f  %8.1f%%  %5zu  %s\n",
+                r.vocabulary.file.c_str(), r.family.c_str(), r.vocabulary_size, st.fertility(),
                 100 * st.unknown_rate(), 100 * st.byte_fallback_rate(),
-                100 * st.share_over_context(), st.p50, v.used_by);
+                100 * st.share_over_context(), st.p50, r.vocabulary.used_by.c_str());
   }
   std::printf(
       "(tokens/word: content tokens per whitespace word; docs>512: share a 512-token model "
@@ -72,7 +37,6 @@ void print_tokenizer_comparison(const Dataset& dataset) {
       "--model "
       "gguf:FILE --dataset DIR\n measures any GGUF, and with weights also speed and memory.)\n");
 }
-#endif
 
 struct DemoOptions {
   std::string man_dir = "/usr/share/man";
@@ -116,15 +80,15 @@ void run(const DemoOptions& o) {
   EvaluationConfig config;
   config.model_specs = o.models;
   config.out_dir = out / "results";
-  config.resume = false;                 // the demo always measures afresh
-  config.interval = bootstrap_interval;  // results.json records the interval the table prints
+  config.resume = false;  // the demo always measures afresh
   std::fflush(stdout);
   const EvaluationResults results = run_evaluation(dataset, out / "dataset", config);
   std::printf("%s", format_results_table(results).c_str());
-#ifdef EMBEVAL_HAVE_LLAMA
-  std::fflush(stdout);
-  print_tokenizer_comparison(dataset);
-#endif
+  if (has_encoder_family("gguf")) {
+    std::fflush(stdout);
+    print_tokenizer_comparison(
+        compare_bundled_tokenizers(dataset.corpus, bundled_vocabulary_dir()));
+  }
   std::printf(
       "\nQuery: a page's NAME line (\"copy files and directories\"); relevant: that page (grade "
       "2)\n"

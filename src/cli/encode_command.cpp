@@ -1,14 +1,15 @@
 // embeval encode --model SPEC --input texts.jsonl|corpus.jsonl --role query|document --out X.npy
-//                [--fit-on CORPUS.jsonl|BEIR_DIR]
+//                [--fit-on CORPUS.jsonl|BEIR_DIR] [--cache-dir DIR]
 // Writes the dense embeddings of every record as X.npy (float32, rows in input order) and their
-// ids, one per line, as X.ids.txt, for use in other tools.
+// ids, one per line, as X.ids.txt, for use in other tools. A record's text is what eval encodes
+// for it (document_text). Encoding goes through the models layer as eval's does: in batches, with
+// progress on stderr, and behind the embedding cache when --cache-dir names one.
 //
 // Corpus-fitted models (static pooling=tfidf|sif) give a text a vector that depends on the corpus
 // they were fitted on. `--fit-on` names that corpus, so the vectors match what `eval` computes and
 // a query encodes the same whichever file it comes in. Without it, documents are fitted on the
 // input itself (the input is the corpus) and queries are refused: fitting on a query file would
 // make each query's vector depend on the other queries.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,18 +19,16 @@
 
 #include "cli/commands.h"
 #include "cli/threads_flag.h"
-#include "embeval/atomic_file.h"
-#include "embeval/dataset.h"
-#include "embeval/encoder.h"
-#include "embeval/error.h"
-#include "embeval/jsonl.h"
-#include "embeval/model_spec.h"
-#include "embeval/npy.h"
-#include "embeval/output_paths.h"
-#include "embeval/registry.h"
-#ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_encoder.h"
-#endif
+#include "embeval/core/encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/core/model_description.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/dataset/document_text.h"
+#include "embeval/io/npy.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/models/registry.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
 namespace {
@@ -39,41 +38,10 @@ struct EncodeArgs {
   std::string input;
   std::string role;  // required: prefixes and instructions differ, a silent default misleads
   std::string out;
-  std::string fit_on;  // corpus for corpus-fitted models; empty: see the header comment
+  std::string fit_on;     // corpus for corpus-fitted models; empty: see the header comment
+  std::string cache_dir;  // embedding cache (as eval's); empty: none
   ThreadsFlag threads;
 };
-
-struct Texts {
-  std::vector<std::string> ids;
-  std::vector<std::string> texts;
-};
-
-// BEIR corpus records carry "title" and "text"; query and plain text files only "text". A
-// record without "_id" is named by its 1-based line number.
-Texts read_texts(const std::string& path) {
-  Texts t;
-  JsonlOptions options;
-  options.require_id = false;
-  read_jsonl(
-      path,
-      [&](const JsonlRecord& r) {
-        const auto text = r.string_field("text");
-        if (!text) {
-          throw InputError(
-              "record has no \"text\" field", r.file(), r.line(),
-              "each line must be a JSON object like {\"_id\": \"1\", \"text\": \"...\"}");
-        }
-        const auto title = r.string_field("title");
-        // eval's joining (document_text), so encode and eval feed the model the same string.
-        Document d;
-        if (title) d.title.assign(*title);
-        d.text.assign(*text);
-        t.texts.push_back(document_text(d));
-        t.ids.push_back(r.id().empty() ? std::to_string(r.line()) : std::string(r.id()));
-      },
-      options);
-  return t;
-}
 
 // --fit-on accepts a corpus file or a BEIR folder holding corpus.jsonl.
 std::string corpus_file(const std::string& fit_on) {
@@ -96,7 +64,7 @@ void fit_model(Encoder& encoder, const ModelSpec& spec, const EncodeArgs& args, 
   }
   if (!args.fit_on.empty()) {
     const std::string path = corpus_file(args.fit_on);
-    const Texts corpus = read_texts(path);
+    const TextRecords corpus = read_text_records(path);
     const std::vector<std::string_view> views(corpus.texts.begin(), corpus.texts.end());
     fitted->fit(views);
     std::fprintf(stderr, "encode: fitted on the %zu documents of %s\n", views.size(), path.c_str());
@@ -110,6 +78,27 @@ void fit_model(Encoder& encoder, const ModelSpec& spec, const EncodeArgs& args, 
                input.size());
 }
 
+// Texts per encode() call: the progress granularity and, with --cache-dir, how often the cache
+// writes a segment. A batch's vectors are copied out at once, so memory stays one output matrix.
+constexpr std::size_t kBatchTexts = 4096;
+
+// Appends `batch`'s dense rows to `all` (in order). Models without one vector per text are
+// refused as the first batch arrives, before more encoding is spent.
+void append_rows(DenseMatrix& all, const EmbeddingBatch& batch, const std::string& model) {
+  if (batch.multi) {
+    throw InputError("chunk_agg=max keeps several vectors per document; encode writes one per text",
+                     "", 0, "use chunk_agg=mean or chunk_agg=first");
+  }
+  if (!batch.dense) {
+    throw InputError("model '" + model + "' produces no dense vectors; encode writes .npy only", "",
+                     0, "use a dense model such as gguf:model.gguf");
+  }
+  if (all.rows == 0) all.cols = batch.dense->cols;
+  EMBEVAL_CHECK(batch.dense->cols == all.cols, "encode: batches of different dimensions");
+  all.data.insert(all.data.end(), batch.dense->data.begin(), batch.dense->data.end());
+  all.rows += batch.dense->rows;
+}
+
 void run_encode(const EncodeArgs& args) {
   if (args.role != "query" && args.role != "document") {
     throw InputError("--role must be query or document, not '" + args.role + "'");
@@ -118,8 +107,10 @@ void run_encode(const EncodeArgs& args) {
   check_output_file(args.out);  // before the model runs
   refuse_overwriting_input(args.input, args.out, "--out");
   const ModelSpec spec = ModelSpec::parse(args.model);
+  if (!args.cache_dir.empty()) prepare_output_directory(args.cache_dir);
   // Refused before the input is read or anything fitted or encoded.
-  std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
+  std::unique_ptr<Encoder> encoder =
+      open_encoder(spec, args.cache_dir, kBatchTexts, args.threads.encoder_options());
   if (encoder->card().family == "sparse") {
     throw InputError(
         "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
@@ -132,23 +123,17 @@ void run_encode(const EncodeArgs& args) {
                      args.input, 0,
                      "add --fit-on CORPUS.jsonl (the corpus these queries will search)");
   }
-  const Texts input = read_texts(args.input);
-  std::vector<std::string_view> views(input.texts.begin(), input.texts.end());
-  fit_model(*encoder, spec, args, role, views);
-  const auto start = std::chrono::steady_clock::now();
-  EmbeddingBatch batch = encoder->encode(views, role);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (batch.multi) {
-    throw InputError("chunk_agg=max keeps several vectors per document; encode writes one per text",
-                     "", 0, "use chunk_agg=mean or chunk_agg=first");
-  }
-  if (!batch.dense) {
-    throw InputError(
-        "model '" + args.model + "' produces no dense vectors; encode writes .npy only", "", 0,
-        "use a dense model such as gguf:model.gguf");
-  }
-  write_npy(args.out, *batch.dense);
+  const TextRecords input = read_text_records(args.input);
+  const std::vector<std::string_view> views(input.texts.begin(), input.texts.end());
+  fit_model(underlying_model(*encoder), spec, args, role, views);
+  auto* counting = dynamic_cast<WorkCountingEncoder*>(&underlying_model(*encoder));
+  if (counting != nullptr) counting->reset_work();
+  DenseMatrix vectors;
+  const CorpusEncodingTimes times = encode_texts(
+      *encoder, views, role, kBatchTexts, std::filesystem::path(args.input).filename().string(),
+      [&](EmbeddingBatch&& batch) { append_rows(vectors, batch, args.model); });
+  if (vectors.rows == 0) vectors.cols = encoder->card().dimension;  // an empty input: 0 x dim
+  write_npy(args.out, vectors);
   std::string ids;
   for (const std::string& id : input.ids) ids += id + "\n";
   std::string ids_path = args.out;
@@ -156,16 +141,15 @@ void run_encode(const EncodeArgs& args) {
   ids_path += ".ids.txt";
   write_file_atomic(ids_path, ids);
   std::string extra;
-#ifdef EMBEVAL_HAVE_LLAMA
-  if (const auto* g = dynamic_cast<const GgufEncoder*>(encoder.get())) {
-    const GgufEncodeStats& s = g->stats();
-    extra = ", " + std::to_string(s.tokens) + " tokens, " + std::to_string(s.truncated) +
-            " truncated, " + std::to_string(s.split) + " split";
+  if (counting != nullptr) {
+    const EncodeWork w = counting->work();  // tokens sent to the model, specials included
+    extra = ", " + std::to_string(w.tokens) + " tokens, " + std::to_string(w.truncated) +
+            " truncated, " + std::to_string(w.split) + " split";
   }
-#endif
+  const double seconds = times.encode_s;
   std::fprintf(stderr, "encode: %zu texts x %zu dims in %.2f s (%.1f texts/s%s) -> %s, %s\n",
-               batch.dense->rows, batch.dense->cols, seconds,
-               seconds > 0 ? static_cast<double>(batch.dense->rows) / seconds : 0.0, extra.c_str(),
+               vectors.rows, vectors.cols, seconds,
+               seconds > 0 ? static_cast<double>(vectors.rows) / seconds : 0.0, extra.c_str(),
                args.out.c_str(), ids_path.c_str());
 }
 
@@ -186,6 +170,9 @@ void add_encode_command(CLI::App& app) {
   cmd->add_option("--fit-on", args->fit_on,
                   "Corpus (corpus.jsonl or a BEIR folder) that corpus-fitted models (static "
                   "pooling=tfidf|sif) are fitted on; required with them for --role query");
+  cmd->add_option("--cache-dir", args->cache_dir,
+                  "Embedding cache for transformer models, as eval's (its OUT/cache reuses what "
+                  "eval encoded); none by default");
   args->threads.add_to(cmd, "encoding");
   cmd->callback([args] { run_encode(*args); });
 }

@@ -7,13 +7,13 @@
 #include "cli/commands.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
-#include "embeval/evaluation.h"
-#include "embeval/model_spec.h"
-#include "embeval/output_paths.h"
-#include "embeval/registry.h"
-#include "embeval/results_table.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/core/error.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/models/registry.h"
+#include "embeval/report/results_table.h"
 
 namespace embeval::cli {
 namespace {
@@ -62,7 +62,6 @@ void run(const EvalOptions& o) {
   config.out_dir = o.out;
   config.resume = !o.no_resume;
   config.split = o.split;
-  config.interval = bootstrap_interval;
   config.threads = o.threads.threads;
   if (!o.no_cache) {
     config.cache_dir =

@@ -3,27 +3,29 @@
 // that corpus: tokenizer statistics, encode throughput, peak memory and embedding storage.
 // Vocabulary-only GGUF files (llama.cpp's models/ggml-vocab-*.gguf) get tokenizer statistics.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/threads_flag.h"
-#include "embeval/dataset.h"
-#include "embeval/encoder.h"
-#include "embeval/error.h"
-#include "embeval/human_units.h"
-#include "embeval/memory_usage.h"
-#include "embeval/model_spec.h"
-#include "embeval/registry.h"
-#include "embeval/vocabulary_coverage.h"
-#ifdef EMBEVAL_HAVE_LLAMA
-#include "embeval/gguf_encoder.h"
-#include "embeval/gguf_model.h"
-#include "embeval/gguf_tokenizer_stats.h"
-#endif
+#include "embeval/core/encoder.h"
+#include "embeval/core/error.h"
+#include "embeval/core/model_description.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/core/tokenizer.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/dataset/document_text.h"
+#include "embeval/encoders/vocabulary_coverage.h"
+#include "embeval/models/registry.h"
+#include "embeval/probe/embedding_storage.h"
+#include "embeval/probe/encode_throughput.h"
+#include "embeval/probe/tokenizer_stats.h"
+#include "embeval/probe/vocabulary_probe.h"
+#include "embeval/util/human_units.h"
 
 namespace embeval::cli {
 namespace {
@@ -49,19 +51,11 @@ void print_card(const ModelCard& c) {
   std::printf("tokenizer       %s, vocabulary %zu\n", c.tokenizer.c_str(), c.vocabulary_size);
 }
 
-#ifdef EMBEVAL_HAVE_LLAMA
-// Shown with escapes so an instruction's newline stays on one line.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
-  return out + "\"";
-}
-
-void print_storage(std::size_t docs, std::size_t dim) {
-  const double n = static_cast<double>(docs) * static_cast<double>(dim);
-  std::printf("storage         %zu docs x %zu dims: f32 %s, f16 %s, int8 %s, binary %s\n", docs,
-              dim, human_bytes(n * 4).c_str(), human_bytes(n * 2).c_str(), human_bytes(n).c_str(),
-              human_bytes(n / 8).c_str());
+void print_storage(const EmbeddingStorage& s) {
+  std::printf("storage         %zu docs x %zu dims: f32 %s, f16 %s, int8 %s, binary %s\n",
+              s.vectors, s.dimension, human_bytes(s.f32_bytes).c_str(),
+              human_bytes(s.f16_bytes).c_str(), human_bytes(s.int8_bytes).c_str(),
+              human_bytes(s.binary_bytes).c_str());
 }
 
 void print_tokenizer_stats(const char* label, const TokenizerStats& s) {
@@ -76,70 +70,73 @@ void print_tokenizer_stats(const char* label, const TokenizerStats& s) {
   std::printf("  tokens/text     p50 %zu, p90 %zu, p99 %zu, max %zu\n", s.p50, s.p90, s.p99, s.max);
 }
 
-void inspect_gguf(const InspectArgs& args, const ModelSpec& spec) {
-  const GgufFileInfo info = read_gguf_info(spec.path);
-  std::unique_ptr<GgufModel> vocab;
-  std::unique_ptr<GgufEncoder> encoder;
-  const GgufModel* model = nullptr;
-  if (info.tensor_count == 0) {
-    vocab = std::make_unique<GgufModel>(spec.path, /*vocab_only=*/true);
-    model = vocab.get();
-  } else {
-    encoder = std::make_unique<GgufEncoder>(spec, static_cast<int>(args.threads.threads));
-    model = &encoder->model();
-  }
-  std::printf("model           %s\n", spec.to_string().c_str());
-  if (!info.name.empty()) std::printf("name            %s\n", info.name.c_str());
-  print_card(model->card());
-  std::printf("file            %s%s%s\n", human_bytes(static_cast<double>(info.file_bytes)).c_str(),
-              info.quantization.empty() ? "" : ", weights ",
-              info.tensor_count == 0 ? " (vocabulary only: tokenizer statistics only)"
-                                     : info.quantization.c_str());
-  if (encoder) {
-    std::printf("pooling         %s%s\n", encoder->pooling_name().c_str(),
-                encoder->options().normalize ? ", L2-normalised" : "");
-    std::printf("max tokens      %zu%s\n", encoder->max_tokens(),
-                encoder->options().window
-                    ? (", windows of " + std::to_string(encoder->options().window)).c_str()
-                    : "");
-    std::printf("query prefix    %s\n", quoted(encoder->prefix(Role::kQuery)).c_str());
-    std::printf("document prefix %s\n", quoted(encoder->prefix(Role::kDocument)).c_str());
-  }
-  if (args.dataset.empty()) return;
+// The dataset's document texts (as eval encodes them) and query texts.
+struct DatasetTexts {
+  Dataset dataset;
+  std::vector<std::string> documents;
+  std::vector<std::string_view> document_views;
+  std::vector<std::string_view> query_views;
+};
+
+std::unique_ptr<DatasetTexts> load_texts(const InspectArgs& args) {
   BeirLoadOptions lo;
   lo.split = args.split;
-  const Dataset d = load_beir(args.dataset, lo);
-  const std::vector<std::string> docs = document_texts(d.corpus);
-  std::vector<std::string_view> dv(docs.begin(), docs.end());
-  const std::size_t window = encoder ? encoder->max_tokens() : 0;
+  auto t = std::make_unique<DatasetTexts>();
+  t->dataset = load_beir(args.dataset, lo);
+  t->documents = document_texts(t->dataset.corpus);
+  t->document_views.assign(t->documents.begin(), t->documents.end());
+  for (const Query& q : t->dataset.queries) t->query_views.push_back(q.text);
+  return t;
+}
+
+// Models with a tokenizer of their own (GGUF): the file's facts and the encoder's settings, and
+// with --dataset the tokenizer statistics and, for a file with weights, speed, memory, storage.
+void inspect_tokenized_model(const InspectArgs& args, const ModelSpec& spec,
+                             const Tokenizer& tokenizer) {
+  const auto* file = dynamic_cast<const DescribedModel*>(&tokenizer);
+  EMBEVAL_CHECK(file != nullptr, "inspect: a registry tokenizer must describe its model file");
+  const ModelFileFacts facts = file->file_facts();
+  std::unique_ptr<Encoder> encoder;
+  if (!facts.vocabulary_only) encoder = make_encoder(spec, args.threads.encoder_options());
+  const auto* described = encoder ? dynamic_cast<const DescribedModel*>(encoder.get()) : file;
+  EMBEVAL_CHECK(described != nullptr, "inspect: the encoder must describe its model file");
+  std::printf("model           %s\n", spec.to_string().c_str());
+  if (!facts.name.empty()) std::printf("name            %s\n", facts.name.c_str());
+  print_card(described->card());
+  std::printf("file            %s%s%s\n",
+              human_bytes(static_cast<double>(facts.file_bytes)).c_str(),
+              facts.weight_type.empty() ? "" : ", weights ",
+              facts.vocabulary_only ? " (vocabulary only: tokenizer statistics only)"
+                                    : facts.weight_type.c_str());
+  for (const ModelSetting& s : described->settings()) {
+    std::printf("%-15s %s\n", s.label.c_str(), s.value.c_str());
+  }
+  if (args.dataset.empty()) return;
+  const std::unique_ptr<DatasetTexts> texts = load_texts(args);
+  const std::vector<std::string_view>& dv = texts->document_views;
+  const std::size_t window = described->max_tokens();
   std::printf("\ndataset %s\n", args.dataset.c_str());
-  print_tokenizer_stats("documents", measure_tokenizer(*model, dv, window));
-  std::vector<std::string_view> qv;
-  for (const Query& q : d.queries) qv.push_back(q.text);
-  print_tokenizer_stats("queries", measure_tokenizer(*model, qv, window));
+  print_tokenizer_stats("documents", measure_tokenizer(tokenizer, dv, window));
+  print_tokenizer_stats("queries", measure_tokenizer(tokenizer, texts->query_views, window));
   if (!encoder) return;
   const std::size_t n = std::min(args.sample, dv.size());
-  if (n > 0) {
-    // One short text first: llama.cpp allocates its compute graph and threads on first use.
-    const std::vector<std::string_view> warm = {"warm up"};
-    (void)encoder->encode(warm, Role::kDocument);
-    reset_peak_rss();
-    encoder->reset_stats();
-    const auto start = std::chrono::steady_clock::now();
-    const EmbeddingBatch b = encoder->encode(std::span(dv).first(n), Role::kDocument);
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const GgufEncodeStats& st = encoder->stats();
-    std::printf(
-        "throughput      %.1f docs/s, %.0f tokens/s (%zu docs sampled, %.2f s, "
-        "%.0f%% inside llama.cpp)\n",
-        n / s, st.tokens / s, n, s, 100 * st.model_seconds / s);
-    std::printf("truncated       %zu of %zu sampled docs\n", st.truncated, n);
-    std::printf("peak memory     %s\n", human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
-    print_storage(dv.size(), b.dense ? b.dense->cols : 0);
-  }
+  if (n == 0) return;
+  warm_up_encoder(*encoder);
+  auto* counting = dynamic_cast<WorkCountingEncoder*>(encoder.get());
+  if (counting != nullptr) counting->reset_work();
+  const EncodeThroughput t =
+      measure_encode_throughput(*encoder, std::span(dv).first(n), Role::kDocument);
+  const EncodeWork work = counting != nullptr ? counting->work() : EncodeWork{};
+  const std::string backend = counting != nullptr ? counting->backend() : "the model";
+  std::printf(
+      "throughput      %.1f docs/s, %.0f tokens/s (%zu docs sampled, %.2f s, "
+      "%.0f%% inside %s)\n",
+      n / t.seconds, work.tokens / t.seconds, n, t.seconds, 100 * work.backend_seconds / t.seconds,
+      backend.c_str());
+  std::printf("truncated       %zu of %zu sampled docs\n", work.truncated, n);
+  std::printf("peak memory     %s\n", human_bytes(static_cast<double>(t.peak_rss_bytes)).c_str());
+  print_storage(embedding_storage(dv.size(), t.dimension));
 }
-#endif
 
 void print_coverage(const char* label, const CoverageMeasurement& m) {
   std::printf("%s: %zu texts, %zu words, %zu tokens\n", label, m.texts, m.words, m.tokens);
@@ -158,35 +155,26 @@ void inspect_word_vectors(const InspectArgs& args, Encoder& encoder) {
       "UTF-8\n",
       load.words_loaded, load.duplicate_words, load.empty_words, load.invalid_utf8);
   if (args.dataset.empty()) return;
-  BeirLoadOptions lo;
-  lo.split = args.split;
-  const Dataset d = load_beir(args.dataset, lo);
-  const std::vector<std::string> docs = document_texts(d.corpus);
-  const std::vector<std::string_view> dv(docs.begin(), docs.end());
-  std::vector<std::string_view> qv;
-  for (const Query& q : d.queries) qv.push_back(q.text);
+  const std::unique_ptr<DatasetTexts> texts = load_texts(args);
+  const std::vector<std::string_view>& dv = texts->document_views;
+  const std::vector<std::string_view>& qv = texts->query_views;
   std::printf("\ndataset %s\n", args.dataset.c_str());
-  if (auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&encoder)) {
-    const auto start = std::chrono::steady_clock::now();
-    fitted->fit(dv);
-    std::printf("fit             %.3f s on %zu documents\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                dv.size());
+  const VocabularyProbe probe = probe_vocabulary(encoder, dv, qv);
+  if (probe.fit_seconds) {
+    std::printf("fit             %.3f s on %zu documents\n", *probe.fit_seconds, dv.size());
   }
-  reset_peak_rss();
-  print_coverage("documents", measure_coverage(encoder, dv, Role::kDocument));
-  print_coverage("queries", measure_coverage(encoder, qv, Role::kQuery));
-  std::printf("peak memory     %s\n", human_bytes(static_cast<double>(peak_rss_bytes())).c_str());
+  print_coverage("documents", probe.documents);
+  print_coverage("queries", probe.queries);
+  std::printf("peak memory     %s\n",
+              human_bytes(static_cast<double>(probe.peak_rss_bytes)).c_str());
 }
 
 void run_inspect(const InspectArgs& args) {
   const ModelSpec spec = ModelSpec::parse(args.model);
-#ifdef EMBEVAL_HAVE_LLAMA
-  if (spec.scheme == "gguf") {
-    inspect_gguf(args, spec);
+  if (const std::unique_ptr<Tokenizer> tokenizer = make_tokenizer(spec)) {
+    inspect_tokenized_model(args, spec, *tokenizer);
     return;
   }
-#endif
   std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
   std::printf("model           %s\n", encoder->spec().c_str());
   print_card(encoder->card());

@@ -4,17 +4,17 @@
 // to stderr.
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
-#include "embeval/atomic_file.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/npy.h"
-#include "embeval/output_paths.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/io/npy.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval::cli {
 namespace {
@@ -68,10 +68,9 @@ void run_knn(const KnnArgs& args) {
   options.progress = true;
   options.base_name = args.base;
   options.queries_name = args.queries;
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   const SearchResults results = exact_knn(base, queries, k, metric, options);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = start.seconds();
   write_npy_i64(args.out + ".ids.npy", results.ids.data(), results.num_queries, results.k);
   write_npy_f32(args.out + ".scores.npy", results.scores.data(), results.num_queries, results.k);
   const double gflop = 2.0 * static_cast<double>(base.rows) * static_cast<double>(base.cols) *

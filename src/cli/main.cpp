@@ -5,8 +5,8 @@
 #include <exception>
 
 #include "cli/commands.h"
-#include "embeval/error.h"
-#include "embeval/progress.h"
+#include "embeval/core/error.h"
+#include "embeval/util/progress.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"embeval: measure text-embedding models on your own data, trec_eval-exact"};

@@ -3,10 +3,10 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "embeval/error.h"
-#include "embeval/metrics.h"
-#include "embeval/qrels.h"
-#include "embeval/run.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/eval/qrels.h"
+#include "embeval/eval/run.h"
 
 namespace embeval::cli {
 namespace {

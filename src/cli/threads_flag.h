@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <string>
 
-#include "embeval/registry.h"
-#include "embeval/thread_count.h"
+#include "embeval/models/registry.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval::cli {
 

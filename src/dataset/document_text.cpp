@@ -1,4 +1,4 @@
-#include "embeval/dataset.h"
+#include "embeval/dataset/document_text.h"
 
 namespace embeval {
 

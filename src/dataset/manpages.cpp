@@ -1,21 +1,21 @@
-#include "embeval/manpages.h"
+#include "embeval/dataset/manpages.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <chrono>
 #include <map>
 #include <new>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "dataset/man_files.h"
-#include "dataset/utf8_repair.h"
-#include "embeval/error.h"
-#include "embeval/progress.h"
-#include "embeval/roff.h"
+#include "embeval/core/error.h"
+#include "embeval/dataset/roff.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval {
 namespace {
@@ -46,7 +46,8 @@ ParsedPage parse_page_file_unguarded(const man::PageFile& file) {
     parsed.reason = "binary data, not a roff page";
     return parsed;
   }
-  parsed.utf8_replaced = dataset_detail::repair_utf8(*source);
+  parsed.utf8_replaced = !is_valid_utf8(*source);
+  if (parsed.utf8_replaced) *source = replace_invalid_utf8(*source);
   parsed.page = parse_man_page(*source);
   if (!parsed.page.so_target.empty()) {
     parsed.status = ParsedPage::Status::kRedirect;
@@ -82,26 +83,18 @@ std::string reason_kind(const std::string& reason) { return reason.substr(0, rea
 // Parses files[begin, end) on `threads` threads; results land at the same index.
 void parse_range(const std::vector<man::PageFile>& files, std::size_t begin, std::size_t end,
                  std::size_t threads, std::vector<ParsedPage>& out, Progress& progress) {
-  std::atomic<std::size_t> next{begin};
   std::atomic<std::size_t> done{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < end; i = next++) {
-      out[i] = parse_page_file(files[i]);
-      ++done;
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < std::max<std::size_t>(threads, 1); ++t) helpers.emplace_back(work);
-  // The calling thread works too and is the only one touching `progress` (not thread-safe).
   std::size_t reported = 0;
-  for (std::size_t i = next++; i < end; i = next++) {
-    out[i] = parse_page_file(files[i]);
+  parallel_for(end - begin, threads, [&](std::size_t i, std::size_t worker) {
+    out[begin + i] = parse_page_file(files[begin + i]);
     ++done;
-    const std::size_t now = done.load();
-    progress.add(now - reported);
-    reported = now;
-  }
-  for (auto& helper : helpers) helper.join();
+    // Worker 0 is the calling thread, the only one touching `progress` (not thread-safe).
+    if (worker == 0) {
+      const std::size_t now = done.load();
+      progress.add(now - reported);
+      reported = now;
+    }
+  });
   progress.add(done.load() - reported);
 }
 
@@ -138,7 +131,7 @@ std::string format_failure_counts(const ManPagesReport& report) {
 }
 
 Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* report_out) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   ManPagesReport report;
   const std::vector<std::filesystem::path> dirs = section_dirs(options);
   bool any_dir = false;
@@ -269,7 +262,7 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
                                       format_failure_counts(report) + ")");
   }
   report.parsed = kept.size();
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = start.seconds();
   if (report_out != nullptr) *report_out = std::move(report);
   return dataset;
 }

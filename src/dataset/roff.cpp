@@ -1,7 +1,7 @@
 // The roff reader: walks a man page line by line, interprets the requests and macros that carry
 // structure (sections, paragraphs, fill mode, conditionals, definitions, tables) and hands text to
-// the escape converter. See include/embeval/roff.h for what it produces.
-#include "embeval/roff.h"
+// the escape converter. See include/embeval/dataset/roff.h for what it produces.
+#include "embeval/dataset/roff.h"
 
 #include <algorithm>
 #include <array>

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "embeval/roff.h"
+#include "embeval/dataset/roff.h"
 
 namespace embeval::roff {
 namespace {

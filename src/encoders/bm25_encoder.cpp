@@ -1,81 +1,78 @@
-#include "embeval/bm25_encoder.h"
+#include "embeval/encoders/bm25_encoder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <thread>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 namespace {
 
-// Shortest text that reads back as the same double: a printed spec rebuilds the same encoder.
-std::string format_number(double v) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, result.ptr);
-}
-
-int resolve_threads(int threads) {
-  if (threads > 0) return threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// Runs fn(begin, end) over [0, n) split into contiguous ranges, one per worker.
+// Splits [0, n) into contiguous ranges of at least 64 items, one per worker, and runs
+// fn(begin, end, range) for each; `range` numbers them in order, so per-range output
+// concatenated by range keeps the input order.
 template <typename Fn>
 void parallel_ranges(std::size_t n, int threads, Fn&& fn) {
-  const std::size_t workers =
-      std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n / 64));
-  if (workers <= 1) {
-    fn(std::size_t{0}, n, 0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (std::size_t w = 0; w < workers; ++w) {
-    pool.emplace_back([&, w] { fn(n * w / workers, n * (w + 1) / workers, w); });
-  }
-  for (auto& t : pool) t.join();
+  const std::size_t thread_count = threads > 0 ? static_cast<std::size_t>(threads) : 0;
+  const std::size_t ranges = parallel_workers(std::max<std::size_t>(1, n / 64), thread_count);
+  parallel_for(ranges, thread_count,
+               [&](std::size_t r, std::size_t) { fn(n * r / ranges, n * (r + 1) / ranges, r); });
 }
 
 }  // namespace
 
+const ParamSchema& Bm25Params::schema() {
+  static const ParamSchema kSchema{
+      "bm25",
+      "",
+      {{.key = "k1",
+        .type = ParamType::kNumber,
+        .fallback = "0.9",
+        .min = 0,
+        .max = kMaxK1,
+        .help = "term-frequency saturation: 0.9 (Anserini's BEIR default) to 2 is usual; above "
+                "~100 BM25 no longer saturates at all"},
+       {.key = "b",
+        .type = ParamType::kNumber,
+        .fallback = "0.4",
+        .min = 0,
+        .max = 1,
+        .help = "document-length normalisation: 0 (none) to 1 (full); 0.4 or 0.75 are usual"},
+       {.key = "analyzer",
+        .type = ParamType::kText,
+        .fallback = "english",
+        .help = "the text analyzer: english, standard, whitespace or a Snowball language "
+                "(german, french, porter2, ...)"}}};
+  return kSchema;
+}
+
 Bm25Params Bm25Params::from_spec(const ModelSpec& spec) {
-  spec.require_known_keys({"k1", "b", "analyzer"});
+  // The schema checks keys and ranges (written so that NaN fails too). Document weights are
+  // stored as float32: a huge k1 scales every weight towards 0 (k1=1e100 underflowed all of them,
+  // ranking by id), hence k1's upper bound.
+  const ModelSpec canonical = canonicalise(schema(), spec);
   Bm25Params p;
-  p.k1 = spec.get_double("k1", p.k1);
-  p.b = spec.get_double("b", p.b);
-  p.analyzer = spec.get_string("analyzer", p.analyzer);
-  // Written so that NaN fails too. Document weights are stored as float32: a huge k1 scales
-  // every weight towards 0 (k1=1e100 underflowed all of them, ranking by id), so k1 has an
-  // upper bound at which the weights stay far above float32's smallest normal number.
-  if (!(p.k1 >= 0 && p.k1 <= Bm25Params::kMaxK1)) {
-    throw InputError("bm25: k1 must be a number in [0, " + format_number(Bm25Params::kMaxK1) +
-                         "], got " + format_number(p.k1),
-                     {}, 0,
-                     "k1 sets term-frequency saturation: 0.9 (Anserini's BEIR default) to 2 is "
-                     "usual; above ~100 BM25 no longer saturates at all");
-  }
-  if (!(p.b >= 0 && p.b <= 1)) {
-    throw InputError("bm25: b must be a number in [0, 1], got " + format_number(p.b), {}, 0,
-                     "b sets document-length normalisation: 0 (none) to 1 (full); 0.4 or 0.75 "
-                     "are usual");
-  }
+  p.k1 = canonical.get_double("k1", p.k1);
+  p.b = canonical.get_double("b", p.b);
+  p.analyzer = canonical.get_string("analyzer", p.analyzer);
   (void)Analyzer::create(p.analyzer);  // validates the name
   return p;
 }
 
 Bm25Encoder::Bm25Encoder(Bm25Params params, int threads)
     : params_(std::move(params)),
-      threads_(resolve_threads(threads)),
+      threads_(
+          static_cast<int>(resolve_thread_count(static_cast<std::size_t>(std::max(threads, 0))))),
       analyzer_(Analyzer::create(params_.analyzer)) {}
 
 std::string Bm25Encoder::spec() const {
   ModelSpec s;
   s.scheme = "bm25";
   s.params["analyzer"] = params_.analyzer;
-  s.params["b"] = format_number(params_.b);
-  s.params["k1"] = format_number(params_.k1);
+  s.params["b"] = format_spec_number(params_.b);
+  s.params["k1"] = format_spec_number(params_.k1);
   return s.to_string();
 }
 

@@ -1,5 +1,5 @@
 // StaticEncoder: pooled static word vectors (see static_encoder.h for the pooling definitions).
-#include "embeval/static_encoder.h"
+#include "embeval/encoders/static_encoder.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <unordered_set>
 
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
 #include "encoders/static_encoder_pca.h"
 
 namespace embeval {
@@ -33,13 +34,6 @@ std::string architecture_of(WordVectorFormat format) {
   }
 }
 
-// Shortest text that reads back as the same double (canonical specs).
-std::string format_number(double v) {
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, result.ptr);
-}
-
 }  // namespace
 
 StaticEncoder::StaticEncoder(const ModelSpec& spec) {
@@ -63,16 +57,47 @@ StaticEncoder::StaticEncoder(const ModelSpec& spec, WordVectors vectors)
   EMBEVAL_CHECK(vectors_.size() > 0 && vectors_.dim() > 0, "StaticEncoder needs vectors");
 }
 
+const ParamSchema& StaticEncoder::schema() {
+  static const ParamSchema kSchema{
+      "static",
+      "a word-vector file (word2vec text or binary, GloVe, fastText .vec, wink JSON)",
+      {{.key = "pooling",
+        .type = ParamType::kChoice,
+        .fallback = "mean",
+        .choices = {"mean", "tfidf", "sif"},
+        .help = "how a text's word vectors become one vector: their mean, an idf-weighted mean, "
+                "or SIF (tfidf and sif are fitted on the corpus)"},
+       {.key = "sif_a",
+        .type = ParamType::kNumber,
+        .fallback = "0.001",
+        .min = 0,
+        .min_exclusive = true,
+        .help = "SIF's a: word weight a / (a + p(w)); 1e-3 is the usual value"},
+       {.key = "normalize",
+        .type = ParamType::kBoolean,
+        .fallback = "true",
+        .help = "L2-normalise each output vector"},
+       {.key = "analyzer",
+        .type = ParamType::kText,
+        .fallback = "standard",
+        .help = "the text analyzer; standard is the one `word2vec train` uses"},
+       {.key = "format",
+        .type = ParamType::kChoice,
+        .fallback = "auto",
+        .choices = {"auto", "word2vec-text", "word2vec-binary", "glove", "fasttext", "wink"},
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "the file format; the spec records the format auto detected from the content"},
+       {.key = "max_words",
+        .type = ParamType::kInteger,
+        .fallback = "0",
+        .min = 0,
+        .help = "load only the first (most frequent) N words; 0 loads all"}}};
+  return kSchema;
+}
+
 ModelSpec StaticEncoder::canonical(const ModelSpec& spec, WordVectorFormat format) {
-  ModelSpec out;
-  out.scheme = spec.scheme;
-  out.path = spec.path;
-  out.params["pooling"] = spec.get_string("pooling", "mean");
-  out.params["sif_a"] = format_number(spec.get_double("sif_a", 1e-3));
-  out.params["normalize"] = spec.get_bool("normalize", true) ? "true" : "false";
-  out.params["analyzer"] = spec.get_string("analyzer", "standard");
+  ModelSpec out = canonicalise(schema(), spec);
   out.params["format"] = std::string(format_name(format));
-  out.params["max_words"] = std::to_string(spec.get_int("max_words", 0));
   return out;
 }
 
@@ -85,18 +110,8 @@ std::string StaticEncoder::canonical_spec(const ModelSpec& spec) {
 }
 
 void StaticEncoder::check_options(const ModelSpec& spec) {
-  spec.require_known_keys({"pooling", "sif_a", "normalize", "analyzer", "format", "max_words"});
-  (void)parse_pooling(spec.get_string("pooling", "mean"));
-  const double sif_a = spec.get_double("sif_a", 1e-3);
-  if (!(sif_a > 0) || !std::isfinite(sif_a)) {
-    throw InputError("sif_a must be a positive number", {}, 0, "1e-3 is the usual value");
-  }
-  (void)spec.get_bool("normalize", true);
+  (void)canonicalise(schema(), spec);                               // keys, types, ranges
   (void)Analyzer::create(spec.get_string("analyzer", "standard"));  // validates the name
-  (void)parse_word_vector_format(spec.get_string("format", "auto"));
-  if (spec.get_int("max_words", 0) < 0) {
-    throw InputError("max_words must be >= 0", {}, 0, "0 keeps every word");
-  }
 }
 
 void StaticEncoder::check_spec(const ModelSpec& spec) {
@@ -231,14 +246,7 @@ EmbeddingBatch StaticEncoder::encode(std::span<const std::string_view> texts, Ro
       for (std::size_t j = 0; j < dim; ++j) dot += double(u[j]) * row[j];
       for (std::size_t j = 0; j < dim; ++j) row[j] -= static_cast<float>(dot) * u[j];
     }
-    if (normalize_) {
-      double n2 = 0;
-      for (std::size_t j = 0; j < dim; ++j) n2 += double(row[j]) * row[j];
-      if (n2 > 0) {
-        const float inv = static_cast<float>(1.0 / std::sqrt(n2));
-        for (std::size_t j = 0; j < dim; ++j) row[j] *= inv;
-      }
-    }
+    if (normalize_) normalize({row, dim});
   }
   EmbeddingBatch batch;
   batch.dense = std::move(out);

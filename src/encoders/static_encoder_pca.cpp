@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval::static_encoder_detail {
 namespace {

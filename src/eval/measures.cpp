@@ -1,9 +1,11 @@
 // Parsing of trec_eval-style measure arguments and the print order.
+#include "embeval/eval/measures.h"
+
 #include <algorithm>
 #include <charconv>
+#include <string_view>
 
-#include "embeval/error.h"
-#include "embeval/metrics.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,4 +1,4 @@
-#include "embeval/metrics.h"
+#include "embeval/eval/metrics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <limits>
 #include <string_view>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

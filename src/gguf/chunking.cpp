@@ -1,8 +1,7 @@
 #include <algorithm>
-#include <numeric>
 
-#include "embeval/error.h"
-#include "embeval/gguf_chunking.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/chunking.h"
 
 namespace embeval {
 
@@ -37,20 +36,6 @@ std::string to_string(ChunkAggregation agg) {
       return "mean";
   }
   return "?";
-}
-
-float aggregate_chunk_scores(std::span<const float> scores, ChunkAggregation agg) {
-  EMBEVAL_CHECK(!scores.empty(), "a document has at least one chunk");
-  switch (agg) {
-    case ChunkAggregation::kMax:
-      return *std::max_element(scores.begin(), scores.end());
-    case ChunkAggregation::kFirst:
-      return scores.front();
-    case ChunkAggregation::kMean:
-      return static_cast<float>(std::accumulate(scores.begin(), scores.end(), 0.0) /
-                                static_cast<double>(scores.size()));
-  }
-  return 0.0f;
 }
 
 }  // namespace embeval

@@ -1,18 +1,19 @@
-#include "embeval/gguf_encoder.h"
+#include "embeval/gguf/gguf_encoder.h"
 
 #include <llama.h>
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <numeric>
-#include <thread>
 
-#include "embeval/error.h"
-#include "embeval/progress.h"
-#include "embeval/thread_count.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
+#include "embeval/util/thread_count.h"
 
 namespace embeval {
 namespace {
@@ -95,19 +96,10 @@ ModelSpec canonical_spec(const ModelSpec& spec, const GgufOptions& o, const Gguf
   return c;
 }
 
-void l2_normalize(float* v, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) * v[i];
-  if (s <= 0) return;
-  const float inv = static_cast<float>(1.0 / std::sqrt(s));
-  for (std::size_t i = 0; i < n; ++i) v[i] *= inv;
-}
-
 }  // namespace
 
 GgufOptions GgufOptions::from_spec(const ModelSpec& spec) {
-  spec.require_known_keys({"pooling", "normalize", "query_prefix", "document_prefix", "max_tokens",
-                           "causal", "window", "stride", "chunk_agg", "flash_attn"});
+  check_known_keys(gguf_param_schema(), spec);
   if (spec.path.empty()) {
     throw InputError("gguf needs a model file: gguf:PATH", "", 0, "e.g. gguf:bge-small.gguf");
   }
@@ -297,19 +289,14 @@ std::vector<std::vector<std::int32_t>> GgufEncoder::tokenize_texts(
   const std::string& pre = prefix(role);
   std::vector<std::vector<std::int32_t>> content(texts.size());
   // llama.cpp's vocabulary is read-only after load: tokenize on the encoder's threads.
-  const std::size_t n_threads =
-      std::min<std::size_t>(static_cast<std::size_t>(threads_), texts.size());
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 0; t < n_threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::string buf;
-      for (std::size_t i = t; i < texts.size(); i += n_threads) {
-        buf.assign(pre);
-        buf.append(texts[i]);
-        content[i] = model_->tokenize(buf, /*add_special=*/false);
-      }
-    });
-  }
+  const auto threads = static_cast<std::size_t>(threads_);
+  std::vector<std::string> buffers(parallel_workers(texts.size(), threads));
+  parallel_for(texts.size(), threads, [&](std::size_t i, std::size_t worker) {
+    std::string& buf = buffers[worker];
+    buf.assign(pre);
+    buf.append(texts[i]);
+    content[i] = model_->tokenize(buf, /*add_special=*/false);
+  });
   return content;
 }
 
@@ -408,10 +395,9 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
       EMBEVAL_CHECK(!members.empty(), "batch planning made no progress");
       if (batch.n_tokens > 0) {
         if (llama_memory_t mem = llama_get_memory(ctx_)) llama_memory_clear(mem, true);
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch t0;
         const int rc = use_encode_ ? llama_encode(ctx_, batch) : llama_decode(ctx_, batch);
-        stats_.model_seconds +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        stats_.model_seconds += t0.seconds();
         if (rc != 0) {
           throw InputError("llama.cpp failed to evaluate a batch (code " + std::to_string(rc) + ")",
                            options_.path, 0, "try a smaller max_tokens");
@@ -425,7 +411,7 @@ DenseMatrix GgufEncoder::encode_tokens(const std::vector<std::vector<std::int32_
         const float* e = llama_get_embeddings_seq(ctx_, static_cast<llama_seq_id>(j));
         EMBEVAL_CHECK(e != nullptr, "pooled embeddings missing for a sequence");
         std::copy(e, e + dim_, dst);
-        if (options_.normalize) l2_normalize(dst, dim_);
+        if (options_.normalize) normalize({dst, dim_});
       }
       progress.add(members.size());
     }
@@ -472,7 +458,7 @@ EmbeddingBatch GgufEncoder::encode(std::span<const std::string_view> texts, Role
     // A split document keeps the plain mean of its (normalised) chunk vectors, so its inner
     // product with a query is exactly the mean of the chunk scores. Queries, scored as one
     // vector, are normalised again.
-    if (options_.normalize && (e - b == 1 || role == Role::kQuery)) l2_normalize(dst, dim_);
+    if (options_.normalize && (e - b == 1 || role == Role::kQuery)) normalize({dst, dim_});
   }
   batch.dense = std::move(out);
   return batch;
@@ -482,10 +468,97 @@ std::unique_ptr<Encoder> make_gguf_encoder(const ModelSpec& spec, const EncoderO
   return std::make_unique<GgufEncoder>(spec, static_cast<int>(options.threads));
 }
 
+const ParamSchema& gguf_param_schema() {
+  static const ParamSchema kSchema{
+      "gguf",
+      "a GGUF model file",
+      {{.key = "pooling",
+        .type = ParamType::kChoice,
+        .choices = {"mean", "cls", "last"},
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "how token vectors become one vector (none is refused: one vector per token)",
+        .default_help = "the GGUF's `<arch>.pooling_type`"},
+       {.key = "normalize",
+        .type = ParamType::kBoolean,
+        .fallback = "true",
+        .help = "L2-normalise every vector"},
+       {.key = "query_prefix",
+        .type = ParamType::kText,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "text put before every query; `%0A` is a newline",
+        .default_help = "by model family"},
+       {.key = "document_prefix",
+        .type = ParamType::kText,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "text put before every document",
+        .default_help = "by model family"},
+       {.key = "max_tokens",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kResolvedByFamily,
+        .help = "longer texts are truncated (counted and reported)",
+        .default_help = "the training context"},
+       {.key = "causal",
+        .type = ParamType::kBoolean,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "false runs a decoder with bidirectional attention (LLM2Vec style)",
+        .default_help = "the model's own"},
+       {.key = "window",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "split long texts into windows of this many tokens (specials included)",
+        .default_help = "off"},
+       {.key = "stride",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "a window starts every this many content tokens; every token is covered",
+        .default_help = "no overlap"},
+       {.key = "chunk_agg",
+        .type = ParamType::kChoice,
+        .fallback = "mean",
+        .choices = {"mean", "first", "max"},
+        .absent = ParamAbsent::kLeftOut,
+        .help = "how a split document scores: mean or first window (one vector), best window",
+        .default_help = "`mean` (written out when window is set)"},
+       {.key = "flash_attn",
+        .type = ParamType::kBoolean,
+        .fallback = "false",
+        .help = "llama.cpp's flash attention: faster on the CPU, f16 K/V drift from float32"}}};
+  return kSchema;
+}
+
 std::string check_gguf_spec(const ModelSpec& spec) {
   const GgufOptions options = GgufOptions::from_spec(spec);
   // The header only: a missing or corrupt file, or metadata llama.cpp cannot take, fails now.
   return canonical_spec(spec, options, read_gguf_info(options.path)).to_string();
+}
+
+namespace {
+
+// Shown with escapes so an instruction's newline stays on one line.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+ModelFileFacts GgufEncoder::file_facts() const { return gguf_file_facts(model_->info()); }
+
+std::vector<ModelSetting> GgufEncoder::settings() const {
+  std::string budget = std::to_string(max_tokens_);
+  if (options_.window) budget += ", windows of " + std::to_string(options_.window);
+  return {{"pooling", pooling_name() + (options_.normalize ? ", L2-normalised" : "")},
+          {"max tokens", budget},
+          {"query prefix", quoted(prefix(Role::kQuery))},
+          {"document prefix", quoted(prefix(Role::kDocument))}};
+}
+
+EncodeWork GgufEncoder::work() const {
+  return {stats_.tokens, stats_.truncated, stats_.split, stats_.model_seconds};
 }
 
 }  // namespace embeval

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

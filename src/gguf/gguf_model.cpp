@@ -1,4 +1,4 @@
-#include "embeval/gguf_model.h"
+#include "embeval/gguf/gguf_model.h"
 
 #include <gguf.h>
 #include <llama.h>
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <system_error>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 #include "gguf/gguf_metadata_check.h"
 
 namespace embeval {
@@ -331,6 +331,10 @@ ModelCard GgufModel::card() const {
   c.vocabulary_size = vocabulary_size();
   if (!vocab_only_) c.parameters = parameter_count();
   return c;
+}
+
+ModelFileFacts gguf_file_facts(const GgufFileInfo& info) {
+  return {info.name, info.file_bytes, info.quantization, info.tensor_count == 0};
 }
 
 }  // namespace embeval

@@ -1,10 +1,11 @@
-#include "embeval/chunk_max_index.h"
+#include "embeval/index/chunk_max_index.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 
@@ -22,7 +23,7 @@ void ChunkMaxIndex::add(const EmbeddingBatch& documents) {
     EMBEVAL_CHECK(m.offsets[doc] <= m.offsets[doc + 1], "chunk index: offsets decrease");
     for (std::size_t r = m.offsets[doc]; r < m.offsets[doc + 1]; ++r) {
       const float* v = m.vectors.row(r);
-      if (!std::all_of(v, v + m.vectors.cols, [](float x) { return std::isfinite(x); })) {
+      if (!all_finite({v, m.vectors.cols})) {
         throw InputError("chunk index: document " + std::to_string(documents_ + doc) +
                              " (0-based), chunk " + std::to_string(r - m.offsets[doc]) +
                              ", holds a NaN or infinite value",

@@ -1,9 +1,10 @@
-#include "embeval/exact_index.h"
+#include "embeval/index/exact_index.h"
 
 #include <cmath>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 
@@ -21,13 +22,10 @@ void ExactDenseIndex::add(const EmbeddingBatch& documents) {
                          " dimensions, earlier documents have " + std::to_string(base_.cols),
                      {}, 0, "encode every document with the same model");
   }
-  for (std::size_t i = 0; i < batch.data.size(); ++i) {
-    if (!std::isfinite(batch.data[i])) {
-      throw InputError("exact dense index: document " +
-                           std::to_string(base_.rows + i / batch.cols) +
-                           " (0-based) holds a NaN or infinite value",
-                       {}, 0, "vectors must be finite");
-    }
+  if (const auto at = find_non_finite(batch)) {
+    throw InputError("exact dense index: document " + std::to_string(base_.rows + at->row) +
+                         " (0-based) holds a NaN or infinite value",
+                     {}, 0, "vectors must be finite");
   }
   base_.cols = batch.cols;
   base_.data.insert(base_.data.end(), batch.data.begin(), batch.data.end());

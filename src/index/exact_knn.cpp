@@ -8,21 +8,20 @@
 #include <cblas.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/progress.h"
-#include "embeval/topk.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/core/topk.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/util/parallel_for.h"
+#include "embeval/util/progress.h"
 
 namespace embeval {
 namespace {
@@ -58,42 +57,20 @@ class SingleThreadedBlasScope {
 };
 
 void require_finite(const DenseMatrix& m, const std::string& name, const char* what) {
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError(std::string(what) + " row " + std::to_string(r) + " (0-based) holds " +
-                             (std::isnan(row[c]) ? "NaN" : "an infinite value"),
-                         name, 0, "vectors must be finite");
-      }
-    }
+  if (const auto at = find_non_finite(m)) {
+    const float value = m.row(at->row)[at->col];
+    throw InputError(std::string(what) + " row " + std::to_string(at->row) + " (0-based) holds " +
+                         (std::isnan(value) ? "NaN" : "an infinite value"),
+                     name, 0, "vectors must be finite");
   }
 }
 
-// Row-normalised copy; zero rows stay zero so their cosine with anything is 0. The squared
-// norm is summed in double (float32 values squared stay below 1.2e77, no overflow) and each
-// value divided in double, so neither huge nor subnormal rows overflow or underflow.
-DenseMatrix normalized_copy(const DenseMatrix& m) {
-  DenseMatrix out = m;
-  for (std::size_t r = 0; r < out.rows; ++r) {
-    float* row = out.row(r);
-    double norm2 = 0;
-    for (std::size_t c = 0; c < out.cols; ++c) norm2 += double{row[c]} * row[c];
-    if (norm2 == 0) continue;
-    const double norm = std::sqrt(norm2);
-    for (std::size_t c = 0; c < out.cols; ++c) row[c] = static_cast<float>(row[c] / norm);
-  }
-  return out;
-}
-
-// |row|^2 per row, summed in double. Throws InputError when one does not fit in float32: L2
-// scores of such rows would be infinite (a ranking of ties).
+// |row|^2 per row, summed in double (squared_norm). Throws InputError when one does not fit in
+// float32: L2 scores of such rows would be infinite (a ranking of ties).
 std::vector<float> squared_norms(const DenseMatrix& m, const std::string& name, const char* what) {
   std::vector<float> norms(m.rows);
   for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    double sum = 0;
-    for (std::size_t c = 0; c < m.cols; ++c) sum += double{row[c]} * row[c];
+    const double sum = squared_norm({m.row(r), m.cols});
     norms[r] = static_cast<float>(sum);
     if (!std::isfinite(norms[r])) {
       char squared[32];
@@ -125,16 +102,11 @@ struct SearchPlan {
 // kept scores into -|q - b|^2, clamped at 0 where rounding made a distance negative, and
 // re-sorts because rounding and clamping can create new ties.
 void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size_t k) {
-  std::vector<ScoredId> row(k);
-  for (std::size_t i = 0; i < k; ++i) {
-    row[i] = {std::min(0.0f, scores[i] - query_norm), ids[i]};
-    if (ids[i] < 0) row[i].score = scores[i];  // padding keeps -inf
+  TopK<float> row(k);
+  for (std::size_t i = 0; i < k && ids[i] >= 0; ++i) {
+    row.push(std::min(0.0f, scores[i] - query_norm), ids[i]);
   }
-  std::sort(row.begin(), row.end(), ranks_before);  // padding (-inf) stays last
-  for (std::size_t i = 0; i < k; ++i) {
-    ids[i] = row[i].id;
-    scores[i] = row[i].score;
-  }
+  row.take_sorted(ids, scores);  // padding (-1, -inf) stays last
 }
 
 [[noreturn]] void throw_overflow(const SearchPlan& plan, std::size_t query, std::size_t base) {
@@ -148,7 +120,7 @@ void finish_l2_row(float query_norm, std::int64_t* ids, float* scores, std::size
 }
 
 void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<float>& tile,
-                        std::vector<TopK>& tops, SearchResults& out) {
+                        std::vector<TopK<float>>& tops, SearchResults& out) {
   const DenseMatrix& base = *plan.base;
   const DenseMatrix& queries = *plan.queries;
   const std::size_t d = queries.cols;
@@ -194,26 +166,6 @@ void search_query_block(const SearchPlan& plan, std::size_t q0, std::vector<floa
 
 }  // namespace
 
-Metric parse_metric(std::string_view name) {
-  if (name == "ip") return Metric::kInnerProduct;
-  if (name == "cos") return Metric::kCosine;
-  if (name == "l2") return Metric::kL2;
-  throw InputError("unknown metric '" + std::string(name) + "'", {}, 0,
-                   "use ip (inner product), cos (cosine) or l2 (Euclidean)");
-}
-
-const char* metric_name(Metric metric) {
-  switch (metric) {
-    case Metric::kInnerProduct:
-      return "ip";
-    case Metric::kCosine:
-      return "cos";
-    case Metric::kL2:
-      return "l2";
-  }
-  return "?";
-}
-
 SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std::size_t k,
                         Metric metric, const ExactKnnOptions& options) {
   EMBEVAL_CHECK(base.data.size() == base.rows * base.cols, "base matrix size != rows * cols");
@@ -244,8 +196,8 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   // Cosine is inner product on unit vectors; copies keep the caller's data untouched.
   std::optional<DenseMatrix> base_unit, queries_unit;
   if (metric == Metric::kCosine) {
-    base_unit = normalized_copy(base);
-    queries_unit = normalized_copy(queries);
+    base_unit = normalized_rows(base);
+    queries_unit = normalized_rows(queries);
   }
   SearchPlan plan{base_unit ? &*base_unit : &base,
                   queries_unit ? &*queries_unit : &queries,
@@ -264,36 +216,29 @@ SearchResults exact_knn(const DenseMatrix& base, const DenseMatrix& queries, std
   }
 
   const std::size_t num_blocks = (queries.rows + plan.query_block - 1) / plan.query_block;
-  std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads)
-                                            : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, num_blocks);
+  const std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads) : 0;
 
   SingleThreadedBlasScope blas_scope;
   Progress progress("exact knn", queries.rows, "queries", options.progress);
   std::mutex progress_mutex;
-  std::atomic<std::size_t> next_block{0};
-  std::exception_ptr first_error;  // an InputError in a worker, rethrown on the caller's thread
-  auto worker = [&] {
-    try {
-      std::vector<float> tile(plan.query_block * plan.base_block);
-      std::vector<TopK> tops(plan.query_block, TopK(k_search));
-      for (std::size_t b; (b = next_block.fetch_add(1)) < num_blocks;) {
-        const std::size_t q0 = b * plan.query_block;
-        search_query_block(plan, q0, tile, tops, out);
-        std::lock_guard lock(progress_mutex);
-        progress.add(std::min(plan.query_block, queries.rows - q0));
-      }
-    } catch (...) {
-      next_block = num_blocks;  // the others stop after their current block
-      std::lock_guard lock(progress_mutex);
-      if (!first_error) first_error = std::current_exception();
-    }
+  // Per-worker scratch, allocated by its worker on first use. An InputError in a worker stops
+  // the others after their current block and is rethrown here.
+  struct Scratch {
+    std::vector<float> tile;
+    std::vector<TopK<float>> tops;
   };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  if (first_error) std::rethrow_exception(first_error);
+  std::vector<Scratch> scratch(parallel_workers(num_blocks, threads));
+  parallel_for(num_blocks, threads, [&](std::size_t b, std::size_t worker) {
+    Scratch& s = scratch[worker];
+    if (s.tops.empty()) {
+      s.tile.resize(plan.query_block * plan.base_block);
+      s.tops.assign(plan.query_block, TopK<float>(k_search));
+    }
+    const std::size_t q0 = b * plan.query_block;
+    search_query_block(plan, q0, s.tile, s.tops, out);
+    std::lock_guard lock(progress_mutex);
+    progress.add(std::min(plan.query_block, queries.rows - q0));
+  });
   progress.finish();
   return out;
 }

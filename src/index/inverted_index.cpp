@@ -1,59 +1,17 @@
-#include "embeval/inverted_index.h"
+#include "embeval/index/inverted_index.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
-#include <thread>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "embeval/core/topk.h"
+#include "embeval/util/parallel_for.h"
 
 namespace embeval {
 namespace {
 
 constexpr std::uint32_t kEnd = std::numeric_limits<std::uint32_t>::max();
-
-struct Hit {
-  double score;
-  std::uint32_t doc;
-};
-
-// "a ranks before b": higher score, then smaller id. The heap keeps the worst hit on top.
-bool ranks_before(const Hit& a, const Hit& b) {
-  return a.score != b.score ? a.score > b.score : a.doc < b.doc;
-}
-
-class TopK {
- public:
-  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
-  bool full() const { return heap_.size() == k_; }
-  // The score a new document (with a larger id than all seen) must beat.
-  double threshold() const {
-    return full() ? heap_.front().score : -std::numeric_limits<double>::infinity();
-  }
-  void offer(const Hit& h) {
-    if (k_ == 0) return;
-    if (!full()) {
-      heap_.push_back(h);
-      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
-    } else if (ranks_before(h, heap_.front())) {
-      std::pop_heap(heap_.begin(), heap_.end(), ranks_before);
-      heap_.back() = h;
-      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
-    }
-  }
-  void write(std::int64_t* ids, float* scores) {
-    std::sort_heap(heap_.begin(), heap_.end(), ranks_before);
-    for (std::size_t i = 0; i < heap_.size(); ++i) {
-      ids[i] = heap_[i].doc;
-      scores[i] = static_cast<float>(heap_[i].score);
-    }
-  }
-
- private:
-  std::size_t k_;
-  std::vector<Hit> heap_;
-};
 
 // Slack for comparing a bound with the threshold: bounds and scores are summed in different
 // orders, so equal real numbers may differ in the last bits. Pruning only below the slack keeps
@@ -63,8 +21,7 @@ double slack(double threshold) { return 1e-9 * std::max(1.0, std::abs(threshold)
 }  // namespace
 
 InvertedIndex::InvertedIndex(Strategy strategy, int threads)
-    : strategy_(strategy),
-      threads_(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())) {}
+    : strategy_(strategy), threads_(threads > 0 ? threads : 0) {}
 
 void InvertedIndex::add(const EmbeddingBatch& documents) {
   if (!documents.sparse) {
@@ -95,7 +52,12 @@ void InvertedIndex::add(const EmbeddingBatch& documents) {
 
 void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<const float> weights,
                                std::size_t k, std::int64_t* ids, float* scores) const {
-  TopK top(k);
+  // Scores are ranked in double (as summed) and rounded to float on output. The TopK never needs
+  // more room than there are documents, whatever k is; the rest of the row stays padding.
+  // MaxScore prunes with the threshold, so its TopK compacts after k/4 + 1 kept candidates
+  // rather than k (a tighter threshold for O(k) per compaction; bench/bm25_bench.cpp).
+  const std::size_t k_search = std::min(k, num_documents_);
+  TopK<double> top(k_search, strategy_ == Strategy::kMaxScore ? k_search + k_search / 4 + 1 : 0);
   // Query terms with postings, in query order (the order every score is summed in).
   struct Cursor {
     const PostingList* list;
@@ -146,8 +108,8 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
       }
     }
     std::sort(docs.begin(), docs.end());
-    for (std::uint32_t d : docs) top.offer({acc[d], d});
-    top.write(ids, scores);
+    for (std::uint32_t d : docs) top.push(acc[d], d);
+    top.take_sorted(ids, scores);
     return;
   }
 
@@ -166,8 +128,9 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
   }
   std::size_t first_essential = 0;
   while (true) {
-    if (top.full()) {
-      const double t = top.threshold();
+    // The threshold lags behind the true k-th best (it is -inf until TopK first compacts), so
+    // pruning with it is safe; it only prunes a little later than the tightest bound would.
+    if (const double t = top.threshold(); t > -std::numeric_limits<double>::infinity()) {
       while (first_essential < by_bound.size() && prefix_bound[first_essential] < t - slack(t)) {
         ++first_essential;
       }
@@ -191,7 +154,8 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
     bool pruned = false;
     for (std::size_t j = first_essential; j-- > 0;) {
       const double t = top.threshold();
-      if (top.full() && partial + prefix_bound[j] < t - slack(t)) {
+      if (t > -std::numeric_limits<double>::infinity() &&
+          partial + prefix_bound[j] < t - slack(t)) {
         pruned = true;
         break;
       }
@@ -213,9 +177,9 @@ void InvertedIndex::search_one(std::span<const std::uint32_t> terms, std::span<c
       touched.clear();
       continue;
     }
-    top.offer({canonical_score(touched), d});
+    top.push(canonical_score(touched), d);
   }
-  top.write(ids, scores);
+  top.take_sorted(ids, scores);
 }
 
 SearchResults InvertedIndex::search(const EmbeddingBatch& queries, std::size_t k) const {
@@ -225,28 +189,10 @@ SearchResults InvertedIndex::search(const EmbeddingBatch& queries, std::size_t k
   const SparseMatrix& q = *queries.sparse;
   SearchResults results(q.rows, k);
   if (k == 0) return results;
-  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads_), q.rows);
-  std::vector<std::thread> pool;
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto work = [&](std::size_t w) {
-    try {
-      for (std::size_t i = w; i < q.rows; i += workers) {
-        search_one(q.row_indices(i), q.row_values(i), k, results.ids.data() + i * k,
-                   results.scores.data() + i * k);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-    }
-  };
-  if (workers <= 1) {
-    work(0);
-  } else {
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work, w);
-    for (auto& t : pool) t.join();
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_for(q.rows, static_cast<std::size_t>(threads_), [&](std::size_t i, std::size_t) {
+    search_one(q.row_indices(i), q.row_values(i), k, results.ids.data() + i * k,
+               results.scores.data() + i * k);
+  });
   return results;
 }
 

@@ -1,4 +1,4 @@
-#include "embeval/jsonl.h"
+#include "embeval/io/jsonl.h"
 
 #include <simdjson.h>
 
@@ -8,10 +8,10 @@
 #include <cstring>
 #include <memory>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
-#include "embeval/progress.h"
-#include "embeval/record_id.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/core/error.h"
+#include "embeval/util/progress.h"
+#include "embeval/io/record_id.h"
 
 namespace embeval {
 

@@ -1,4 +1,4 @@
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 
 #include <algorithm>
 #include <bit>
@@ -12,8 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "embeval/atomic_file.h"
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval {
 namespace {
@@ -172,15 +173,12 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 }
 
 void check_finite(const DenseMatrix& m, const std::string& file) {
-  for (std::size_t r = 0; r < m.rows; ++r) {
-    const float* row = m.row(r);
-    for (std::size_t c = 0; c < m.cols; ++c) {
-      if (!std::isfinite(row[c])) {
-        throw InputError("row " + std::to_string(r) + " (0-based), column " + std::to_string(c) +
-                             " holds " + (std::isnan(row[c]) ? "NaN" : "an infinite value"),
-                         file, 0, "embeddings must be finite; check the encoder output");
-      }
-    }
+  if (const auto at = find_non_finite(m)) {
+    const float value = m.row(at->row)[at->col];
+    throw InputError("row " + std::to_string(at->row) + " (0-based), column " +
+                         std::to_string(at->col) + " holds " +
+                         (std::isnan(value) ? "NaN" : "an infinite value"),
+                     file, 0, "embeddings must be finite; check the encoder output");
   }
 }
 

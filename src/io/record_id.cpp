@@ -1,41 +1,13 @@
-#include "embeval/record_id.h"
+#include "embeval/io/record_id.h"
 
 #include <cstdint>
 #include <cstdio>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "embeval/util/utf8.h"
 
 namespace embeval {
 namespace {
-
-// Decodes the UTF-8 sequence at `pos`; returns its length, or 0 when it is invalid (truncated,
-// overlong, a surrogate or above U+10FFFF).
-std::size_t decode_utf8(std::string_view s, std::size_t pos, std::uint32_t& cp) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(pos);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len = 0;
-  std::uint32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (pos + len > s.size()) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((byte(pos + i) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(pos + i) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 const char* forbidden_name(std::uint32_t cp) {
   switch (cp) {

@@ -1,5 +1,5 @@
 // WordVectors itself, format names and detection, and the load dispatcher.
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 #include <cctype>
 #include <charconv>
@@ -7,8 +7,10 @@
 #include <fstream>
 #include <string>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/util/utf8.h"
 #include "io/word_vectors_internal.h"
 
 namespace embeval {
@@ -34,16 +36,7 @@ std::optional<std::size_t> WordVectors::find(std::string_view word) const {
   return it->second;
 }
 
-void WordVectors::normalize_rows() {
-  for (std::size_t i = 0; i < vectors_.rows; ++i) {
-    float* row = vectors_.row(i);
-    double norm2 = 0.0;
-    for (std::size_t j = 0; j < vectors_.cols; ++j) norm2 += double(row[j]) * row[j];
-    if (norm2 <= 0.0) continue;
-    const float inv = static_cast<float>(1.0 / std::sqrt(norm2));
-    for (std::size_t j = 0; j < vectors_.cols; ++j) row[j] *= inv;
-  }
-}
+void WordVectors::normalize_rows() { embeval::normalize_rows(vectors_); }
 
 std::string_view format_name(WordVectorFormat format) {
   switch (format) {
@@ -241,42 +234,6 @@ WordVectors load_word_vectors(const std::filesystem::path& path, WordVectorForma
 }
 
 namespace word_vectors_internal {
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMinForLength[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
 
 RowCollector::RowCollector(std::size_t dim, std::size_t max_words, WordVectorLoadReport* report)
     : dim_(dim), max_words_(max_words), report_(report) {}

@@ -8,12 +8,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 namespace embeval::word_vectors_internal {
-
-// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool is_valid_utf8(std::string_view text);
 
 // Collects rows while enforcing the shared policy: duplicates, empty and non-UTF-8 words are
 // skipped and counted; `max_words` > 0 stops accepting after that many rows.

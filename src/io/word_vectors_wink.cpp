@@ -11,8 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/core/error.h"
 #include "io/word_vectors_internal.h"
 
 namespace embeval::word_vectors_internal {

@@ -1,33 +1,27 @@
-#include "embeval/ann_evaluation.h"
+#include "embeval/pipeline/ann_evaluation.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
-#include "embeval/ann_json.h"
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/error.h"
-#include "embeval/evaluation.h"
-#include "embeval/exact_index.h"
-#include "embeval/faiss_index.h"
-#include "embeval/metrics.h"
-#include "embeval/progress.h"
-#include "embeval/registry.h"
+#include "embeval/ann/faiss_index.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/ann/recall.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/ann_json.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
 
 namespace embeval {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr std::size_t kDepth = 100;        // recall@100 and the run depth
 constexpr std::size_t kLatencyDepth = 10;  // single-query searches: a RAG retriever's k
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 void append(EmbeddingBatch& into, EmbeddingBatch&& batch) {
   if (batch.dense) {
@@ -92,16 +86,16 @@ SearchCost measure(const Index& index, const EmbeddingBatch& queries, std::size_
                    const std::vector<EmbeddingBatch>& singles, SearchResults* batch_results) {
   SearchCost cost;
   if (!singles.empty()) (void)index.search(singles[0], kLatencyDepth);  // warm caches and threads
-  const auto start = Clock::now();
+  const Stopwatch start;
   *batch_results = index.search(queries, kDepth);
-  const double s = seconds_since(start);
+  const double s = start.seconds();
   cost.batch_queries_per_s = s > 0 ? static_cast<double>(num_queries) / s : 0;
   std::vector<double> ms;
   ms.reserve(singles.size());
   for (const auto& single : singles) {
-    const auto t = Clock::now();
+    const Stopwatch t;
     const SearchResults one = index.search(single, kLatencyDepth);
-    ms.push_back(seconds_since(t) * 1e3);
+    ms.push_back(t.seconds() * 1e3);
     (void)one;
   }
   std::sort(ms.begin(), ms.end());
@@ -155,9 +149,9 @@ std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSp
       make_ann_index(canonical.to_string(), c.config.metric, c.config.threads);
   EmbeddingBatch batch;
   batch.dense = c.docs;
-  auto start = Clock::now();
+  const Stopwatch start;
   index->add(batch);
-  const double build_s = seconds_since(start);
+  const double build_s = start.seconds();
   batch.dense.reset();
 
   std::size_t index_bytes = index->memory_bytes();
@@ -201,11 +195,9 @@ std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSp
   return points;
 }
 
-std::string ann_label(const ModelSpec& canonical, const std::string& as_given) {
-  // The name the user wrote, without search parameters that the table shows in its own column.
-  (void)canonical;
-  return as_given;
-}
+// A row's label: the index's canonical name. Its parameters are in the row's index_spec, and the
+// search parameter has a column of its own.
+std::string ann_label(const ModelSpec& canonical) { return canonical.scheme; }
 
 void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatrix& docs,
                const EmbeddingBatch& queries, const std::vector<ModelSpec>& specs,
@@ -219,7 +211,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   ExactDenseIndex exact_index(config.metric, config.threads);
   EmbeddingBatch batch;
   batch.dense = docs;
-  auto start = Clock::now();
+  const Stopwatch start;
   exact_index.add(batch);
   batch.dense.reset();
   AnnPoint exact_point;
@@ -227,7 +219,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   // The spec the index registry rebuilds this oracle from (make_ann_index gives the same search).
   exact_point.index_spec = canonical_index_spec("exact").to_string();
   exact_point.dimension = docs.cols;
-  exact_point.build_s = seconds_since(start);
+  exact_point.build_s = start.seconds();
   SearchResults exact;
   exact_point.cost = measure(exact_index, queries, queries.dense->rows, singles, &exact);
   exact_point.recall_at_10 = exact_point.recall_at_100 = 1.0;
@@ -250,8 +242,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   Progress progress("ann " + dataset.name, work, "configurations");
 
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    for (auto& p :
-         measure_configuration(c, specs[i], ann_label(specs[i], specs[i].scheme), config.sweep)) {
+    for (auto& p : measure_configuration(c, specs[i], ann_label(specs[i]), config.sweep)) {
       results.points.push_back(std::move(p));
     }
     progress.add();
@@ -302,11 +293,19 @@ void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMat
   SparseSummary s;
   EmbeddingBatch batch;
   batch.sparse = docs;
-  InvertedIndex maxscore(InvertedIndex::Strategy::kMaxScore, config.threads);
-  InvertedIndex exhaustive(InvertedIndex::Strategy::kExhaustive, config.threads);
-  maxscore.add(batch);
-  exhaustive.add(batch);
-  s.postings = maxscore.statistics();
+  // Built from the specs ann.json records, as the dense rows are.
+  const std::string maxscore_spec = canonical_index_spec("inverted?strategy=maxscore").to_string();
+  const std::string exhaustive_spec =
+      canonical_index_spec("inverted?strategy=exhaustive").to_string();
+  const std::unique_ptr<Index> maxscore =
+      make_ann_index(maxscore_spec, Metric::kInnerProduct, config.threads);
+  const std::unique_ptr<Index> exhaustive =
+      make_ann_index(exhaustive_spec, Metric::kInnerProduct, config.threads);
+  maxscore->add(batch);
+  exhaustive->add(batch);
+  const auto* inverted = dynamic_cast<const InvertedIndex*>(maxscore.get());
+  EMBEVAL_CHECK(inverted != nullptr, "the registry's inverted index is not an InvertedIndex");
+  s.postings = inverted->statistics();
 
   std::vector<std::size_t> list_lengths(docs.dim, 0);
   for (std::uint32_t term : docs.indices) ++list_lengths[term];
@@ -325,8 +324,10 @@ void run_sparse(const Dataset& dataset, const AnnConfig& config, const SparseMat
   const std::vector<EmbeddingBatch> singles =
       single_queries(queries, std::min(config.latency_queries, q.rows));
   SearchResults pruned, full;
-  s.searches.push_back({"maxscore", measure(maxscore, queries, q.rows, singles, &pruned)});
-  s.searches.push_back({"exhaustive", measure(exhaustive, queries, q.rows, singles, &full)});
+  s.searches.push_back(
+      {"maxscore", maxscore_spec, measure(*maxscore, queries, q.rows, singles, &pruned)});
+  s.searches.push_back(
+      {"exhaustive", exhaustive_spec, measure(*exhaustive, queries, q.rows, singles, &full)});
   s.identical_top10_share = identical_top_k_share(pruned, full, 10);
   s.ndcg_at_10 = Scorer(dataset).ndcg_at_10(pruned);
   results.sparse = std::move(s);

@@ -1,7 +1,7 @@
-#include "embeval/ann_json.h"
+#include "embeval/pipeline/ann_json.h"
 
-#include "embeval/atomic_file.h"
-#include "embeval/results_json.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval {
 namespace {
@@ -81,6 +81,7 @@ json to_json(const AnnResults& r) {
     for (const auto& c : s.searches) {
       json one = cost_to_json(c.cost);
       one["strategy"] = c.strategy;
+      one["index_spec"] = c.index_spec;
       searches.push_back(one);
     }
     j["sparse"] = {{"documents", s.postings.documents},

@@ -1,37 +1,32 @@
-#include "embeval/evaluation.h"
+#include "embeval/pipeline/evaluation.h"
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string_view>
 
-#include "embeval/atomic_file.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/embedding_cache.h"
-#include "embeval/error.h"
-#include "embeval/memory_usage.h"
-#include "embeval/model_spec.h"
-#include "embeval/output_paths.h"
-#include "embeval/progress.h"
-#include "embeval/registry.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
-#include "embeval/version.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/core/error.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/eval/run.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/models/embedding_cache.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/memory_usage.h"
+#include "embeval/util/output_paths.h"
+#include "embeval/util/progress.h"
+#include "embeval/util/stopwatch.h"
+#include "embeval/util/thread_count.h"
+#include "embeval/util/version.h"
 #include "pipeline/evaluation_records.h"
-#include "pipeline/index_factory.h"
 
 namespace embeval {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // FNV-1a, 64 bit: cheap, stable across platforms, good enough to notice a changed dataset.
 class Fnv1a {
@@ -189,24 +184,17 @@ std::vector<ModelResult> earlier_results(const fs::path& out_dir, const Evaluati
 }
 
 // The folder's results: `base` (dataset, settings, notes) with this invocation's models, then the
-// earlier ones, each with its interval when the config asks for one.
+// earlier ones. Each has the interval the table prints: evaluate_model() records it, and a saved
+// record written without one (by an older embeval) gets it here.
 EvaluationResults assemble(const EvaluationResults& base, const std::vector<ModelResult>& current,
                            const std::vector<ModelResult>& earlier) {
   EvaluationResults all = base;
   all.models = current;
   all.models.insert(all.models.end(), earlier.begin(), earlier.end());
-  if (!all.config.interval) return all;
-  const std::string measure = "ndcg_cut_" + std::to_string(std::min<std::size_t>(10, all.config.k));
+  const std::string measure = headline_measure(all.config.k);
   for (auto& m : all.models) {
     if (m.headline_interval && m.headline_interval->measure == measure) continue;
-    const auto& names = m.metrics.measure_names;
-    const auto it = std::find(names.begin(), names.end(), measure);
-    if (it == names.end()) continue;
-    const auto column = static_cast<std::size_t>(it - names.begin());
-    std::vector<double> values;
-    values.reserve(m.metrics.per_query.size());
-    for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[column]);
-    m.headline_interval = all.config.interval(measure, values);
+    m.headline_interval = bootstrap_interval(m.metrics, measure);
   }
   return all;
 }
@@ -217,13 +205,13 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   const ModelSpec& spec = planned.spec;
   const std::string& label = planned.label;
   reset_peak_rss();
-  auto start = Clock::now();
+  Stopwatch start;
   std::unique_ptr<Encoder> encoder =
       open_encoder(spec, config.cache_dir, config.encode_batch, EncoderOptions{config.threads});
   const auto* cached = dynamic_cast<const CachedEncoder*>(encoder.get());
   auto cache_hits = [&] { return cached != nullptr ? cached->cache_stats().hits : 0; };
   ModelResult result;
-  result.timings.load_s = seconds_since(start);
+  result.timings.load_s = start.seconds();
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
@@ -232,7 +220,11 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   std::unique_ptr<Index> index;
   const CorpusEncodingTimes times =
       encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
-        if (!index) index = make_index_for(batch, spec, config.threads);
+        if (!index) {
+          // The exact index for what the encoder produced, built by the index registry.
+          index = make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct,
+                                 static_cast<int>(resolve_thread_count(config.threads)));
+        }
         index->add(batch);
       });
   result.timings.fit_s = times.fit_s;
@@ -251,9 +243,9 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   // than the corpus (run_depth <= documents, so this cannot overflow).
   const std::size_t depth =
       std::min(run_depth + (config.ignore_identical_ids ? 1 : 0), doc_texts.size());
-  start = Clock::now();
+  start.restart();
   const SearchResults hits = index->search(queries, depth);
-  result.timings.search_s = seconds_since(start);
+  result.timings.search_s = start.seconds();
 
   const TrecRun run =
       run_from_results(dataset, hits, run_depth, config.ignore_identical_ids, label);
@@ -264,6 +256,7 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   EvalOptions options;
   options.complete = true;  // a judged query with no hits scores 0, it is not dropped
   result.metrics = evaluate(dataset.qrels, run, measures, options);
+  result.headline_interval = bootstrap_interval(result.metrics, headline_measure(config.k));
 
   // Throughput counts what the model encoded: texts read back from the cache cost ~nothing.
   const double n_docs = static_cast<double>(doc_texts.size() - result.cached_documents);
@@ -287,6 +280,10 @@ std::vector<std::string> eval_measures(std::size_t k) {
   const std::string both = c10 == c100 ? c10 : c10 + "," + c100;
   return {"ndcg_cut." + both, "recall." + both, "recall_cap." + c100, "mrr_cut." + c10,
           "map_cut." + c100,  "P." + c10,       "recip_rank",         "num_rel_ret"};
+}
+
+std::string headline_measure(std::size_t k) {
+  return "ndcg_cut_" + std::to_string(std::min<std::size_t>(10, k));
 }
 
 EvaluationPlan plan_evaluation(const EvaluationConfig& config) {

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "embeval/atomic_file.h"
-#include "embeval/embedding_cache.h"
-#include "embeval/results_json.h"
-#include "embeval/thread_count.h"
-#include "embeval/version.h"
+#include "embeval/models/embedding_cache.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/thread_count.h"
+#include "embeval/util/version.h"
 
 namespace embeval::records {
 namespace {
@@ -201,7 +201,7 @@ std::optional<SavedRecord> read_record(const fs::path& out_dir, const std::strin
     }
     record.key = key_from_json(j.at("key"));
     record.result = model_result_from_json(j.at("result"), path.string(), out_dir);
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     record.key.reset();
     record.result.reset();
     record.problem = "the saved record is damaged";

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/evaluation.h"
+#include "embeval/pipeline/evaluation.h"
 
 namespace embeval::records {
 

@@ -1,11 +1,11 @@
-#include "embeval/results_json.h"
+#include "embeval/pipeline/results_json.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "embeval/atomic_file.h"
-#include "embeval/error.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 

@@ -1,4 +1,4 @@
-#include "embeval/ann_table.h"
+#include "embeval/report/ann_table.h"
 
 #include <cstdio>
 

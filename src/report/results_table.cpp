@@ -1,12 +1,11 @@
-#include "embeval/results_table.h"
+#include "embeval/report/results_table.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <random>
 #include <vector>
 
-#include "embeval/human_units.h"
+#include "embeval/eval/statistics.h"
+#include "embeval/util/human_units.h"
 #include "report/text_table.h"
 
 namespace embeval {
@@ -28,50 +27,7 @@ int measure_index(const ModelResult& m, const std::string& name) {
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
 }
 
-std::vector<double> per_query_values(const ModelResult& m, int index) {
-  std::vector<double> values;
-  values.reserve(m.metrics.per_query.size());
-  for (const auto& [qid, row] : m.metrics.per_query) values.push_back(row[index]);
-  return values;
-}
-
 }  // namespace
-
-ConfidenceInterval bootstrap_mean_ci(std::span<const double> values, int resamples, double level,
-                                     std::uint64_t seed) {
-  if (values.empty() || resamples <= 0) return {};
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, values.size() - 1);
-  std::vector<double> means(static_cast<std::size_t>(resamples));
-  for (auto& mean : means) {
-    double sum = 0;
-    for (std::size_t i = 0; i < values.size(); ++i) sum += values[pick(rng)];
-    mean = sum / static_cast<double>(values.size());
-  }
-  std::sort(means.begin(), means.end());
-  const double tail = (1.0 - level) / 2.0;
-  const auto at = [&](double q) {
-    const double pos = q * static_cast<double>(means.size() - 1);
-    return means[static_cast<std::size_t>(std::lround(pos))];
-  };
-  return {at(tail), at(1.0 - tail)};
-}
-
-MeasureInterval bootstrap_interval(const std::string& measure, std::span<const double> values) {
-  constexpr int kResamples = 1000;
-  constexpr double kLevel = 0.95;
-  constexpr std::uint64_t kSeed = 42;
-  const ConfidenceInterval ci = bootstrap_mean_ci(values, kResamples, kLevel, kSeed);
-  MeasureInterval out;
-  out.measure = measure;
-  out.method = "percentile bootstrap over queries";
-  out.level = kLevel;
-  out.low = ci.low;
-  out.high = ci.high;
-  out.resamples = kResamples;
-  out.seed = kSeed;
-  return out;
-}
 
 std::string format_length_notes(const EvaluationResults& results) {
   std::string out;
@@ -107,7 +63,7 @@ std::string format_results_table(const EvaluationResults& results) {
     std::string header;
     bool with_ci;
   };
-  const Quality quality[] = {{"ndcg_cut_" + c10, "nDCG@" + c10 + " (95% CI)", true},
+  const Quality quality[] = {{headline_measure(k), "nDCG@" + c10 + " (95% CI)", true},
                              {"recall_" + c100, "R@" + c100, false},
                              {"mrr_cut_" + c10, "MRR@" + c10, false},
                              {"map_cut_" + c100, "MAP@" + c100, false}};
@@ -135,7 +91,7 @@ std::string format_results_table(const EvaluationResults& results) {
           const MeasureInterval ci =
               m.headline_interval && m.headline_interval->measure == q.measure
                   ? *m.headline_interval
-                  : bootstrap_interval(q.measure, per_query_values(m, i));
+                  : bootstrap_interval(m.metrics, q.measure).value();
           cell += " (" + format("%.3f", ci.low) + "-" + format("%.3f", ci.high) + ")";
         }
       }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval::report {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "embeval/human_units.h"
+#include "embeval/util/human_units.h"
 
 namespace embeval::report {
 
@@ -28,7 +28,7 @@ struct Column {
 
 // printf-style formatting of one number.
 [[nodiscard]] std::string format(const char* fmt, double v);
-// Sizes and rates for people (embeval/human_units.h), under the names the tables use.
+// Sizes and rates for people (embeval/util/human_units.h), under the names the tables use.
 using embeval::human_bytes;
 using embeval::human_rate;
 

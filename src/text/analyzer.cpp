@@ -1,4 +1,4 @@
-#include "embeval/analyzer.h"
+#include "embeval/text/analyzer.h"
 
 #include <libstemmer.h>
 #include <utf8proc.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <unordered_set>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,12 +1,13 @@
 // Analogy questions: reading the classic format and answering with 3CosAdd / 3CosMul.
-#include "embeval/analogy.h"
+#include "embeval/train/analogy.h"
 
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {
@@ -36,14 +37,7 @@ std::string ascii_lower(std::string word) {
 std::vector<float> normalized_rows(const WordVectors& vectors, std::size_t rows) {
   const std::size_t dim = vectors.dim();
   std::vector<float> out(vectors.row(0), vectors.row(0) + rows * dim);
-  for (std::size_t i = 0; i < rows; ++i) {
-    float* r = out.data() + i * dim;
-    double n2 = 0;
-    for (std::size_t j = 0; j < dim; ++j) n2 += double(r[j]) * r[j];
-    if (n2 <= 0) continue;
-    const float inv = static_cast<float>(1.0 / std::sqrt(n2));
-    for (std::size_t j = 0; j < dim; ++j) r[j] *= inv;
-  }
+  for (std::size_t i = 0; i < rows; ++i) normalize({out.data() + i * dim, dim});
   return out;
 }
 

@@ -6,8 +6,10 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "embeval/analogy.h"
-#include "embeval/error.h"
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+#include "embeval/core/topk.h"
+#include "embeval/train/analogy.h"
 
 namespace embeval {
 
@@ -95,8 +97,7 @@ std::vector<std::pair<std::string, float>> nearest_words(const WordVectors& vect
     const std::size_t id = *find_word(vectors, word);
     inputs.insert(id);
     const float* r = vectors.row(id);
-    double n2 = 0;
-    for (std::size_t j = 0; j < dim; ++j) n2 += double(r[j]) * r[j];
+    const double n2 = squared_norm({r, dim});
     const double inv = n2 > 0 ? 1.0 / std::sqrt(n2) : 0.0;
     for (std::size_t j = 0; j < dim; ++j) query[j] += sign * r[j] * inv;
   };
@@ -104,30 +105,29 @@ std::vector<std::pair<std::string, float>> nearest_words(const WordVectors& vect
   for (const std::string& w : negative) add(w, -1.0);
   if (inputs.empty()) throw InputError("no words given", {}, 0, "name at least one word");
 
+  // The query stays in double, so its cosine with each word is taken here rather than by
+  // exact_knn's float32 SGEMM; selection is the shared TopK (ties: the smaller row, that is the
+  // more frequent word, first).
   double qn = 0;
   for (double x : query) qn += x * x;
   qn = qn > 0 ? std::sqrt(qn) : 1.0;
-  std::vector<std::pair<std::string, float>> scored;
-  std::vector<std::pair<float, std::size_t>> all;
-  all.reserve(vectors.size());
+  const std::size_t candidates = vectors.size() - inputs.size();
+  TopK<float> top(std::min(k, candidates));
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     if (inputs.count(i)) continue;
     const float* r = vectors.row(i);
-    double dot = 0, n2 = 0;
-    for (std::size_t j = 0; j < dim; ++j) {
-      dot += query[j] * r[j];
-      n2 += double(r[j]) * r[j];
-    }
-    all.emplace_back(n2 > 0 ? static_cast<float>(dot / (qn * std::sqrt(n2))) : 0.0f, i);
+    double dot = 0;
+    for (std::size_t j = 0; j < dim; ++j) dot += query[j] * r[j];
+    const double n2 = squared_norm({r, dim});
+    top.push(n2 > 0 ? static_cast<float>(dot / (qn * std::sqrt(n2))) : 0.0f,
+             static_cast<std::int64_t>(i));
   }
-  const std::size_t take = std::min(k, all.size());
-  // Highest cosine first; ties by row (the more frequent word first).
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(take), all.end(),
-                    [](const auto& x, const auto& y) {
-                      return x.first != y.first ? x.first > y.first : x.second < y.second;
-                    });
-  for (std::size_t i = 0; i < take; ++i) {
-    scored.emplace_back(vectors.words()[all[i].second], all[i].first);
+  std::vector<std::int64_t> ids(top.k());
+  std::vector<float> scores(top.k());
+  top.take_sorted(ids.data(), scores.data());
+  std::vector<std::pair<std::string, float>> scored;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    scored.emplace_back(vectors.words()[static_cast<std::size_t>(ids[i])], scores[i]);
   }
   return scored;
 }

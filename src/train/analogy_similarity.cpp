@@ -5,8 +5,8 @@
 #include <fstream>
 #include <numeric>
 
-#include "embeval/analogy.h"
-#include "embeval/error.h"
+#include "embeval/train/analogy.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -6,10 +6,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "embeval/analyzer.h"
-#include "embeval/error.h"
-#include "embeval/jsonl.h"
-#include "embeval/word2vec.h"
+#include "embeval/text/analyzer.h"
+#include "embeval/core/error.h"
+#include "embeval/io/jsonl.h"
+#include "embeval/train/word2vec.h"
 
 namespace embeval {
 namespace {

@@ -16,8 +16,9 @@
 #include <thread>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/word2vec.h"
+#include "embeval/core/error.h"
+#include "embeval/train/word2vec.h"
+#include "embeval/util/stopwatch.h"
 #include "train/word2vec_kernels.h"
 
 namespace embeval {
@@ -446,7 +447,7 @@ WordVectors train_word2vec(const Word2VecCorpus& corpus, const Word2VecOptions& 
 
   const bool progress = options.show_progress && std::getenv("EMBEVAL_NO_PROGRESS") == nullptr;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch start;
   std::atomic<std::size_t> finished{0};
   std::vector<double> thread_cpu_seconds(options.threads, 0.0);
   std::vector<std::thread> workers;
@@ -460,13 +461,12 @@ WordVectors train_word2vec(const Word2VecCorpus& corpus, const Word2VecOptions& 
       finished.fetch_add(1);
     });
   }
-  auto last_print = start;
+  double last_print_s = 0;
   while (finished.load() < options.threads) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const auto now = std::chrono::steady_clock::now();
-    if (!progress || now - last_print < std::chrono::milliseconds(tty ? 200 : 5000)) continue;
-    last_print = now;
-    const double seconds = std::chrono::duration<double>(now - start).count();
+    const double seconds = start.seconds();
+    if (!progress || seconds - last_print_s < (tty ? 0.2 : 5.0)) continue;
+    last_print_s = seconds;
     const double done = static_cast<double>(s.word_count_actual.load());
     std::fprintf(stderr, "%sword2vec: %5.1f%%  alpha %.6f  %.1fk words/s/thread  %.1fs%s",
                  tty ? "\r\033[K" : "", 100.0 * done / (s.total_words + 1),
@@ -476,8 +476,7 @@ WordVectors train_word2vec(const Word2VecCorpus& corpus, const Word2VecOptions& 
     std::fflush(stderr);
   }
   for (std::thread& w : workers) w.join();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = start.seconds();
   if (progress) {
     std::fprintf(stderr,
                  "%sword2vec: %zu words, %llu tokens x %zu epochs in %.2fs, %.1fk words/s/thread\n",

@@ -1,4 +1,4 @@
-#include "embeval/atomic_file.h"
+#include "embeval/util/atomic_file.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/output_paths.h"
+#include "embeval/core/error.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval {
 namespace {

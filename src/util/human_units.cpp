@@ -1,4 +1,4 @@
-#include "embeval/human_units.h"
+#include "embeval/util/human_units.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "embeval/output_paths.h"
+#include "embeval/util/output_paths.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 

@@ -1,4 +1,4 @@
-#include "embeval/progress.h"
+#include "embeval/util/progress.h"
 
 #include <unistd.h>
 
@@ -28,9 +28,7 @@ Progress::Progress(std::string label, std::size_t total, std::string unit, bool 
       unit_(std::move(unit)),
       total_(total),
       enabled_(enabled && allowed()),
-      tty_(::isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()),
-      last_print_(start_) {}
+      tty_(::isatty(STDERR_FILENO) != 0) {}
 
 Progress::~Progress() { finish(); }
 
@@ -39,10 +37,10 @@ void Progress::add(std::size_t n) {
   since_check_ += n;
   if (!enabled_ || since_check_ < 1024) return;
   since_check_ = 0;
-  const auto now = std::chrono::steady_clock::now();
-  const auto interval = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-  if (now - last_print_ >= interval) {
-    last_print_ = now;
+  const double now_s = elapsed_.seconds();
+  const double interval_s = tty_ ? 0.2 : 5.0;
+  if (now_s - last_print_s_ >= interval_s) {
+    last_print_s_ = now_s;
     print(false);
   }
 }
@@ -54,8 +52,7 @@ void Progress::finish() {
 }
 
 void Progress::print(bool final_line) {
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double seconds = elapsed_.seconds();
   const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
   char buf[256];
   if (total_ > 0) {

@@ -1,4 +1,4 @@
-#include "embeval/thread_count.h"
+#include "embeval/util/thread_count.h"
 
 #include <sched.h>
 

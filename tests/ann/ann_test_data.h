@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <random>
 
-#include "embeval/embeddings.h"
+#include "embeval/core/embeddings.h"
 
 namespace embeval::testing {
 

@@ -1,5 +1,5 @@
 // FAISS-backed indexes checked against the exact oracle (exact_knn) on planted clusters.
-#include "embeval/faiss_index.h"
+#include "embeval/ann/faiss_index.h"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 #include <set>
 
 #include "ann/ann_test_data.h"
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
+#include "embeval/ann/recall.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
 
 namespace embeval {
 namespace {

@@ -1,7 +1,7 @@
 // Recall computed by the library agrees with counts done by hand on planted rows.
 #include <gtest/gtest.h>
 
-#include "embeval/ann_recall.h"
+#include "embeval/ann/recall.h"
 
 namespace embeval {
 namespace {

@@ -1,6 +1,5 @@
 // End-to-end: `embeval ann` on a generated word-vector dataset, as a user runs it.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -8,32 +7,28 @@
 #include <string>
 
 #include "ann/word_dataset.h"
-#include "cli/cli_runner.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-using Output = embeval::testing::CliOutput;
+using Output = embeval::testing::CliResult;
 
 Output run(const std::string& args) { return embeval::testing::run_embeval(args); }
 
 class AnnCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_ann_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     data_ = embeval::testing::write_word_dataset(dir_);
     model_ = "'static:" + data_.vectors.string() + "?pooling=sif'";
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string base_args() const {
     return "ann --dataset " + data_.beir.string() + " --model " + model_ + " --out " +
            (dir_ / "out").string() + " --latency-queries 5";
   }
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-ann-cli"};
   embeval::testing::WordDataset data_;
   std::string model_;
 };
@@ -41,12 +36,12 @@ class AnnCli : public ::testing::Test {
 TEST_F(AnnCli, PrintsTheReportAndWritesAnnJson) {
   const Output out =
       run(base_args() + " --index 'hnsw?M=8,IVF_FLAT?nlist=4,binary' --sweep --truncate 8,16");
-  ASSERT_EQ(out.status, 0) << out.text;
+  ASSERT_EQ(out.status, 0) << out.output();
   for (const char* expected :
        {"exact search nDCG@10", "R@10", "dnDCG@10", "p99 ms", "efSearch=16", "nprobe=4",
         "Pareto frontier", "fastest with R@10 >= 0.95", "truncated dimensions", "dim 8",
         "storage precision", "binary+rescore", "int8", "per 1M docs"}) {
-    EXPECT_NE(out.text.find(expected), std::string::npos) << expected << "\n" << out.text;
+    EXPECT_NE(out.output().find(expected), std::string::npos) << expected << "\n" << out.output();
   }
   std::ifstream in(dir_ / "out" / "ann.json");
   const auto j = nlohmann::json::parse(in);
@@ -59,28 +54,29 @@ TEST_F(AnnCli, PrintsTheReportAndWritesAnnJson) {
 
 TEST_F(AnnCli, BadIndexesAreExitStatus2WithTheKnownNames) {
   const Output unknown = run(base_args() + " --index hnsw,annoy");
-  EXPECT_EQ(unknown.status, 2) << unknown.text;
-  EXPECT_NE(unknown.text.find("unknown index 'annoy'"), std::string::npos) << unknown.text;
-  EXPECT_NE(unknown.text.find("ivf_pq (IVF_PQ)"), std::string::npos) << unknown.text;
+  EXPECT_EQ(unknown.status, 2) << unknown.output();
+  EXPECT_NE(unknown.output().find("unknown index 'annoy'"), std::string::npos) << unknown.output();
+  EXPECT_NE(unknown.output().find("ivf_pq (IVF_PQ)"), std::string::npos) << unknown.output();
 
   const Output pq = run(base_args() + " --index 'ivf_pq?m=5&nlist=2'");
-  EXPECT_EQ(pq.status, 2) << pq.text;
-  EXPECT_NE(pq.text.find("do not divide the dimension 16"), std::string::npos) << pq.text;
+  EXPECT_EQ(pq.status, 2) << pq.output();
+  EXPECT_NE(pq.output().find("do not divide the dimension 16"), std::string::npos) << pq.output();
 
   const Output nlist = run(base_args() + " --index 'ivf_flat?nlist=1000'");
-  EXPECT_EQ(nlist.status, 2) << nlist.text;
-  EXPECT_NE(nlist.text.find("larger than the 300 documents"), std::string::npos) << nlist.text;
+  EXPECT_EQ(nlist.status, 2) << nlist.output();
+  EXPECT_NE(nlist.output().find("larger than the 300 documents"), std::string::npos)
+      << nlist.output();
 }
 
 TEST_F(AnnCli, UndertrainedCodebooksGiveOneNoteNotAWarningPerCodebook) {
   // 300 vectors for 4 codebooks of 256 centroids: FAISS's k-means would print 4 warnings.
   const Output out = run(base_args() + " --index 'ivf_pq?nlist=2' --no-truncation --no-precision");
-  ASSERT_EQ(out.status, 0) << out.text;
-  EXPECT_EQ(out.text.find("WARNING clustering"), std::string::npos) << out.text;
+  ASSERT_EQ(out.status, 0) << out.output();
+  EXPECT_EQ(out.output().find("WARNING clustering"), std::string::npos) << out.output();
   const std::string note = "4 codebooks of 256 centroids trained on 300 vectors";
-  const auto first = out.text.find(note);
-  ASSERT_NE(first, std::string::npos) << out.text;
-  EXPECT_EQ(out.text.find(note, first + 1), std::string::npos) << out.text;  // said once
+  const auto first = out.output().find(note);
+  ASSERT_NE(first, std::string::npos) << out.output();
+  EXPECT_EQ(out.output().find(note, first + 1), std::string::npos) << out.output();  // said once
 }
 
 TEST_F(AnnCli, TheDefaultIndexesRunOnACorpusUnder256Documents) {
@@ -88,9 +84,10 @@ TEST_F(AnnCli, TheDefaultIndexesRunOnACorpusUnder256Documents) {
   const Output out = run("ann --dataset " + small.beir.string() +
                          " --model 'static:" + small.vectors.string() + "?pooling=mean' --out " +
                          (dir_ / "out").string() + " --latency-queries 5 --no-truncation");
-  ASSERT_EQ(out.status, 0) << out.text;
-  EXPECT_NE(out.text.find("nbits lowered to 5"), std::string::npos) << out.text;  // 32 <= 60
-  EXPECT_EQ(out.text.find("WARNING"), std::string::npos) << out.text;
+  ASSERT_EQ(out.status, 0) << out.output();
+  EXPECT_NE(out.output().find("nbits lowered to 5"), std::string::npos)
+      << out.output();  // 32 <= 60
+  EXPECT_EQ(out.output().find("WARNING"), std::string::npos) << out.output();
 }
 
 }  // namespace

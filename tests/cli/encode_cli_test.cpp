@@ -1,15 +1,15 @@
 // End-to-end: `embeval encode`, above all with corpus-fitted models (static pooling=sif|tfidf),
 // whose vectors depend on the corpus they are fitted on.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "ann/word_dataset.h"
-#include "cli/cli_runner.h"
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -20,10 +20,6 @@ using embeval::testing::run_embeval;
 class EncodeCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_encode_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     data_ = embeval::testing::write_word_dataset(dir_);
     // One query alone, and the same query among others that share none of its words' weights.
     std::ofstream(dir_ / "alone.jsonl") << "{\"_id\": \"q\", \"text\": \"w1 w2 w3\"}\n";
@@ -31,7 +27,6 @@ class EncodeCli : public ::testing::Test {
                                         << "{\"_id\": \"q\", \"text\": \"w1 w2 w3\"}\n"
                                         << "{\"_id\": \"b\", \"text\": \"w1 w1 w7 w8 w9\"}\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string model(const std::string& pooling) const {
     return "'static:" + data_.vectors.string() + "?pooling=" + pooling + "'";
@@ -42,7 +37,7 @@ class EncodeCli : public ::testing::Test {
            (dir_ / out).string() + " " + extra;
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-encode-cli"};
   embeval::testing::WordDataset data_;
 };
 
@@ -51,10 +46,11 @@ TEST_F(EncodeCli, AQueryEncodesTheSameAloneAndAmongOthersWhenFittedOnTheCorpus) 
     SCOPED_TRACE(pooling);
     const std::string fit = "--role query --fit-on " + data_.beir.string();
     const auto alone = run_embeval(encode(pooling, "alone.jsonl", "alone.npy", fit));
-    ASSERT_EQ(alone.status, 0) << alone.text;
-    EXPECT_NE(alone.text.find("fitted on the 300 documents of"), std::string::npos) << alone.text;
+    ASSERT_EQ(alone.status, 0) << alone.output();
+    EXPECT_NE(alone.output().find("fitted on the 300 documents of"), std::string::npos)
+        << alone.output();
     const auto among = run_embeval(encode(pooling, "among.jsonl", "among.npy", fit));
-    ASSERT_EQ(among.status, 0) << among.text;
+    ASSERT_EQ(among.status, 0) << among.output();
     const embeval::DenseMatrix a = embeval::read_npy_matrix(dir_ / "alone.npy");
     const embeval::DenseMatrix b = embeval::read_npy_matrix(dir_ / "among.npy");
     ASSERT_EQ(a.rows, 1u);
@@ -68,11 +64,11 @@ TEST_F(EncodeCli, AQueryEncodesTheSameAloneAndAmongOthersWhenFittedOnTheCorpus) 
 TEST_F(EncodeCli, FittingOnTheInputWouldMakeTheQueryDependOnItsNeighbours) {
   // The trap --fit-on closes: fitted on each file itself, the one query gets two vectors.
   const auto alone = run_embeval(encode("sif", "alone.jsonl", "alone.npy", "--role document"));
-  ASSERT_EQ(alone.status, 0) << alone.text;
-  EXPECT_NE(alone.text.find("fitted on the input itself (1 documents"), std::string::npos)
-      << alone.text;
+  ASSERT_EQ(alone.status, 0) << alone.output();
+  EXPECT_NE(alone.output().find("fitted on the input itself (1 documents"), std::string::npos)
+      << alone.output();
   const auto among = run_embeval(encode("sif", "among.jsonl", "among.npy", "--role document"));
-  ASSERT_EQ(among.status, 0) << among.text;
+  ASSERT_EQ(among.status, 0) << among.output();
   const embeval::DenseMatrix a = embeval::read_npy_matrix(dir_ / "alone.npy");
   const embeval::DenseMatrix b = embeval::read_npy_matrix(dir_ / "among.npy");
   double dot = 0;
@@ -82,27 +78,27 @@ TEST_F(EncodeCli, FittingOnTheInputWouldMakeTheQueryDependOnItsNeighbours) {
 
 TEST_F(EncodeCli, FittedQueriesWithoutACorpusAreRefusedBeforeAnyWork) {
   const auto out = run_embeval(encode("sif", "alone.jsonl", "q.npy", "--role query"));
-  EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("add --fit-on CORPUS.jsonl"), std::string::npos) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
+  EXPECT_NE(out.output().find("add --fit-on CORPUS.jsonl"), std::string::npos) << out.output();
   EXPECT_FALSE(fs::exists(dir_ / "q.npy"));
   // A sparse model is refused for what encode cannot write at all, not for the missing corpus.
   const auto bm25 =
       run_embeval("encode --model bm25 --role query --input " + (dir_ / "alone.jsonl").string() +
                   " --out " + (dir_ / "q.npy").string());
-  EXPECT_EQ(bm25.status, 2) << bm25.text;
-  EXPECT_NE(bm25.text.find("produces no dense vectors"), std::string::npos) << bm25.text;
+  EXPECT_EQ(bm25.status, 2) << bm25.output();
+  EXPECT_NE(bm25.output().find("produces no dense vectors"), std::string::npos) << bm25.output();
   // Mean pooling fits nothing: queries encode without a corpus.
   const auto mean = run_embeval(encode("mean", "alone.jsonl", "q.npy", "--role query"));
-  EXPECT_EQ(mean.status, 0) << mean.text;
+  EXPECT_EQ(mean.status, 0) << mean.output();
 }
 
 TEST_F(EncodeCli, TheRoleMustBeNamed) {
   const auto out = run_embeval(encode("mean", "alone.jsonl", "q.npy", ""));
-  EXPECT_NE(out.status, 0) << out.text;
-  EXPECT_NE(out.text.find("--role"), std::string::npos) << out.text;
+  EXPECT_NE(out.status, 0) << out.output();
+  EXPECT_NE(out.output().find("--role"), std::string::npos) << out.output();
   EXPECT_FALSE(fs::exists(dir_ / "q.npy"));
   const auto bad = run_embeval(encode("mean", "alone.jsonl", "q.npy", "--role passage"));
-  EXPECT_NE(bad.status, 0) << bad.text;
+  EXPECT_NE(bad.status, 0) << bad.output();
 }
 
 }  // namespace

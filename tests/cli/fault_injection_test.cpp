@@ -8,52 +8,45 @@
 // the same test, so they cover start-up, reading, computing and writing on any machine; the
 // PRNG is std::mt19937_64 seeded from the command name, so a failure replays.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "embeval/atomic_file.h"
+#include "embeval/util/atomic_file.h"
+#include "support/cli_runner.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using embeval::testing::read_file;
 
 // Kills per command before the run that is allowed to finish.
 constexpr int kKills = 4;
 
-fs::path& work_dir() {
-  static fs::path dir;
+// The suite's scratch folder: made by SetUpTestSuite, removed by TearDownTestSuite.
+std::unique_ptr<embeval::testing::TempDir>& suite_dir() {
+  static std::unique_ptr<embeval::testing::TempDir> dir;
   return dir;
 }
+const fs::path& work_dir() { return suite_dir()->path(); }
 fs::path data_dir() { return work_dir() / "data"; }
 fs::path out_dir() { return work_dir() / "out"; }
 
 void write_text(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Small deterministic data for every command: a BEIR dataset, word vectors, a man-page tree
@@ -119,42 +112,16 @@ void make_data() {
   }
 }
 
-struct Finished {
-  int status = -1;  // raw waitpid status
-  double seconds = 0;
-};
+using embeval::testing::CliResult;
 
-// Runs EMBEVAL_BINARY with `args` (no shell), output to a log in the work dir. With
-// `kill_after`, sends SIGKILL after that many seconds unless it finished first.
-Finished run(const std::vector<std::string>& args, std::optional<double> kill_after = {}) {
-  const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string log = (work_dir() / "log.txt").string();
-    if (!freopen(log.c_str(), "a", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
-    std::vector<char*> argv;
-    static std::string binary = EMBEVAL_BINARY;
-    argv.push_back(binary.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  Finished f;
-  if (kill_after) {
-    const auto deadline = start + std::chrono::duration<double>(*kill_after);
-    while (Clock::now() < deadline) {
-      if (::waitpid(pid, &f.status, WNOHANG) == pid) {
-        f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return f;
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(500));
-    }
-    ::kill(pid, SIGKILL);
-  }
-  ::waitpid(pid, &f.status, 0);
-  f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return f;
+// Runs `embeval` with `args`. With `kill_after`, sends SIGKILL after that many seconds
+// unless it finished first.
+CliResult run(const std::vector<std::string>& args, std::optional<double> kill_after = {}) {
+  std::string command_line;
+  for (const auto& a : args) command_line += " " + embeval::testing::shell_quote(a);
+  embeval::testing::CliOptions options;
+  options.kill_after_s = kill_after;
+  return embeval::testing::run_embeval(command_line, options);
 }
 
 // Fields that measure this run's speed or memory (and what is derived from them, e.g. which
@@ -187,7 +154,7 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_directory()) continue;
     const std::string rel = fs::relative(e.path(), dir).string();
-    std::string content = read_bytes(e.path());
+    std::string content = read_file(e.path());
     if (e.path().extension() == ".json") {
       auto j = nlohmann::json::parse(content, nullptr, /*allow_exceptions=*/false);
       if (!j.is_discarded()) {
@@ -219,7 +186,7 @@ struct FaultCase {
 };
 
 std::vector<std::string> expand(const std::vector<std::string>& args) {
-  std::vector<std::string> out{"--quiet"};
+  std::vector<std::string> out;
   for (std::string a : args) {
     for (const auto& [key, value] :
          {std::pair<std::string, std::string>{"{data}", data_dir()}, {"{out}", out_dir()}}) {
@@ -240,16 +207,11 @@ bool is_stale_temporary(const std::string& relative_path) {
 }
 
 void set_up_work_dir() {
-  std::string pattern = (fs::temp_directory_path() / "embeval-fault-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-  work_dir() = pattern;
+  suite_dir() = std::make_unique<embeval::testing::TempDir>("embeval-fault");
   make_data();
 }
 
-void tear_down_work_dir() {
-  std::error_code ec;
-  fs::remove_all(work_dir(), ec);
-}
+void tear_down_work_dir() { suite_dir().reset(); }
 
 void fresh_out_dir() {
   std::error_code ec;
@@ -264,9 +226,9 @@ void check_kill_and_rerun(const FaultCase& c, bool strict) {
   const auto inputs_before = input_fingerprint();
   fresh_out_dir();
 
-  const Finished reference = run(args);
-  ASSERT_TRUE(WIFEXITED(reference.status) && WEXITSTATUS(reference.status) == 0)
-      << c.name << ": the uninterrupted run failed; see " << (work_dir() / "log.txt");
+  const CliResult reference = run(args);
+  ASSERT_TRUE(reference.status == 0) << c.name << ": the uninterrupted run failed:\n"
+                                     << reference.output();
   const auto expected = snapshot(out_dir());
   ASSERT_FALSE(expected.empty());
   fresh_out_dir();
@@ -276,13 +238,12 @@ void check_kill_and_rerun(const FaultCase& c, bool strict) {
   std::string kills;
   for (int k = 0; k < kKills; ++k) {
     const double at = moment(rng);
-    const Finished killed = run(args, at);
-    kills += " " + std::to_string(at) + (WIFSIGNALED(killed.status) ? "s(killed)" : "s(finished)");
+    const CliResult killed = run(args, at);
+    kills += " " + std::to_string(at) + (killed.signal != 0 ? "s(killed)" : "s(finished)");
   }
-  const Finished last = run(args);
-  ASSERT_TRUE(WIFEXITED(last.status) && WEXITSTATUS(last.status) == 0)
-      << c.name << ": the run after kills at" << kills << " failed; see "
-      << (work_dir() / "log.txt");
+  const CliResult last = run(args);
+  ASSERT_TRUE(last.status == 0) << c.name << ": the run after kills at" << kills << " failed:\n"
+                                << last.output();
 
   const auto actual = snapshot(out_dir());
   for (const auto& [path, content] : actual) {
@@ -348,8 +309,8 @@ const auto kCases = ::testing::Values(
 
 INSTANTIATE_TEST_SUITE_P(Commands, KillAndRerun, kCases, case_name);
 
-// Issue 10: "... and no temporary file is left": a kill inside a write leaves a temporary file,
-// and the rerun must remove it.
+// docs/errors.md, "no temporary file left": a kill inside a write leaves a temporary file, and
+// the rerun must remove it.
 INSTANTIATE_TEST_SUITE_P(Commands, KillAndRerunStrict, kCases, case_name);
 
 }  // namespace

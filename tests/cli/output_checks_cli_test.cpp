@@ -2,55 +2,44 @@
 // --out fails at once with exit 2 naming it (not after the model ran, with a misleading errno),
 // and an --out that names the input is refused instead of destroying the input.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "cli/cli_runner.h"
+#include "support/cli_runner.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 using testing::run_embeval;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class OutputChecksCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval-outchk-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     std::ofstream(dir_ / "texts.jsonl") << "{\"_id\": \"a\", \"text\": \"hello world\"}\n";
     std::ofstream(dir_ / "a-file") << "not a folder";
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string q(const fs::path& p) const { return "'" + p.string() + "'"; }
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-outchk"};
 };
 
 TEST_F(OutputChecksCliTest, OutputOverTheInputIsRefused) {
-  const std::string before = slurp(dir_ / "texts.jsonl");
+  const std::string before = read_file(dir_ / "texts.jsonl");
   auto r = run_embeval("encode --model bm25 --role query --input " + q(dir_ / "texts.jsonl") +
                        " --out " + q(dir_ / "texts.jsonl"));
-  EXPECT_EQ(r.status, 2) << r.text;
-  EXPECT_NE(r.text.find("overwrite the input"), std::string::npos) << r.text;
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.output().find("overwrite the input"), std::string::npos) << r.output();
   r = run_embeval("word2vec train --corpus " + q(dir_ / "texts.jsonl") + " --out " +
                   q(dir_ / "texts.jsonl"));
-  EXPECT_EQ(r.status, 2) << r.text;
-  EXPECT_NE(r.text.find("overwrite the input"), std::string::npos) << r.text;
-  EXPECT_EQ(slurp(dir_ / "texts.jsonl"), before);
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.output().find("overwrite the input"), std::string::npos) << r.output();
+  EXPECT_EQ(read_file(dir_ / "texts.jsonl"), before);
 }
 
 TEST_F(OutputChecksCliTest, AnOutUnderAFileFailsBeforeAnyWork) {
@@ -69,13 +58,13 @@ TEST_F(OutputChecksCliTest, AnOutUnderAFileFailsBeforeAnyWork) {
   };
   for (const std::string& c : commands) {
     const auto r = run_embeval(c);
-    EXPECT_EQ(r.status, 2) << c << "\n" << r.text;
-    EXPECT_NE(r.text.find("a-file"), std::string::npos) << c << "\n" << r.text;
-    EXPECT_EQ(r.text.find("no-dataset"), std::string::npos) << c << "\n" << r.text;
-    EXPECT_EQ(r.text.find("missing.npy"), std::string::npos) << c << "\n" << r.text;
-    EXPECT_EQ(r.text.find("no-man"), std::string::npos) << c << "\n" << r.text;
+    EXPECT_EQ(r.status, 2) << c << "\n" << r.output();
+    EXPECT_NE(r.output().find("a-file"), std::string::npos) << c << "\n" << r.output();
+    EXPECT_EQ(r.output().find("no-dataset"), std::string::npos) << c << "\n" << r.output();
+    EXPECT_EQ(r.output().find("missing.npy"), std::string::npos) << c << "\n" << r.output();
+    EXPECT_EQ(r.output().find("no-man"), std::string::npos) << c << "\n" << r.output();
   }
-  EXPECT_EQ(slurp(dir_ / "a-file"), "not a folder");
+  EXPECT_EQ(read_file(dir_ / "a-file"), "not a folder");
 }
 
 TEST_F(OutputChecksCliTest, DatasetOutHoldingOtherFilesIsRefusedAndKept) {
@@ -83,9 +72,9 @@ TEST_F(OutputChecksCliTest, DatasetOutHoldingOtherFilesIsRefusedAndKept) {
   std::ofstream(dir_ / "home" / "notes.txt") << "mine";
   const auto r = run_embeval("dataset manpages --man-dir " + q(dir_ / "no-man") + " --out " +
                              q(dir_ / "home"));
-  EXPECT_EQ(r.status, 2) << r.text;
-  EXPECT_NE(r.text.find("notes.txt"), std::string::npos) << r.text;
-  EXPECT_EQ(slurp(dir_ / "home" / "notes.txt"), "mine");
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.output().find("notes.txt"), std::string::npos) << r.output();
+  EXPECT_EQ(read_file(dir_ / "home" / "notes.txt"), "mine");
 }
 
 }  // namespace

@@ -6,13 +6,16 @@
 #include <string>
 
 #include "dataset/fake_man_dir.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "embeval/dataset/dataset.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 using Judgments = std::map<std::string, std::map<std::string, int>>;
 
 Judgments sorted_qrels(const Qrels& qrels) {
@@ -23,18 +26,8 @@ Judgments sorted_qrels(const Qrels& qrels) {
   return out;
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class BeirTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::unique_temp_dir("embeval_beir"); }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Writes a dataset directory from raw file contents.
   fs::path make(const std::string& name, const std::string& corpus, const std::string& queries,
                 const std::string& qrels, const std::string& split = "test") {
@@ -62,7 +55,7 @@ class BeirTest : public ::testing::Test {
     return InputError("none");
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"embeval-beir"};
 };
 
 TEST_F(BeirTest, RoundTripWriteThenLoadIsEqual) {
@@ -98,7 +91,7 @@ TEST_F(BeirTest, RoundTripWriteThenLoadIsEqual) {
   EXPECT_EQ(loaded.report.empty_documents, 0u);
   EXPECT_TRUE(loaded.report.warnings.empty());
   // Deterministic qrels file: header, then sorted by query and document.
-  EXPECT_EQ(slurp(d / "qrels" / "dev.tsv"),
+  EXPECT_EQ(read_file(d / "qrels" / "dev.tsv"),
             "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td3\t0\nq2\td1\t-"
             "1\nq2\td2\t1\n");
   EXPECT_FALSE(fs::exists(d / "qrels" / "test.tsv"));

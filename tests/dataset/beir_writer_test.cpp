@@ -13,21 +13,17 @@
 #include <string>
 #include <thread>
 
-#include "embeval/atomic_file.h"
-#include "embeval/dataset.h"
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/util/atomic_file.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 Dataset make_dataset(const std::string& tag, std::size_t docs) {
   Dataset d;
@@ -47,7 +43,7 @@ std::string snapshot(const fs::path& dir) {
     if (e.is_regular_file()) files.push_back(fs::relative(e.path(), dir));
   }
   std::sort(files.begin(), files.end());
-  for (const auto& f : files) s += f.string() + "\n" + slurp(dir / f) + "\n";
+  for (const auto& f : files) s += f.string() + "\n" + read_file(dir / f) + "\n";
   return s;
 }
 
@@ -61,15 +57,7 @@ std::size_t leftovers(const fs::path& dir) {
 
 class BeirWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval-beirw-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-beirw"};
 };
 
 TEST_F(BeirWriterTest, ReplacesTheWholeDatasetIncludingOtherSplits) {
@@ -126,7 +114,7 @@ TEST_F(BeirWriterTest, RefusesFoldersThatHoldMoreThanADataset) {
   std::ofstream(d / "thesis.tex") << "years of work";
   EXPECT_THROW(check_dataset_output(d), InputError);
   EXPECT_THROW(write_beir(d, make_dataset("x", 1)), InputError);
-  EXPECT_EQ(slurp(d / "thesis.tex"), "years of work");
+  EXPECT_EQ(read_file(d / "thesis.tex"), "years of work");
   EXPECT_FALSE(fs::exists(d / "corpus.jsonl"));
 
   fs::create_directories(dir_ / "ds2" / "qrels");

@@ -1,57 +1,35 @@
 // End-to-end: the `embeval dataset manpages` command on a fake man page tree.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "dataset/fake_man_dir.h"
+#include "support/cli_runner.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct CliResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-CliResult run_cli(const std::string& args, const fs::path& dir) {
-  const fs::path out = dir / "stdout.txt";
-  const fs::path err = dir / "stderr.txt";
-  const std::string command = std::string("'") + EMBEVAL_BINARY + "' " + args + " >'" +
-                              out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
+using testing::CliResult;
+using testing::run_embeval;
 
 class DatasetCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = testing::unique_temp_dir("embeval_dataset_cli");
-    testing::make_fake_man_dir(dir_ / "man");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  void SetUp() override { testing::make_fake_man_dir(dir_ / "man"); }
+  testing::TempDir dir_{"embeval-dataset-cli"};
 };
 
 TEST_F(DatasetCliTest, ManpagesWritesTheBeirLayout) {
   const fs::path out = dir_ / "out";
-  const CliResult r = run_cli("--quiet dataset manpages --out '" + out.string() + "' --man-dir '" +
-                                  (dir_ / "man").string() + "' --sections 1,8",
-                              dir_);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CliResult r = run_embeval("dataset manpages --out '" + out.string() + "' --man-dir '" +
+                                  (dir_ / "man").string() + "' --sections 1,8");
+  ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("6 pages parsed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("skipped: 1 symbolic links, 1 .so redirects, 1 duplicates, 2 unreadable"),
             std::string::npos)
@@ -61,7 +39,7 @@ TEST_F(DatasetCliTest, ManpagesWritesTheBeirLayout) {
       << r.out;
   EXPECT_NE(r.err.find("bad.1.gz"), std::string::npos) << r.err;
 
-  EXPECT_EQ(slurp(out / "qrels" / "test.tsv"),
+  EXPECT_EQ(read_file(out / "qrels" / "test.tsv"),
             "query-id\tcorpus-id\tscore\n"
             "cp.1\tcp.1\t2\n"
             "cp.1\tfrob.1\t1\n"
@@ -71,11 +49,11 @@ TEST_F(DatasetCliTest, ManpagesWritesTheBeirLayout) {
             "frob.1\tmv.1\t1\n"
             "wobble.8\tfrob.1\t1\n"
             "wobble.8\twobble.8\t2\n");
-  EXPECT_EQ(slurp(out / "queries.jsonl"),
+  EXPECT_EQ(read_file(out / "queries.jsonl"),
             "{\"_id\":\"cp.1\",\"text\":\"copy files\"}\n"
             "{\"_id\":\"frob.1\",\"text\":\"frobnicate the bar-baz files\"}\n"
             "{\"_id\":\"wobble.8\",\"text\":\"wobble the network device\"}\n");
-  const std::string corpus = slurp(out / "corpus.jsonl");
+  const std::string corpus = read_file(out / "corpus.jsonl");
   EXPECT_EQ(corpus.substr(0, corpus.find('\n') + 1),
             "{\"_id\":\"cp.1\",\"title\":\"cp(1)\",\"text\":\"DESCRIPTION\\nText of "
             "CP.\\nSEE ALSO\\nfrob(1)\\n\"}\n");
@@ -85,39 +63,37 @@ TEST_F(DatasetCliTest, ManpagesWritesTheBeirLayout) {
 }
 
 TEST_F(DatasetCliTest, MissingManDirExitsWithInputErrorStatus) {
-  const CliResult r = run_cli("--quiet dataset manpages --out '" + (dir_ / "out").string() +
-                                  "' --man-dir '" + (dir_ / "nowhere").string() + "'",
-                              dir_);
-  EXPECT_EQ(r.exit_code, 2);
+  const CliResult r = run_embeval("dataset manpages --out '" + (dir_ / "out").string() +
+                                  "' --man-dir '" + (dir_ / "nowhere").string() + "'");
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("embeval: error:"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
 TEST_F(DatasetCliTest, OutIsRequired) {
-  const CliResult r = run_cli("dataset manpages", dir_);
-  EXPECT_NE(r.exit_code, 0);
+  const CliResult r = run_embeval("dataset manpages");
+  EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
 }
 
 TEST_F(DatasetCliTest, CheckLoadsTheBuiltDatasetAndReportsErrorsWithFileAndLine) {
   const fs::path out = dir_ / "out";
-  ASSERT_EQ(run_cli("--quiet dataset manpages --out '" + out.string() + "' --man-dir '" +
-                        (dir_ / "man").string() + "'",
-                    dir_)
-                .exit_code,
+  ASSERT_EQ(run_embeval("dataset manpages --out '" + out.string() + "' --man-dir '" +
+                        (dir_ / "man").string() + "'")
+                .status,
             0);
-  const CliResult ok = run_cli("--quiet dataset check '" + out.string() + "'", dir_);
-  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const CliResult ok = run_embeval("dataset check '" + out.string() + "'");
+  ASSERT_EQ(ok.status, 0) << ok.err;
   EXPECT_EQ(ok.out, "out: 6 documents, 3 queries with judgments, 8 judgments (split test)\n");
 
   std::ofstream(out / "corpus.jsonl", std::ios::app) << "{\"_id\": \"x\", \"text\": \n";
-  const CliResult bad = run_cli("--quiet dataset check '" + out.string() + "'", dir_);
-  EXPECT_EQ(bad.exit_code, 2);
+  const CliResult bad = run_embeval("dataset check '" + out.string() + "'");
+  EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find((out / "corpus.jsonl").string() + ":7: malformed JSON"), std::string::npos)
       << bad.err;
 
-  const CliResult split = run_cli("--quiet dataset check '" + out.string() + "' --split dev", dir_);
-  EXPECT_EQ(split.exit_code, 2);
+  const CliResult split = run_embeval("dataset check '" + out.string() + "' --split dev");
+  EXPECT_EQ(split.status, 2);
   EXPECT_NE(split.err.find("available splits: test"), std::string::npos) << split.err;
 }
 

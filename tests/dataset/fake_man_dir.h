@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <filesystem>
@@ -83,17 +82,6 @@ inline void make_fake_man_dir(const std::filesystem::path& root) {
   write_gzip(root / "de" / "man1" / "ls.1.gz",
              ".TH LS 1\n.SH BEZEICHNUNG\nls \\- Verzeichnisinhalte auflisten\n"
              ".SH BESCHREIBUNG\nListet Dateien.\n");
-}
-
-// A unique empty directory under the system temp dir for the running test.
-inline std::filesystem::path unique_temp_dir(const std::string& prefix) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid()) + "_" +
-                                                info->test_suite_name() + "_" + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
 }
 
 }  // namespace embeval::testing

@@ -1,4 +1,4 @@
-#include "embeval/manpages.h"
+#include "embeval/dataset/manpages.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -10,7 +10,8 @@
 
 #include "dataset/fake_man_dir.h"
 #include "dataset/man_files.h"
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -35,11 +36,9 @@ std::vector<std::string> ids_of(const std::vector<Document>& docs) {
 class ManPagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::unique_temp_dir("embeval_manpages");
     root_ = dir_ / "man";
     testing::make_fake_man_dir(root_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   ManPagesOptions options() const {
     ManPagesOptions o;
@@ -48,7 +47,7 @@ class ManPagesTest : public ::testing::Test {
     return o;
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"embeval-manpages"};
   fs::path root_;
 };
 
@@ -237,14 +236,13 @@ TEST_F(ManPagesTest, HostilePagesAreSkippedPerReasonAndTheRestIsKept) {
 }
 
 TEST(ManFilesTest, OversizedPlainPageIsRefusedBeforeReading) {
-  const fs::path dir = testing::unique_temp_dir("embeval_man_big");
+  const testing::TempDir dir("embeval-man-big");
   const fs::path page = dir / "big.1";
   { std::ofstream(page) << ".TH BIG 1\n"; }
   fs::resize_file(page, man::kMaxPageBytes + 1);  // sparse: no disk used
   std::string error;
   EXPECT_FALSE(man::read_page_source(page, error).has_value());
   EXPECT_EQ(error, "file is larger than 64 MiB");
-  fs::remove_all(dir);
 }
 
 TEST(ManFilesTest, GunzipStopsAtTheSizeLimit) {

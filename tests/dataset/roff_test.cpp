@@ -1,4 +1,4 @@
-#include "embeval/roff.h"
+#include "embeval/dataset/roff.h"
 
 #include <gtest/gtest.h>
 
@@ -211,7 +211,7 @@ std::string doubling_page(int doublings) {
 }
 
 TEST(RoffTest, StringDoublingIsBounded) {
-  EXPECT_EQ(doubling_page(40).size(), 592u);  // the page of issue 10
+  EXPECT_EQ(doubling_page(40).size(), 592u);  // the 592-byte page that once asked for 1 TB
   try {
     (void)parse_man_page(doubling_page(40));
     FAIL() << "expected RoffLimitError";

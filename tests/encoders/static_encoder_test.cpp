@@ -1,6 +1,6 @@
 // StaticEncoder: pooling on hand-computed 2-d vectors (mean, tf-idf, SIF with the principal
 // component removed), OOV accounting, spec round trip and model card.
-#include "embeval/static_encoder.h"
+#include "embeval/encoders/static_encoder.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 #include "encoders/static_encoder_pca.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -106,8 +107,7 @@ TEST(StaticEncoder, SifWeightsAndRemovesTheFirstPrincipalComponent) {
 }
 
 TEST(StaticEncoder, SpecRoundTripsAndCardDescribesTheModel) {
-  const fs::path dir = fs::temp_directory_path() / ("embeval_static_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const testing::TempDir dir("embeval-static");
   const fs::path file = dir / "glove.2d.txt";
   std::ofstream(file) << "the 1 1\ncat 1 0\ndog 0 1\n";
   const std::string text = "static:" + file.string() + "?pooling=sif&normalize=false";
@@ -134,7 +134,6 @@ TEST(StaticEncoder, SpecRoundTripsAndCardDescribesTheModel) {
   EXPECT_FALSE(card.context_window_tokens.has_value());
   EXPECT_EQ(card.dimension, 2u);
   EXPECT_EQ(card.vocabulary_size, 3u);
-  fs::remove_all(dir);
 }
 
 // The d x d power iteration SIF used before (O(n d^2) time, d^2 memory): the oracle.

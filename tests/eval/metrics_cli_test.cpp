@@ -3,91 +3,62 @@
 //   query 1 ranks d3(0.9) d2(0.9) dx(0.7) d1(0.5) -> judgments 0 1 - 2 (tie: docno descending);
 //   query 2 ranks d5(2.0) d1(1.0) -> - 1; query 3 is judged but absent; query 4 is not judged.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "support/cli_runner.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
+
 namespace {
+
+using embeval::testing::read_file;
 
 const std::filesystem::path kData = std::filesystem::path(EMBEVAL_TEST_DATA_DIR) / "eval";
 
-struct Output {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Output = embeval::testing::CliResult;
 
 class MetricsCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("embeval_metrics_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Runs `embeval metrics <args>`; stdout and stderr go to files in the test's own directory.
-  Output run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    const std::string cmd = std::string("'") + EMBEVAL_BINARY + "' --quiet metrics " + args +
-                            " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int raw = std::system(cmd.c_str());
-    Output o;
-    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
-  }
+  Output run(const std::string& args) { return embeval::testing::run_embeval("metrics " + args); }
 
   std::string write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return "'" + path.string() + "'";
+    return embeval::testing::shell_quote(dir_.write(name, text).string());
   }
 
-  std::filesystem::path dir_;
+  embeval::testing::TempDir dir_{"embeval-metrics-cli"};
 };
 
 const std::string kMeasures =
     "-m num_q -m num_ret -m num_rel -m num_rel_ret -m map -m Rprec -m recip_rank -m P.10,5 "
     "-m ndcg -m ndcg_cut.3";
 
-std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const std::filesystem::path& p) {
+  return embeval::testing::shell_quote(p.string());
+}
 
 TEST_F(MetricsCli, PerQueryOutputMatchesTrecEvalByteForByte) {
   const Output o = run(kMeasures + " -q --qrels " + quoted(kData / "qrels.txt") + " --run " +
                        quoted(kData / "run.txt"));
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_EQ(o.out, slurp(kData / "expected_q.txt"));
+  EXPECT_EQ(o.out, read_file(kData / "expected_q.txt"));
 }
 
 TEST_F(MetricsCli, PositionalFilesAndBeirQrelsGiveTheSameOutput) {
   const Output o =
       run(kMeasures + " -q " + quoted(kData / "qrels.tsv") + " " + quoted(kData / "run.txt"));
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_EQ(o.out, slurp(kData / "expected_q.txt"));
+  EXPECT_EQ(o.out, read_file(kData / "expected_q.txt"));
 }
 
 TEST_F(MetricsCli, CompleteModeAveragesOverEveryJudgedQuery) {
   const Output o = run(kMeasures + " -q -c --qrels " + quoted(kData / "qrels.txt") + " --run " +
                        quoted(kData / "run.txt"));
   ASSERT_EQ(o.status, 0) << o.err;
-  EXPECT_EQ(o.out, slurp(kData / "expected_qc.txt"));
+  EXPECT_EQ(o.out, read_file(kData / "expected_qc.txt"));
 }
 
 // A partial run (issue 9): every judged query missing from the run gets its per-query lines

@@ -1,4 +1,4 @@
-#include "embeval/metrics.h"
+#include "embeval/eval/metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -8,26 +7,18 @@
 #include <utility>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/qrels.h"
-#include "embeval/run.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/qrels.h"
+#include "embeval/eval/run.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 class TrecFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("embeval_trec_files_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::filesystem::path write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return path;
+    return dir_.write(name, text);
   }
   // The message of the InputError `fn` throws (fails the test if none).
   template <typename Fn>
@@ -40,7 +31,7 @@ class TrecFiles : public ::testing::Test {
     ADD_FAILURE() << "no InputError";
     return {};
   }
-  std::filesystem::path dir_;
+  embeval::testing::TempDir dir_{"embeval-trec-files"};
 };
 
 TEST_F(TrecFiles, ReadsTrecQrels) {

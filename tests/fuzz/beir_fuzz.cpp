@@ -1,6 +1,6 @@
 // load_beir over a whole dataset folder. One input holds three files separated by the byte 0x1e
 // (ASCII record separator): corpus.jsonl, queries.jsonl, qrels/test.tsv.
-#include "embeval/dataset.h"
+#include "embeval/dataset/dataset.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

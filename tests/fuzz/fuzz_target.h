@@ -6,8 +6,6 @@
 // are turned into an abort here so both drivers see them the same way.
 #pragma once
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -19,7 +17,8 @@
 #include <string_view>
 #include <typeinfo>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval::fuzz {
 
@@ -27,25 +26,9 @@ namespace fs = std::filesystem;
 
 // One directory per process under the system temp dir, removed at exit. Readers take paths, so
 // every input is written to a file in it first (tmpfs or page cache: cheap next to parsing).
-// The path is never destroyed (a static object would be destroyed before the atexit handler
-// that needs it runs, since that handler is registered first).
 inline const fs::path& scratch_dir() {
-  static const fs::path* const dir = [] {
-    std::string pattern = (fs::temp_directory_path() / "embeval-fuzz-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::perror("embeval fuzz: mkdtemp");
-      std::abort();
-    }
-    return new fs::path(pattern);
-  }();
-  static const bool cleanup_registered = [] {
-    return std::atexit([] {
-             std::error_code ec;
-             fs::remove_all(*dir, ec);
-           }) == 0;
-  }();
-  (void)cleanup_registered;
-  return *dir;
+  static const testing::TempDir dir("embeval-fuzz");
+  return dir.path();
 }
 
 // Writes `data` to scratch_dir()/relative (parent folders created) and returns the path.

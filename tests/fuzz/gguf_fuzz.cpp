@@ -1,7 +1,7 @@
 // GGUF metadata through embeval's model-opening path: read_gguf_info (the header, through ggml's
 // gguf reader), then, when the header is accepted, GgufModel with vocab_only (llama.cpp reads
 // the hyper-parameters and the tokenizer). Built only with the gguf layer.
-#include "embeval/gguf_model.h"
+#include "embeval/gguf/gguf_model.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

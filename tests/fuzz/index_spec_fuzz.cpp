@@ -2,7 +2,7 @@
 // index that takes a small corpus and answers a search (or refuses the data with InputError).
 #include <cmath>
 
-#include "embeval/ann_registry.h"
+#include "embeval/ann/index_registry.h"
 #include "fuzz/fuzz_target.h"
 
 namespace {

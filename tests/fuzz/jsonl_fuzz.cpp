@@ -2,7 +2,7 @@
 // refused, then with ids optional and invalid UTF-8 repaired as load_beir does.
 #include <string>
 
-#include "embeval/jsonl.h"
+#include "embeval/io/jsonl.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

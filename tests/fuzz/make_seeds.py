@@ -3,7 +3,7 @@
 
   make_seeds.py [LLAMA_SOURCE_DIR]
 
-Seeds are small valid files of each format plus the hostile cases of issue 10. They are
+Seeds are small valid files of each format plus inputs that once broke a reader. They are
 committed; rerun this only to change them. With LLAMA_SOURCE_DIR (llama.cpp's source, for
 gguf-py) the GGUF seeds are rebuilt too. Plain python3 (+ numpy for gguf-py).
 """

@@ -1,7 +1,7 @@
 // build_manpages_dataset over a man tree of two pages: the input holds man1/a.1 and man8/b.8
 // separated by the byte 0x1e; a page starting with the gzip magic is stored as .gz, so the
 // inflate path (zlib, all members), the parser threads and the dataset assembly are all fuzzed.
-#include "embeval/manpages.h"
+#include "embeval/dataset/manpages.h"
 #include "fuzz/fuzz_target.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // Model spec strings: ModelSpec::parse must round-trip through to_string, check_model_spec must
 // accept or refuse with InputError, and make_encoder must build any accepted file-less spec.
-#include "embeval/model_spec.h"
-#include "embeval/registry.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/models/registry.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // read_npy_matrix: float32 and float16 2-D arrays, header versions 1-3, finite values required.
 #include <cmath>
 
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,5 +1,5 @@
 // read_qrels: TREC "qid iter docno rel" and BEIR TSV with a header (detected from line 1).
-#include "embeval/qrels.h"
+#include "embeval/eval/qrels.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,7 +1,7 @@
 // read_run (TREC run files), then write_run + read_run: what was read must come back the same.
 #include <algorithm>
 
-#include "embeval/run.h"
+#include "embeval/eval/run.h"
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 #include "fuzz/fuzz_target.h"
 
 namespace embeval::fuzz {

@@ -1,10 +1,10 @@
-#include "embeval/gguf_chunking.h"
+#include "embeval/gguf/chunking.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {
@@ -48,13 +48,6 @@ TEST(PlanWindows, PropertyEveryTokenCoveredAndStrideRespected) {
       }
     }
   }
-}
-
-TEST(ChunkAggregation, Scores) {
-  const std::vector<float> s = {0.25f, 0.75f, 0.5f};
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kMax), 0.75f);
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kFirst), 0.25f);
-  EXPECT_FLOAT_EQ(aggregate_chunk_scores(s, ChunkAggregation::kMean), 0.5f);
 }
 
 TEST(ChunkAggregation, Parse) {

@@ -1,6 +1,6 @@
 // GgufEncoder on tiny random-weight BERT models: numerical parity with an independent numpy
 // forward pass, batch invariance, truncation/chunking behaviour, the model card, spec errors.
-#include "embeval/gguf_encoder.h"
+#include "embeval/gguf/gguf_encoder.h"
 
 #include <gtest/gtest.h>
 
@@ -11,10 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/model_spec.h"
-#include "embeval/registry.h"
-#include "embeval/thread_count.h"
+#include "embeval/core/error.h"
+#include "embeval/core/model_spec.h"
 #include "gguf/tiny_model_fixture.h"
 
 namespace embeval {
@@ -176,18 +174,6 @@ TEST(GgufEncoder, SpecIsCanonicalAndRoundTrips) {
                                              "?window=8"))
                     .find("chunk_agg=mean") != std::string::npos,
             true);
-}
-
-TEST(GgufEncoder, ThreadsComeThroughTheRegistry) {
-  const ModelSpec s = spec_for("tiny-bert-mean.gguf");
-  const auto one = make_encoder(s, EncoderOptions{1});
-  EXPECT_EQ(dynamic_cast<const GgufEncoder&>(*one).threads(), 1);
-  if (std::getenv("EMBEVAL_LLAMA_THREADS") == nullptr) {
-    // The default is the physical cores, not every hardware thread.
-    const auto dflt = make_encoder(s);
-    EXPECT_EQ(static_cast<std::size_t>(dynamic_cast<const GgufEncoder&>(*dflt).threads()),
-              physical_core_count());
-  }
 }
 
 TEST(GgufEncoder, PrefixesChangeQueriesOnly) {

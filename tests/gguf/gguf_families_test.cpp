@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "embeval/gguf_encoder.h"
-#include "embeval/model_spec.h"
+#include "embeval/gguf/gguf_encoder.h"
+#include "embeval/core/model_spec.h"
 #include "gguf/tiny_model_fixture.h"
 
 namespace embeval {

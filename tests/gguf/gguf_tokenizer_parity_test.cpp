@@ -10,14 +10,17 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/gguf_model.h"
+#include "embeval/core/error.h"
+#include "embeval/gguf/gguf_model.h"
 #include "gguf/tiny_model_fixture.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 
 const fs::path kModels = fs::path(EMBEVAL_LLAMA_SOURCE_DIR) / "models";
 
@@ -32,13 +35,6 @@ std::vector<std::string> vocab_files_with_references() {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The .inp format: texts separated by "\n__ggml_vocab_test__\n"; .out: one line of ids per text.
@@ -77,7 +73,7 @@ TEST_P(TokenizerParity, MatchesReferenceTokenization) {
   const GgufModel model(vocab, /*vocab_only=*/true);
   EXPECT_TRUE(model.vocab_only());
   EXPECT_GT(model.vocabulary_size(), 1000u);
-  const auto inputs = split_inputs(slurp(vocab.string() + ".inp"));
+  const auto inputs = split_inputs(read_file(vocab.string() + ".inp"));
   const auto expected = read_outputs(vocab.string() + ".out");
   ASSERT_EQ(inputs.size(), expected.size());
   ASSERT_GT(inputs.size(), 10u);
@@ -142,19 +138,13 @@ TEST(TokenizerFacts, Qwen2IsBpeWithoutSpecials) {
   EXPECT_TRUE(model.leading_special().empty());
 }
 
-fs::path temp_dir() {
-  const fs::path d =
-      testing_gguf::work_dir() / ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::create_directories(d);
-  return d;
-}
-
 TEST(BadFiles, MissingFileIsInputError) {
   EXPECT_THROW(GgufModel("/nonexistent/model.gguf", true), InputError);
 }
 
 TEST(BadFiles, NotGgufIsInputError) {
-  const fs::path p = temp_dir() / "garbage.gguf";
+  const testing::TempDir dir("embeval-gguf-bad");
+  const fs::path p = dir / "garbage.gguf";
   std::ofstream(p) << "this is not a gguf file at all, just some text\n";
   try {
     GgufModel m(p, true);
@@ -163,15 +153,13 @@ TEST(BadFiles, NotGgufIsInputError) {
     EXPECT_EQ(e.file(), p.string());
     EXPECT_NE(std::string(e.what()).find("GGUF"), std::string::npos);
   }
-  fs::remove_all(p.parent_path());
 }
 
 TEST(BadFiles, TruncatedGgufIsInputError) {
-  const fs::path d = temp_dir();
-  const std::string bytes = slurp(kModels / "ggml-vocab-bert-bge.gguf");
+  const testing::TempDir d("embeval-gguf-bad");
+  const std::string bytes = read_file(kModels / "ggml-vocab-bert-bge.gguf");
   std::ofstream(d / "cut.gguf", std::ios::binary).write(bytes.data(), 5000);
   EXPECT_THROW(GgufModel(d / "cut.gguf", true), InputError);
-  fs::remove_all(d);
 }
 
 TEST(BadFiles, VocabularyOnlyFileCannotEncode) {

@@ -1,10 +1,9 @@
 // Shared by the gguf tests: the tiny random-weight models (generated once per build by
-// tests/gguf/tiny_models.py, see cmake/llama.cmake), a scratch directory per test process, and
+// tests/gguf/tiny_models.py, see cmake/llama.cmake), a scratch folder per test process, and
 // the independent numpy reference forward passes.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,8 +13,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <system_error>
 #include <vector>
+
+#include "support/temp_dir.h"
 
 namespace embeval::testing_gguf {
 
@@ -31,29 +31,9 @@ inline std::string python_command() {
          " '" + kScript.string() + "'";
 }
 
-// A directory in the build tree (never /tmp) that lives as long as the test process: the
-// destructor of the function-local static below removes it at exit.
-class ScratchDir {
- public:
-  ScratchDir() : path_(fs::path(EMBEVAL_GGUF_SCRATCH_ROOT) / std::to_string(::getpid())) {
-    fs::remove_all(path_);  // a folder of a crashed process that had the same pid
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    fs::remove(path_.parent_path(), ec);  // only when empty: other processes may be running
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
+// One scratch folder for the whole test process, removed at exit.
 inline const fs::path& work_dir() {
-  static const ScratchDir dir;
+  static const testing::TempDir dir("embeval-gguf");
   return dir.path();
 }
 

@@ -1,7 +1,7 @@
 // ChunkMaxIndex: a document scores the best of its chunks. Checked by hand on a small case and
 // against a naive per-document maximum on seeded integer data (exact scores, many ties), across
 // k, batch splits and documents without chunks.
-#include "embeval/chunk_max_index.h"
+#include "embeval/index/chunk_max_index.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <random>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/topk.h"
+#include "embeval/core/error.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/core/topk.h"
 
 namespace embeval {
 namespace {

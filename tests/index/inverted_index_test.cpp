@@ -1,11 +1,11 @@
-#include "embeval/inverted_index.h"
+#include "embeval/index/inverted_index.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 #include <set>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

@@ -1,14 +1,14 @@
-#include "embeval/jsonl.h"
+#include "embeval/io/jsonl.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -17,18 +17,8 @@ namespace fs = std::filesystem;
 
 class JsonlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_jsonl_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
+    return dir_.write(name, bytes);
   }
 
   struct Row {
@@ -59,7 +49,7 @@ class JsonlTest : public ::testing::Test {
     return InputError("none");
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-jsonl"};
 };
 
 TEST_F(JsonlTest, ReadsRecordsInOrderWithLineNumbersAndSkipsBlankLines) {

@@ -1,8 +1,7 @@
 // .npy reading and writing: round trips, byte-exact headers, float16, and every rejected input.
-#include "embeval/npy.h"
+#include "embeval/io/npy.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -13,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -22,17 +22,6 @@ namespace fs = std::filesystem;
 
 class NpyTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "embeval_npy_";
-    name += std::to_string(::getpid());
-    name += info->name();
-    dir_ = fs::temp_directory_path() / name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // Writes an .npy by hand: version byte, header dict (padded to 64 like numpy), raw data.
   fs::path write_raw(const std::string& name, const std::string& dict, const std::string& data,
                      int major = 1) {
@@ -46,9 +35,7 @@ class NpyTest : public ::testing::Test {
     const std::size_t len = header.size();
     for (std::size_t i = 0; i < prefix - 8; ++i) bytes.push_back(static_cast<char>(len >> (8 * i)));
     bytes += header + data;
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
+    return dir_.write(name, bytes);
   }
 
   static std::string floats(const std::vector<float>& values) {
@@ -73,7 +60,7 @@ class NpyTest : public ::testing::Test {
     return "";
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"embeval-npy"};
 };
 
 constexpr const char* kF4x2x3 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";

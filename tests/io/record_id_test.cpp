@@ -1,10 +1,10 @@
-#include "embeval/record_id.h"
+#include "embeval/io/record_id.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {

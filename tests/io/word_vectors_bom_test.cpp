@@ -1,7 +1,6 @@
 // Issue 9: a UTF-8 byte-order mark opening a word-vector file is dropped by every loader (it
 // used to be glued to the first word, or to break the header), and by format detection.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -20,19 +20,8 @@ const std::string kBom = "\xEF\xBB\xBF";
 
 class WordVectorsBomTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_wv_bom_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
+    return dir_.write(name, bytes);
   }
 
   // The first word is found under its own name, with its values.
@@ -43,7 +32,7 @@ class WordVectorsBomTest : public ::testing::Test {
     EXPECT_FLOAT_EQ(v.row(0)[0], first);
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-wv-bom"};
 };
 
 TEST_F(WordVectorsBomTest, Word2VecTextHeader) {

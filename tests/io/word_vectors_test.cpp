@@ -1,5 +1,5 @@
 // Loaders and writers for static word vectors: every format, and every kind of bad file.
-#include "embeval/word_vectors.h"
+#include "embeval/io/word_vectors.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -18,19 +19,8 @@ namespace fs = std::filesystem;
 
 class WordVectorsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_wv_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
+    return dir_.write(name, bytes);
   }
 
   // Expects an InputError whose line is `line` and whose message contains `needle`.
@@ -46,7 +36,7 @@ class WordVectorsTest : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-wv"};
 };
 
 std::string binary_row(const std::string& word, std::vector<float> values) {

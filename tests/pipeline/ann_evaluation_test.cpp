@@ -1,24 +1,24 @@
 // The ann pipeline end to end in-process on a generated word-vector dataset: every ANN point is
 // measured against the exact oracle, the sweep summary is consistent, truncation and precision
 // rows are present, sparse models get posting statistics, bad input fails before encoding.
-#include "embeval/ann_evaluation.h"
+#include "embeval/pipeline/ann_evaluation.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "ann/word_dataset.h"
-#include "embeval/ann_recall.h"
-#include "embeval/ann_registry.h"
-#include "embeval/dataset.h"
-#include "embeval/dataset_encoding.h"
-#include "embeval/error.h"
-#include "embeval/exact_index.h"
-#include "embeval/metrics.h"
-#include "embeval/registry.h"
+#include "embeval/ann/index_registry.h"
+#include "embeval/ann/recall.h"
+#include "embeval/core/error.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/index/exact_index.h"
+#include "embeval/models/dataset_encoding.h"
+#include "embeval/models/registry.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -28,10 +28,6 @@ namespace fs = std::filesystem;
 class AnnEvaluation : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_ann_eval_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     data_ = testing::write_word_dataset(dir_);
     BeirLoadOptions load;
     load.show_progress = false;
@@ -40,9 +36,8 @@ class AnnEvaluation : public ::testing::Test {
     config_.out_dir = dir_ / "out";
     config_.latency_queries = 5;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-ann-eval"};
   testing::WordDataset data_;
   Dataset dataset_;
   AnnConfig config_;

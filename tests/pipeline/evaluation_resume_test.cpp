@@ -1,7 +1,6 @@
-// Resume must never trust a saved result that no longer matches the files (issue 9, item 3), and
-// results.json is the complete, portable record of its folder (item 6).
+// Resume must never trust a saved result that no longer matches the files, and results.json is
+// the complete, portable record of its folder (docs/results-format.md).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -9,13 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "embeval/error.h"
-#include "embeval/evaluation.h"
-#include "embeval/metrics.h"
-#include "embeval/registry.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
-#include "embeval/version.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/eval/run.h"
+#include "embeval/models/registry.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/pipeline/results_json.h"
+#include "embeval/util/version.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -24,15 +24,6 @@ namespace fs = std::filesystem;
 
 class EvaluationResume : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_resume_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static Dataset dataset() {
     Dataset d;
     d.name = "tiny";
@@ -102,7 +93,7 @@ class EvaluationResume : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-resume"};
 };
 
 TEST_F(EvaluationResume, AModelFileReplacedAtTheSamePathIsRecomputed) {

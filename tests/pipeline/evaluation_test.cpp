@@ -1,4 +1,4 @@
-#include "embeval/evaluation.h"
+#include "embeval/pipeline/evaluation.h"
 
 #include <gtest/gtest.h>
 
@@ -6,20 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "embeval/error.h"
-#include "embeval/results_json.h"
-#include "embeval/run.h"
+#include "embeval/core/error.h"
+#include "embeval/eval/run.h"
+#include "embeval/pipeline/results_json.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
-
-std::filesystem::path fresh_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("embeval_eval_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 // Three documents; each query shares exactly one distinctive word with exactly one document, so
 // BM25 must rank that document first and nothing else matches.
@@ -45,7 +38,7 @@ double mean_of(const ModelResult& m, const std::string& name) {
 }
 
 TEST(Evaluation, Bm25OnTinyDatasetGivesHandComputedMetrics) {
-  const auto dir = fresh_dir("tiny");
+  const testing::TempDir dir("embeval-eval-tiny");
   EvaluationConfig config;
   config.model_specs = {"bm25"};
   config.out_dir = dir;
@@ -73,11 +66,10 @@ TEST(Evaluation, Bm25OnTinyDatasetGivesHandComputedMetrics) {
   ASSERT_EQ(back.models.size(), 1u);
   EXPECT_EQ(back.models[0].metrics.mean, m.metrics.mean);
   EXPECT_EQ(back.dataset_fingerprint, r.dataset_fingerprint);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Evaluation, IgnoreIdenticalIdsDropsSelfMatches) {
-  const auto dir = fresh_dir("self");
+  const testing::TempDir dir("embeval-eval-self");
   Dataset d;
   d.name = "self";
   d.corpus = {{"a", "", "apple banana"}, {"b", "", "apple cherry"}};
@@ -92,11 +84,10 @@ TEST(Evaluation, IgnoreIdenticalIdsDropsSelfMatches) {
   ASSERT_EQ(run.by_query.at("a").size(), 1u);
   EXPECT_EQ(run.by_query.at("a")[0].docno, "b");
   EXPECT_DOUBLE_EQ(mean_of(r.models[0], "recip_rank"), 1.0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Evaluation, ResumesSavedResultsAndRecomputesDamagedOnes) {
-  const auto dir = fresh_dir("resume");
+  const testing::TempDir dir("embeval-eval-resume");
   EvaluationConfig config;
   config.model_specs = {"bm25", "bm25?k1=1.2"};
   config.out_dir = dir;
@@ -121,11 +112,10 @@ TEST(Evaluation, ResumesSavedResultsAndRecomputesDamagedOnes) {
   const auto third = run_evaluation(changed, dir, config);
   EXPECT_FALSE(third.models[0].resumed);
   EXPECT_NE(third.dataset_fingerprint, first.dataset_fingerprint);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Evaluation, RejectsBadSpecsBeforeDoingWork) {
-  const auto dir = fresh_dir("bad");
+  const testing::TempDir dir("embeval-eval-bad");
   EvaluationConfig config;
   config.model_specs = {"bm25", "nosuchmodel"};
   config.out_dir = dir;
@@ -133,11 +123,10 @@ TEST(Evaluation, RejectsBadSpecsBeforeDoingWork) {
   EXPECT_FALSE(std::filesystem::exists(dir / "runs"));
   config.model_specs = {"bm25?k1=abc"};
   EXPECT_THROW((void)run_evaluation(tiny_dataset(), dir, config), InputError);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Evaluation, EqualCanonicalSpecsAreEvaluatedOnceWithANote) {
-  const auto dir = fresh_dir("dup");
+  const testing::TempDir dir("embeval-eval-dup");
   EvaluationConfig config;
   // bm25's defaults are k1=0.9 b=0.4 analyzer=english: all three are one model.
   config.model_specs = {"bm25", "bm25?k1=0.9", "bm25?b=0.4&analyzer=english", "bm25?k1=1.2"};
@@ -150,7 +139,6 @@ TEST(Evaluation, EqualCanonicalSpecsAreEvaluatedOnceWithANote) {
   for (const auto& n : r.notes) duplicate_notes += n.find("evaluated once") != std::string::npos;
   EXPECT_EQ(duplicate_notes, 2u);
   EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "bm25_k1-0.9.trec"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(DatasetFingerprint, ChangesWithAnyJudgment) {

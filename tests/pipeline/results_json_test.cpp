@@ -1,14 +1,14 @@
 // results.json versions: version 3 is written; version 2 is still read (fields it lacks stay
 // empty); version 1 and unknown versions are refused with a message naming the file.
-#include "embeval/results_json.h"
+#include "embeval/pipeline/results_json.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -40,12 +40,8 @@ std::string version_2_file(int version) {
 
 class ResultsJson : public ::testing::Test {
  protected:
-  void SetUp() override {
-    file_ = fs::temp_directory_path() /
-            ("embeval_results_json_" + std::to_string(::getpid()) + ".json");
-  }
-  void TearDown() override { fs::remove(file_); }
-  fs::path file_;
+  testing::TempDir dir_{"embeval-results-json"};
+  const fs::path file_ = dir_ / "results.json";
 };
 
 TEST_F(ResultsJson, ReadsVersion2) {

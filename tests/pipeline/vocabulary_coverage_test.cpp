@@ -1,19 +1,19 @@
 // Word-vector coverage end to end: eval records the words the vector file lost and the OOV rate
 // measured on the corpus and queries, keeps them through results.json and a resumed run, and
 // prints them; models without a word vocabulary record null.
-#include "embeval/vocabulary_coverage.h"
+#include "embeval/encoders/vocabulary_coverage.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_runner.h"
-#include "embeval/dataset.h"
-#include "embeval/evaluation.h"
-#include "embeval/results_json.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/pipeline/evaluation.h"
+#include "embeval/pipeline/results_json.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -23,11 +23,6 @@ namespace fs = std::filesystem;
 class VocabularyCoverageEval : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_vocab_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     // GloVe rows: "the" twice (the repeat is dropped) and a word that is not UTF-8.
     vectors_ = dir_ / "vectors.txt";
     std::ofstream(vectors_, std::ios::binary)
@@ -42,9 +37,8 @@ class VocabularyCoverageEval : public ::testing::Test {
     config_.model_specs = {"static:" + vectors_.string(), "bm25?analyzer=standard"};
     config_.out_dir = dir_ / "out";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-vocab"};
   fs::path vectors_;
   Dataset dataset_;
   EvaluationConfig config_;
@@ -92,40 +86,41 @@ TEST_F(VocabularyCoverageEval, RecordsDroppedWordsAndOovRateAndKeepsThemOnResume
 
 TEST_F(VocabularyCoverageEval, EvalPrintsCoverageUnderTheTable) {
   write_beir(dir_ / "beir", dataset_);
-  const testing::CliOutput out = testing::run_embeval(
+  const testing::CliResult out = testing::run_embeval(
       "eval --dataset " + (dir_ / "beir").string() + " --model static:" + vectors_.string() +
       " --model bm25 --out " + (dir_ / "cli").string());
-  ASSERT_EQ(out.status, 0) << out.text;
-  EXPECT_NE(out.text.find(": 4 words loaded; dropped from the vector file: 1 duplicate, 0 empty, "
-                          "1 invalid UTF-8\n"),
+  ASSERT_EQ(out.status, 0) << out.output();
+  EXPECT_NE(
+      out.output().find(": 4 words loaded; dropped from the vector file: 1 duplicate, 0 empty, "
+                        "1 invalid UTF-8\n"),
+      std::string::npos)
+      << out.output();
+  EXPECT_NE(out.output().find(": out of vocabulary: 33.33% of query words (1 of 3), 42.86% of "
+                              "document words (3 of 7)\n"),
             std::string::npos)
-      << out.text;
-  EXPECT_NE(out.text.find(": out of vocabulary: 33.33% of query words (1 of 3), 42.86% of "
-                          "document words (3 of 7)\n"),
-            std::string::npos)
-      << out.text;
-  EXPECT_EQ(out.text.find("bm25: out of vocabulary"), std::string::npos) << out.text;
+      << out.output();
+  EXPECT_EQ(out.output().find("bm25: out of vocabulary"), std::string::npos) << out.output();
 }
 
 TEST_F(VocabularyCoverageEval, InspectMeasuresStaticModelsOnTheDataset) {
   // inspect once ignored --dataset for static models (issue 9).
   write_beir(dir_ / "beir", dataset_);
-  const testing::CliOutput out =
+  const testing::CliResult out =
       testing::run_embeval("inspect --model 'static:" + vectors_.string() +
                            "?pooling=sif' --dataset " + (dir_ / "beir").string());
-  ASSERT_EQ(out.status, 0) << out.text;
+  ASSERT_EQ(out.status, 0) << out.output();
   for (const char* line :
        {"vector file     4 words loaded; dropped 1 duplicate, 0 empty, 1 invalid UTF-8\n",
         "fit             ", "documents: 2 texts, 7 words, 7 tokens\n", "  tokens/word     1.000\n",
         "  out of vocab    42.8571% (3 tokens)\n", "queries: 2 texts, 3 words, 3 tokens\n",
         "  out of vocab    33.3333% (1 tokens)\n", "  throughput      ", "peak memory     "}) {
-    EXPECT_NE(out.text.find(line), std::string::npos) << line << "\n" << out.text;
+    EXPECT_NE(out.output().find(line), std::string::npos) << line << "\n" << out.output();
   }
   // The spec is printed canonically: every default written out.
-  EXPECT_NE(out.text.find("?analyzer=standard&format=glove&max_words=0&normalize=true&"
-                          "pooling=sif&sif_a=0.001"),
+  EXPECT_NE(out.output().find("?analyzer=standard&format=glove&max_words=0&normalize=true&"
+                              "pooling=sif&sif_a=0.001"),
             std::string::npos)
-      << out.text;
+      << out.output();
 }
 
 }  // namespace

@@ -1,43 +1,20 @@
-#include "embeval/results_table.h"
+#include "embeval/report/results_table.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "embeval/results_json.h"
+#include "embeval/eval/statistics.h"
+#include "embeval/pipeline/results_json.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
-
-TEST(BootstrapCi, ConstantValuesGiveAPointInterval) {
-  const std::vector<double> v(50, 0.25);
-  const auto ci = bootstrap_mean_ci(v);
-  EXPECT_DOUBLE_EQ(ci.low, 0.25);
-  EXPECT_DOUBLE_EQ(ci.high, 0.25);
-}
-
-TEST(BootstrapCi, BracketsTheMeanAndIsReproducible) {
-  std::vector<double> v;
-  for (int i = 0; i < 200; ++i) v.push_back(i % 2);  // mean 0.5, sd 0.5
-  const auto a = bootstrap_mean_ci(v, 2000);
-  const auto b = bootstrap_mean_ci(v, 2000);
-  EXPECT_EQ(a.low, b.low);
-  EXPECT_EQ(a.high, b.high);
-  EXPECT_LT(a.low, 0.5);
-  EXPECT_GT(a.high, 0.5);
-  // Normal approximation: half-width 1.96 * 0.5 / sqrt(200) = 0.0693; allow bootstrap noise.
-  EXPECT_NEAR(a.high - a.low, 2 * 0.0693, 0.02);
-}
-
-TEST(BootstrapCi, EmptyInput) {
-  const auto ci = bootstrap_mean_ci({});
-  EXPECT_EQ(ci.low, 0);
-  EXPECT_EQ(ci.high, 0);
-}
 
 TEST(ResultsTable, ShowsOneRowPerModelWithFormattedMeasures) {
   EvaluationResults r;
@@ -113,48 +90,74 @@ TEST(ResultsTable, TimeIncludesLoadAndFitAndALegendSaysSo) {
   EXPECT_NE(table.find("time: all of it, load to run"), std::string::npos) << table;
 }
 
-TEST(ResultsTable, PrintsTheRecordedIntervalAndResultsJsonRecordsTheTablesInterval) {
+// The "(low-high)" after the nDCG value in the row of `label`, or "" when there is none.
+std::string printed_interval(const std::string& table, const std::string& label) {
+  std::size_t row = 0;
+  while ((row = table.find(label + " ", row)) != std::string::npos && row > 0 &&
+         table[row - 1] != '\n') {
+    ++row;
+  }
+  if (row == std::string::npos) return "";
+  const std::size_t open = table.find('(', row);
+  const std::size_t close = table.find(')', open);
+  const std::size_t end_of_row = table.find('\n', row);
+  if (open == std::string::npos || close == std::string::npos || close > end_of_row) return "";
+  return table.substr(open, close - open + 1);
+}
+
+TEST(ResultsTable, PrintsTheRecordedInterval) {
   EvaluationResults r;
   ModelResult m = model_with({"ndcg_cut_10"}, {0.5});
   m.headline_interval = MeasureInterval{"ndcg_cut_10", "test", 0.95, 0.111, 0.999, 1, 1};
   r.models.push_back(m);
-  EXPECT_NE(format_results_table(r).find("0.5000 (0.111-0.999)"), std::string::npos);
+  EXPECT_EQ(printed_interval(format_results_table(r), "m"), "(0.111-0.999)");
+}
 
-  // End to end: the interval in results.json is bootstrap_mean_ci of the per-query values, and
-  // the one the table prints.
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("embeval_table_ci_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+TEST(ResultsTable, ResultsJsonRecordsTheIntervalTheTablePrints) {
+  // End to end, with no setting asking for it: for every model, the interval in results.json is
+  // bootstrap_interval() of its per-query nDCG@10, and the table `eval` prints shows it.
+  const testing::TempDir dir("embeval-table-ci");
   Dataset d;
   d.name = "ci";
   for (int i = 0; i < 20; ++i) {
     const std::string n = std::to_string(i);
-    d.corpus.push_back({"d" + n, "", "word" + n + " common"});
+    // "common" and "filler" counts vary apart, so length normalisation (b) changes the ranking.
+    std::string text = "word" + n;
+    for (int c = 0; c <= i % 3; ++c) text += " common";
+    for (int f = 0; f < (i * 7) % 5 * 3; ++f) text += " filler";
+    d.corpus.push_back({"d" + n, "", text});
     d.queries.push_back({"q" + n, (i % 3 == 0 ? "word" : "common word") + n});
     d.qrels.judgments["q" + n] = {{"d" + n, 1}, {"d" + std::to_string((i + 1) % 20), 1}};
   }
   EvaluationConfig config;
-  config.model_specs = {"bm25"};
+  config.model_specs = {"bm25?b=0", "bm25?b=1&k1=2"};
   config.out_dir = dir;
-  config.interval = bootstrap_interval;
   const EvaluationResults results = run_evaluation(d, dir, config);
   const EvaluationResults on_disk = read_results_json(dir / "results.json");
-  std::filesystem::remove_all(dir);
-  ASSERT_TRUE(on_disk.models.at(0).headline_interval.has_value());
-  const MeasureInterval& recorded = *on_disk.models[0].headline_interval;
-  EXPECT_EQ(recorded.measure, "ndcg_cut_10");
-  std::vector<double> values;
-  const auto& names = on_disk.models[0].metrics.measure_names;
-  const auto column = static_cast<std::size_t>(
-      std::find(names.begin(), names.end(), "ndcg_cut_10") - names.begin());
-  for (const auto& [qid, row] : on_disk.models[0].metrics.per_query) values.push_back(row[column]);
-  const ConfidenceInterval expected = bootstrap_mean_ci(values);
-  EXPECT_EQ(recorded.low, expected.low);
-  EXPECT_EQ(recorded.high, expected.high);
-  EXPECT_LT(recorded.low, recorded.high);  // the data vary: a real interval
-  char cell[64];
-  std::snprintf(cell, sizeof cell, "(%.3f-%.3f)", expected.low, expected.high);
-  EXPECT_NE(format_results_table(results).find(cell), std::string::npos);
+  const std::string table = format_results_table(results);
+  ASSERT_EQ(on_disk.models.size(), 2u);
+  for (const ModelResult& m : on_disk.models) {
+    ASSERT_TRUE(m.headline_interval.has_value()) << m.label;
+    const MeasureInterval& recorded = *m.headline_interval;
+    EXPECT_EQ(recorded.measure, "ndcg_cut_10");
+    EXPECT_EQ(recorded.method, "percentile bootstrap over queries");
+    EXPECT_EQ(recorded.level, 0.95);
+    EXPECT_EQ(recorded.resamples, 1000);
+    EXPECT_EQ(recorded.seed, 42u);
+    const std::optional<MeasureInterval> expected = bootstrap_interval(m.metrics, "ndcg_cut_10");
+    ASSERT_TRUE(expected.has_value());
+    EXPECT_EQ(recorded.low, expected->low) << m.label;
+    EXPECT_EQ(recorded.high, expected->high) << m.label;
+    EXPECT_LT(recorded.low, recorded.high) << m.label;  // the data vary: a real interval
+    char cell[64];
+    std::snprintf(cell, sizeof cell, "(%.3f-%.3f)", recorded.low, recorded.high);
+    EXPECT_EQ(printed_interval(table, m.label), cell) << table;
+  }
+  // Two models whose intervals differ, so a table printing one model's interval on every row
+  // would fail above.
+  EXPECT_NE(printed_interval(table, on_disk.models[0].label),
+            printed_interval(table, on_disk.models[1].label))
+      << table;
 }
 
 }  // namespace

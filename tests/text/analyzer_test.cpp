@@ -1,9 +1,8 @@
-#include "embeval/analyzer.h"
+#include "embeval/text/analyzer.h"
 
 #include <gtest/gtest.h>
 
-#include "embeval/error.h"
-#include "embeval/utf8.h"
+#include "embeval/core/error.h"
 
 namespace embeval {
 namespace {
@@ -49,24 +48,6 @@ TEST(Analyzer, SnowballLanguagesAndErrors) {
   auto a = Analyzer::create("english");
   auto b = a->clone();
   EXPECT_EQ(b->name(), "english");
-}
-
-TEST(Utf8, ValidatesAndReplaces) {
-  EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9"));
-  EXPECT_FALSE(is_valid_utf8("caf\xc3"));
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // a UTF-16 surrogate
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
-  EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
-  std::size_t n = 0;
-  EXPECT_EQ(replace_invalid_utf8("a\xff"
-                                 "b\xfe",
-                                 &n),
-            "a\xEF\xBF\xBD"
-            "b\xEF\xBF\xBD");
-  EXPECT_EQ(n, 2u);
-  EXPECT_EQ(replace_invalid_utf8("ok", &n), "ok");
-  EXPECT_EQ(n, 0u);
 }
 
 }  // namespace

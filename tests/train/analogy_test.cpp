@@ -1,6 +1,6 @@
 // Analogy solver (3CosAdd, 3CosMul, restrict-vocab, sections), similarity (Spearman) and
 // neighbours, on hand-made vectors whose answers are known.
-#include "embeval/analogy.h"
+#include "embeval/train/analogy.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -80,19 +81,8 @@ TEST(Analogy, ThreeCosMulCanDisagreeWithThreeCosAdd) {
 
 class QuestionFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval_analogy_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& text) {
-    const fs::path p = dir_ / "q.txt";
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  fs::path dir_;
+  fs::path write(const std::string& text) { return dir_.write("q.txt", text); }
+  embeval::testing::TempDir dir_{"embeval-analogy"};
 };
 
 TEST_F(QuestionFiles, ReadsSectionsAndLowercases) {

@@ -2,14 +2,14 @@
 // would destroy the corpus stop with exit status 2 before any work; neighbours names every
 // word the model lacks, with close spellings, and parses the expression however it is typed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "cli/cli_runner.h"
+#include "support/cli_runner.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -20,7 +20,6 @@ using testing::run_embeval;
 class Word2VecCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("embeval-w2v-cli-" + std::to_string(::getpid()));
     fs::create_directories(dir_ / "texts");
     std::ofstream corpus(dir_ / "texts/corpus.txt");
     // Enough repetitions for every word to pass --min-count 5.
@@ -29,7 +28,6 @@ class Word2VecCommand : public ::testing::Test {
              << "a woman and a man read the manual of the ring\n";
     }
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   std::string read(const std::string& name) const {
     std::ifstream in(dir_ / name);
@@ -42,19 +40,19 @@ class Word2VecCommand : public ::testing::Test {
            " --dim 8 --epochs 1 " + extra;
   }
 
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-w2v-cli"};
 };
 
 TEST_F(Word2VecCommand, OutputMayNotOverwriteOrSitInsideTheCorpus) {
   const std::string before = read("texts/corpus.txt");
   auto out = run_embeval("word2vec train --corpus " + path("texts/corpus.txt") + " --out " +
                          path("texts/corpus.txt"));
-  EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("overwrite the input"), std::string::npos) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
+  EXPECT_NE(out.output().find("overwrite the input"), std::string::npos) << out.output();
   EXPECT_EQ(read("texts/corpus.txt"), before);
   out = run_embeval("word2vec train --corpus " + path("texts") + " --out " + path("texts/v.bin"));
-  EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("inside the --corpus directory"), std::string::npos) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
+  EXPECT_NE(out.output().find("inside the --corpus directory"), std::string::npos) << out.output();
   EXPECT_FALSE(fs::exists(dir_ / "texts/v.bin"));
 }
 
@@ -65,9 +63,9 @@ TEST_F(Word2VecCommand, NumericFlagsOutOfRangeAreInputErrors) {
     // Nothing else set: each check must fire before the corpus is read.
     const auto out = run_embeval("word2vec train --corpus " + path("texts/corpus.txt") + " --out " +
                                  path("w2v.bin") + " " + flag);
-    EXPECT_EQ(out.status, 2) << flag << ": " << out.text;
+    EXPECT_EQ(out.status, 2) << flag << ": " << out.output();
     const std::string name = std::string(flag).substr(0, std::string(flag).find(' '));
-    EXPECT_NE(out.text.find(name + " is"), std::string::npos) << flag << ": " << out.text;
+    EXPECT_NE(out.output().find(name + " is"), std::string::npos) << flag << ": " << out.output();
     EXPECT_FALSE(fs::exists(dir_ / "w2v.bin")) << flag;
   }
 }
@@ -77,25 +75,26 @@ TEST_F(Word2VecCommand, NeighboursNamesMissingWordsAndParsesExpressions) {
   const std::string model = " --model " + path("w2v.bin") + " --k 3 ";
   // The README's example on a model whose text has no 'king' (nor 'queen').
   auto out = run_embeval("word2vec neighbours" + model + "king - man + queen");
-  EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("'king', 'queen' are not among the model's"), std::string::npos)
-      << out.text;
-  EXPECT_NE(out.text.find("for 'king' the model has 'ring'"), std::string::npos) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
+  EXPECT_NE(out.output().find("'king', 'queen' are not among the model's"), std::string::npos)
+      << out.output();
+  EXPECT_NE(out.output().find("for 'king' the model has 'ring'"), std::string::npos)
+      << out.output();
   // Spaced, quoted, glued inside the quotes, and capitalised: the same expression.
   out = run_embeval("word2vec neighbours" + model + "woman - man + kingdom");
-  ASSERT_EQ(out.status, 0) << out.text;
-  const std::string result = out.text.substr(out.text.find('\n'));
+  ASSERT_EQ(out.status, 0) << out.output();
+  const std::string result = out.output().substr(out.output().find('\n'));
   for (const char* form :
        {"'woman - man + kingdom'", "'woman -man +kingdom'", "Woman - MAN + Kingdom"}) {
     out = run_embeval("word2vec neighbours" + model + form);
-    ASSERT_EQ(out.status, 0) << form << ": " << out.text;
-    EXPECT_EQ(out.text.substr(out.text.find('\n')), result) << form;
+    ASSERT_EQ(out.status, 0) << form << ": " << out.output();
+    EXPECT_EQ(out.output().substr(out.output().find('\n')), result) << form;
   }
   out = run_embeval("word2vec neighbours" + model + "woman -");
-  EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("ends with an operator"), std::string::npos) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
+  EXPECT_NE(out.output().find("ends with an operator"), std::string::npos) << out.output();
   out = run_embeval("word2vec neighbours" + model + "'woman - + man'");
-  EXPECT_EQ(out.status, 2) << out.text;
+  EXPECT_EQ(out.status, 2) << out.output();
 }
 
 }  // namespace

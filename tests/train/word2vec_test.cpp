@@ -1,6 +1,6 @@
 // Word2Vec trainer: planted structure must be learned by every architecture/output layer;
 // one thread + seed is reproducible; corpus building and sources; option validation.
-#include "embeval/word2vec.h"
+#include "embeval/train/word2vec.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -188,9 +189,7 @@ TEST(Word2VecCorpus, VocabularyIsSortedByCountThenWordAndFiltered) {
 }
 
 TEST(Word2VecCorpus, ReadsFilesDirectoriesAndBeirCorpora) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("embeval_w2v_src_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  const testing::TempDir dir("embeval-w2v-src");
   fs::create_directories(dir / "texts" / "sub");
   std::ofstream(dir / "texts" / "b.txt") << "alpha beta\ngamma\n";
   std::ofstream(dir / "texts" / "sub" / "a.txt") << "delta\n";
@@ -209,7 +208,6 @@ TEST(Word2VecCorpus, ReadsFilesDirectoriesAndBeirCorpora) {
             (std::vector<std::string>{"Copy Files cp copies", " mv moves"}));
   EXPECT_EQ(collect(text_source_from_path(dir)).size(), 2u);  // a BEIR directory
   EXPECT_THROW(collect(text_source_from_path(dir / "missing.txt")), InputError);
-  fs::remove_all(dir);
 }
 
 TEST(Word2Vec, InvalidOptionsAreInputErrors) {

@@ -1,6 +1,6 @@
 // AtomicFileWriter: all-or-nothing writes that never follow a planted link, and cleanup of the
 // temporary files a killed writer left behind.
-#include "embeval/atomic_file.h"
+#include "embeval/util/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,19 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "embeval/error.h"
+#include "embeval/core/error.h"
+#include "support/read_file.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::read_file;
 
 // A pid that surely belongs to no running process: a child that has exited and been reaped.
 pid_t dead_pid() {
@@ -47,15 +43,8 @@ std::vector<std::string> temp_files_in(const fs::path& dir) {
 
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("embeval-atomic-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "out");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  void SetUp() override { fs::create_directories(dir_ / "out"); }
+  embeval::testing::TempDir dir_{"embeval-atomic"};
 };
 
 TEST_F(AtomicFileTest, WritesTheWholeFileWithUmaskedMode) {
@@ -67,8 +56,8 @@ TEST_F(AtomicFileTest, WritesTheWholeFileWithUmaskedMode) {
     EXPECT_FALSE(fs::exists(target));    // nothing visible before commit
     w.commit();
   }
-  EXPECT_EQ(slurp(target).size(), 6u + (3u << 20));
-  EXPECT_EQ(slurp(target).substr(0, 7), "hello x");
+  EXPECT_EQ(read_file(target).size(), 6u + (3u << 20));
+  EXPECT_EQ(read_file(target).substr(0, 7), "hello x");
   const mode_t mask = ::umask(022);
   ::umask(mask);
   struct stat st {};
@@ -88,9 +77,9 @@ TEST_F(AtomicFileTest, PlantedSymlinksAreNeverFollowed) {
   fs::create_symlink(victim, dir_ / "out" / ("results.json.tmp." + std::to_string(::getpid())));
   fs::create_symlink(victim, target);
   write_file_atomic(target, "new");
-  EXPECT_EQ(slurp(victim), "precious");
+  EXPECT_EQ(read_file(victim), "precious");
   EXPECT_FALSE(fs::is_symlink(target));  // the link itself was replaced by the new file
-  EXPECT_EQ(slurp(target), "new");
+  EXPECT_EQ(read_file(target), "new");
 }
 
 TEST_F(AtomicFileTest, UncommittedOrFailedWritesLeaveNothing) {
@@ -136,8 +125,8 @@ TEST_F(AtomicFileTest, NextWriterRemovesWhatAKilledWriterLeft) {
   EXPECT_TRUE(fs::exists(out / (".other.embeval-tmp." + alive + ".00ff")));
   EXPECT_TRUE(fs::is_symlink(out / (".link.embeval-tmp." + dead + ".00ff")));  // links: never
   EXPECT_TRUE(fs::is_directory(out / (".dir.embeval-tmp." + dead + ".00ff")));
-  EXPECT_EQ(slurp(victim), "precious");
-  EXPECT_EQ(slurp(out / "keep.txt"), "user file");
+  EXPECT_EQ(read_file(victim), "precious");
+  EXPECT_EQ(read_file(out / "keep.txt"), "user file");
   // The sweep can be asked for directly too; it is idempotent.
   std::ofstream(out / (".again.embeval-tmp." + dead + ".01")) << "x";
   EXPECT_EQ(remove_stale_temp_files(out), 1u);

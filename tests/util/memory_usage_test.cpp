@@ -1,4 +1,4 @@
-#include "embeval/memory_usage.h"
+#include "embeval/util/memory_usage.h"
 
 #include <gtest/gtest.h>
 

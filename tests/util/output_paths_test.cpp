@@ -1,16 +1,16 @@
-#include "embeval/output_paths.h"
+#include "embeval/util/output_paths.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "embeval/byte_order_mark.h"
-#include "embeval/error.h"
-#include "embeval/thread_count.h"
+#include "embeval/core/error.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/util/thread_count.h"
+#include "support/temp_dir.h"
 
 namespace embeval {
 namespace {
@@ -19,12 +19,7 @@ namespace fs = std::filesystem;
 
 class OutputPaths : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("embeval-output-paths-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  embeval::testing::TempDir dir_{"embeval-output-paths"};
 };
 
 TEST_F(OutputPaths, CreatesMissingDirectoriesAndLeavesNoProbe) {

@@ -1,5 +1,5 @@
 // Progress honours both switches: the CLI's --quiet and EMBEVAL_NO_PROGRESS.
-#include "embeval/progress.h"
+#include "embeval/util/progress.h"
 
 #include <gtest/gtest.h>
 

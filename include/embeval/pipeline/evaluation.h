@@ -1,0 +1,161 @@
+// The `eval` pipeline: dataset -> encoder -> index -> run -> metrics, for several models, with
+// timings, memory and resumable per-model results. The CLI's `eval` and `demo` are thin wrappers.
+//
+// The output folder is the record: OUT/runs/<label>.trec (one TREC run per model),
+// OUT/models/<label>.json (each model's result with the key it was computed under) and
+// OUT/results.json (every model of the folder that was computed on this dataset with these
+// settings, merged across invocations; docs/results-format.md).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "embeval/core/encoder.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/encoders/vocabulary_coverage.h"
+#include "embeval/eval/metrics.h"
+#include "embeval/eval/statistics.h"
+
+namespace embeval {
+
+struct EvaluationConfig {
+  std::vector<std::string> model_specs;  // registry spec strings, evaluated in order
+  std::size_t k = 100;                   // depth of each run (capped at the corpus size)
+  bool ignore_identical_ids = false;     // drop a hit whose doc id equals the query id
+  std::filesystem::path out_dir;         // runs/<label>.trec, models/<label>.json, results.json
+  bool resume = true;  // reuse a saved result when everything it was computed from matches
+  std::size_t encode_batch = 4096;  // documents per encode() call (progress granularity)
+  // Embeddings of families that ask for it (EncoderKind::cache_embeddings) are kept here, keyed
+  // by model file and spec, so an interrupted or repeated run does not encode twice. Empty: off.
+  std::filesystem::path cache_dir;
+  std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
+  std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
+};
+
+// Wall-clock seconds per stage; throughput derived from them.
+struct StageTimings {
+  double load_s = 0;  // building the encoder: reading the model file (GGUF, word vectors)
+  double fit_s = 0;   // corpus statistics (BM25 IDF, SIF weights, ...)
+  double encode_documents_s = 0;
+  double index_s = 0;  // adding document embeddings to the index
+  double encode_queries_s = 0;
+  double search_s = 0;
+  double documents_per_s = 0;  // documents encoded (not from cache) / encode_documents_s
+  double queries_per_s = 0;    // queries / (encode_queries_s + search_s)
+  // Everything the model cost from loading to its run: load + fit + encode + index + search.
+  double total_s() const {
+    return load_s + fit_s + encode_documents_s + index_s + encode_queries_s + search_s;
+  }
+};
+
+// A file a result depends on: where it was (relative to the results folder when inside it,
+// absolute otherwise) and its content fingerprint (file_fingerprint(): "<size>-<crc32>").
+struct FileRecord {
+  std::string path;
+  std::string fingerprint;
+  bool operator==(const FileRecord&) const = default;
+};
+
+// Where and how a result was computed.
+struct RunEnvironment {
+  std::string embeval_version;
+  std::string time_utc;              // ISO 8601, e.g. "2026-12-02T04:40:00Z"
+  std::string cpu_model;             // /proc/cpuinfo "model name", "unknown" elsewhere
+  std::size_t threads = 0;           // encoder threads (--threads resolved: 0 -> physical cores)
+  std::size_t hardware_threads = 0;  // std::thread::hardware_concurrency()
+  std::string llama_threads_env;     // $EMBEVAL_LLAMA_THREADS ("" when unset)
+  bool ci = false;                   // $CI == "true"
+};
+
+struct ModelResult {
+  std::string spec;   // canonical spec: the encoder's spec() (rebuilds the encoder)
+  std::string label;  // file-name-safe, unique within the results folder
+  ModelCard card;
+  StageTimings timings;
+  std::size_t index_bytes = 0;
+  std::size_t peak_rss_bytes = 0;       // process peak while this model ran (0 if unknown)
+  std::filesystem::path run_file;       // in memory: OUT/runs/<label>.trec; on disk: relative
+  std::string run_checksum;             // file_fingerprint() of the run file as written
+  std::vector<FileRecord> model_files;  // every file the model reads, with its fingerprint
+  RunEnvironment environment;           // when, where, by which embeval it was computed
+  EvalResult metrics;                   // complete mode: every judged query counts
+  // bootstrap_interval() of headline_measure(): the interval the table prints. Always set by
+  // run_evaluation(); empty only in results read from a version 2 file.
+  std::optional<MeasureInterval> headline_interval;
+  bool resumed = false;  // loaded from an earlier run rather than computed
+  // Models with a context window (TokenBudgetEncoder): what happened to long texts.
+  std::optional<LengthReport> document_lengths;
+  std::optional<LengthReport> query_lengths;
+  std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
+  std::size_t cached_queries = 0;
+  std::optional<VocabularyCoverage> vocabulary;  // word-vector models: dropped words, OOV rate
+};
+
+struct EvaluationResults {
+  std::string dataset_name;
+  std::string dataset_path;         // relative to the results folder when inside it, else absolute
+  std::string dataset_fingerprint;  // hash of ids, texts and judgments
+  std::vector<FileRecord> dataset_files;  // corpus, queries, qrels (paths as dataset_path)
+  std::size_t num_documents = 0;
+  std::size_t num_queries = 0;
+  std::size_t num_judgments = 0;
+  LoadReport load_report;
+  EvaluationConfig config;    // k as requested (measure cutoffs), ignore_identical_ids, ...
+  std::size_t run_depth = 0;  // entries per query at most: min(k, documents)
+  RunEnvironment written_by;  // the invocation that wrote this results.json
+  // Every model of the folder computed on this dataset with these settings: this invocation's
+  // models in the order asked, then earlier invocations' (by label).
+  std::vector<ModelResult> models;
+  std::vector<std::string> notes;  // one line per decision: duplicates, labels, left-out records
+  // What this invocation recomputed and why (a changed model file, a run without its record).
+  // Printed and returned but not written to results.json: the file must be the same whether or
+  // not an earlier run was interrupted.
+  std::vector<std::string> resume_notes;
+};
+
+// The measures an evaluation at depth `k` reports (trec_eval names): cutoffs 10 and 100, each
+// lowered to k when k is smaller, so a label never claims a depth the run does not have.
+[[nodiscard]] std::vector<std::string> eval_measures(std::size_t k);
+
+// The measure the results table prints with its confidence interval, and results.json records
+// the interval of: nDCG at min(10, k), k as requested (EvaluationConfig::k).
+[[nodiscard]] std::string headline_measure(std::size_t k);
+
+// A model as the evaluation will run it, decided before any work.
+struct PlannedModel {
+  ModelSpec spec;         // as parsed
+  std::string canonical;  // check_model_spec(): equal specs evaluate once
+  std::string label;      // names runs/<label>.trec and models/<label>.json
+};
+
+struct EvaluationPlan {
+  std::vector<PlannedModel> models;
+  std::vector<std::string> notes;  // duplicates dropped, labels shortened
+};
+
+// Checks everything that can be checked without the dataset or a model: k, every spec (no model
+// is loaded), labels (length and characters), and that config.out_dir is a writable directory
+// (creating it). Equal canonical specs are planned once, with a note. A model keeps the label
+// its canonical spec already has in OUT/models/. Throws InputError.
+[[nodiscard]] EvaluationPlan plan_evaluation(const EvaluationConfig& config);
+
+// Runs every planned model on `dataset`. Writes each run and its record as the model finishes
+// and keeps OUT/results.json current after each step (a record that a recomputation will replace
+// is removed first, so results.json never describes a run file that is not on disk). Throws
+// InputError for bad specs or when a model cannot handle the dataset.
+[[nodiscard]] EvaluationResults run_evaluation(const Dataset& dataset,
+                                               const std::filesystem::path& dataset_path,
+                                               const EvaluationConfig& config);
+
+// Hash of everything that changes the numbers: ids, titles, texts, queries and judgments.
+[[nodiscard]] std::string dataset_fingerprint(const Dataset& dataset);
+
+// The longest label plan_evaluation() gives (bytes): room for "-NN", ".json" and a temp suffix
+// within a 255-byte file name.
+inline constexpr std::size_t kMaxLabelBytes = 200;
+
+}  // namespace embeval

@@ -1,0 +1,2 @@
+// Planted: a core header, included from core itself (allowed).
+#pragma once

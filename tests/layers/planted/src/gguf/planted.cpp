@@ -1,0 +1,2 @@
+// Planted: a layer folder the graph does not build (skipped, as gguf without llama.cpp).
+#include "embeval/io/planted.h"

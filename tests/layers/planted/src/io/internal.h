@@ -1,0 +1,2 @@
+// Planted: an internal io header.
+#pragma once

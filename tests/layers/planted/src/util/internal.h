@@ -1,0 +1,2 @@
+// Planted: an internal util header.
+#pragma once
