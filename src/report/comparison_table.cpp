@@ -31,7 +31,8 @@ std::string format_comparison_table(std::span<const PairComparison> tests,
            (t.p_rule == PValueRule::kRanx ? ", p = count/B (ranx)" : ", p = (count+1)/(B+1)");
   }
   out += options.correction == PCorrection::kHolm
-             ? "; Holm-corrected over " + std::to_string(tests.size()) + " tests"
+             ? "; Holm-corrected over " + std::to_string(tests.size()) +
+                   (tests.size() == 1 ? " test" : " tests")
              : "; no correction";
   out += report::format("; * = p adjusted <= %g", options.alpha);
   out += options.complete ? "; every judged query (missing = 0)\n" : "\n";
@@ -42,7 +43,7 @@ std::string format_comparison_table(std::span<const PairComparison> tests,
       report::right_aligned("mean a"), report::right_aligned("mean b"),
       report::right_aligned("a - b"),  report::right_aligned("95% CI"),
       report::right_aligned("p"),      report::right_aligned("p adj"),
-      report::right_aligned("W/T/L"),  report::left_aligned("")};
+      report::right_aligned("W/T/L"),  report::left_aligned("sig")};
   for (const PairComparison& c : tests) {
     const PairedTestResult& r = c.result;
     const std::string cells[] = {
