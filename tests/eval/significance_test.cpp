@@ -142,25 +142,46 @@ PairedTestOptions random_test(SignificanceTest test, int samples,
 // means at indices 24 and 974 are 0.009999999999999998 and 0.18000000000000005.
 TEST(PairedTest, BootstrapForSeed42) {
   const PairedTestResult r = paired_test(kA, kB, random_test(SignificanceTest::kBootstrap, 1000));
-  EXPECT_DOUBLE_EQ(r.p, 10.0 / 1001);
-  EXPECT_DOUBLE_EQ(r.ci_low, 0.009999999999999998);
-  EXPECT_DOUBLE_EQ(r.ci_high, 0.18000000000000005);
+  EXPECT_EQ(r.p, 10.0 / 1001);
+  EXPECT_EQ(r.ci_low, 0.009999999999999998);
+  EXPECT_EQ(r.ci_high, 0.18000000000000005);
   const PairedTestResult ranx =
       paired_test(kA, kB, random_test(SignificanceTest::kBootstrap, 1000, PValueRule::kRanx));
-  EXPECT_DOUBLE_EQ(ranx.p, 9.0 / 1000);
+  EXPECT_EQ(ranx.p, 9.0 / 1000);
 }
 
-// python3, B = 1000, seed 42: 109 sign patterns reach |mean| >= 0.11, p = 110 / 1001. The exact
+// python3, B = 1000, seed 42: 125 sign patterns reach |mean| >= 0.11, p = 126 / 1001. The exact
 // permutation p is 4 / 32 = 0.125 (both signs of all five, or of d with only -0.05 flipped).
 // The interval is the bootstrap's for the same B and seed.
 TEST(PairedTest, FisherForSeed42) {
   const PairedTestResult r = paired_test(kA, kB, random_test(SignificanceTest::kFisher, 1000));
-  EXPECT_DOUBLE_EQ(r.p, 110.0 / 1001);
-  EXPECT_DOUBLE_EQ(r.ci_low, 0.009999999999999998);
-  EXPECT_DOUBLE_EQ(r.ci_high, 0.18000000000000005);
+  EXPECT_EQ(r.p, 126.0 / 1001);
+  EXPECT_EQ(r.ci_low, 0.009999999999999998);
+  EXPECT_EQ(r.ci_high, 0.18000000000000005);
   const PairedTestResult ranx =
       paired_test(kA, kB, random_test(SignificanceTest::kFisher, 1000, PValueRule::kRanx));
-  EXPECT_DOUBLE_EQ(ranx.p, 109.0 / 1000);
+  EXPECT_EQ(ranx.p, 125.0 / 1000);
+}
+
+// 70 queries, so a sample's signs span two generator outputs. a_i = ((37 i) mod 101) / 100,
+// b_i = ((53 i) mod 97) / 100 + 0.05 (the same doubles in python3); mean(d) = -0.014.
+// python3, B = 2000, seed 9: fisher count 1501; bootstrap count 1471, interval
+// [-0.09957142857142857, 0.07071428571428569].
+TEST(PairedTest, SeventyQueriesForSeed9) {
+  std::vector<double> a;
+  std::vector<double> b;
+  for (int i = 0; i < 70; ++i) {
+    a.push_back(((i * 37) % 101) / 100.0);
+    b.push_back(((i * 53) % 97) / 100.0 + 0.05);
+  }
+  PairedTestOptions o = random_test(SignificanceTest::kFisher, 2000);
+  o.seed = 9;
+  EXPECT_EQ(paired_test(a, b, o).p, 1502.0 / 2001);
+  o.test = SignificanceTest::kBootstrap;
+  const PairedTestResult r = paired_test(a, b, o);
+  EXPECT_EQ(r.p, 1472.0 / 2001);
+  EXPECT_EQ(r.ci_low, -0.09957142857142857);
+  EXPECT_EQ(r.ci_high, 0.07071428571428569);
 }
 
 TEST(PairedTest, FisherApproachesTheExactPermutationP) {

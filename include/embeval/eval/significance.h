@@ -6,8 +6,9 @@
 // for run A and run B; d[i] = a[i] - b[i], so a positive difference means A is better.
 // Three tests on d (paired_test):
 //   t          Student t, two-sided, df = n - 1; interval mean(d) +- t(0.975, n - 1) sd / sqrt(n).
-//   fisher     B random sign flips of d; p = (count + 1) / (B + 1) with count the flips whose
-//              |mean| >= |mean(d)|; interval as bootstrap.
+//   fisher     B random sign flips of d (64 signs to a generator output, most significant bit
+//              first); p = (count + 1) / (B + 1) with count the flips whose |mean| >= |mean(d)|;
+//              interval as bootstrap.
 //   bootstrap  B resamples of the n queries with replacement; interval = the resampled means at
 //              sorted indices floor(0.025 (B - 1)) and floor(0.975 (B - 1)); p = (count + 1) /
 //              (B + 1) with count the resamples whose |mean* - mean(d)| >= |mean(d)|.
@@ -47,8 +48,6 @@ class Xoshiro256StarStar {
   // Uniform in [0, n) for n >= 1 by multiply-shift: (next() * n) >> 64 (Lemire 2019, without
   // the rejection step; its bias is below n / 2^64, under 1e-12 for any query count).
   std::uint64_t below(std::uint64_t n);
-  // One fair bit: the most significant bit of next().
-  bool coin() { return (next() >> 63) != 0; }
 
  private:
   std::uint64_t s_[4];
