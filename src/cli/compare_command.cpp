@@ -13,6 +13,7 @@
 #include "embeval/eval/significance.h"
 #include "embeval/report/comparison_table.h"
 #include "embeval/util/atomic_file.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
 namespace {
@@ -51,6 +52,10 @@ void run(const CompareFlags& f) {
   if (f.runs.size() < 2) {
     throw InputError("compare needs at least two runs", {}, 0,
                      "embeval compare --qrels QRELS -m ndcg_cut.10 RUN1 RUN2");
+  }
+  if (!f.json.empty()) {
+    refuse_overwriting_input(f.qrels, f.json, "--json");
+    for (const std::string& path : f.runs) refuse_overwriting_input(path, f.json, "--json");
   }
   const Qrels qrels = read_qrels(f.qrels);
   std::vector<NamedRun> runs;

@@ -123,6 +123,11 @@ TEST_F(CompareCli, BadInputExitsTwoWithAMessage) {
   EXPECT_NE(r.err.find("not a score"), std::string::npos) << r.err;
   r = compare("-m recip_rank --alpha 2");
   EXPECT_EQ(r.status, 2);
+  // --json naming an input would destroy it: refused before anything is written.
+  const std::string before = embeval::testing::read_file(dir_ / "B.run");
+  r = compare("-m recip_rank --json " + shell_quote((dir_ / "B.run").string()));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(embeval::testing::read_file(dir_ / "B.run"), before);
   r = embeval::testing::run_embeval("compare -m map --qrels " + path("q2.txt", "q1 0 d1 1\n") +
                                     " " + path("only.run", run_text("A", {1})));
   EXPECT_EQ(r.status, 2);

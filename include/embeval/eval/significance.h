@@ -46,7 +46,7 @@ class Xoshiro256StarStar {
   static Xoshiro256StarStar from_state(const std::array<std::uint64_t, 4>& state);
   std::uint64_t next();
   // Uniform in [0, n) for n >= 1 by multiply-shift: (next() * n) >> 64 (Lemire 2019, without
-  // the rejection step; its bias is below n / 2^64, under 1e-12 for any query count).
+  // the rejection step; its bias is below n / 2^64, under 1e-12 for fewer than 10^7 queries).
   std::uint64_t below(std::uint64_t n);
 
  private:
