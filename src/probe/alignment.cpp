@@ -1,0 +1,217 @@
+#include "embeval/probe/alignment.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
+
+#include "embeval/core/dense_rows.h"
+#include "embeval/core/error.h"
+
+namespace embeval {
+namespace {
+
+constexpr std::size_t kMarginNeighbours = 4;  // LASER's k
+constexpr double kUndefined = -std::numeric_limits<double>::infinity();
+
+// Fills out[j] = cos(s_i, t_j) for every j; must give the same bits every call.
+using CosineRow = std::function<void(std::size_t i, std::span<double> out)>;
+
+// The k largest values seen, for one row or column: their sum is all the margin needs. Kept in
+// descending order and summed largest first, so the sum does not depend on the order of arrival.
+class LargestK {
+ public:
+  explicit LargestK(std::size_t k) : k_(k) {}
+  void add(double v) {
+    if (count_ == k_ && !(v > top_[k_ - 1])) return;
+    std::size_t m = count_ < k_ ? count_++ : k_ - 1;
+    for (; m > 0 && top_[m - 1] < v; --m) top_[m] = top_[m - 1];
+    top_[m] = v;
+  }
+  double sum() const {
+    double s = 0;
+    for (std::size_t m = 0; m < count_; ++m) s += top_[m];
+    return s;
+  }
+
+ private:
+  std::size_t k_;
+  std::size_t count_ = 0;
+  std::array<double, kMarginNeighbours> top_{};
+};
+
+// The best value down each column so far, ties to the first (lowest) row.
+struct ColumnArgmax {
+  std::vector<double> best;
+  std::vector<std::size_t> row;
+  explicit ColumnArgmax(std::size_t n) : best(n, kUndefined), row(n, 0) {}
+  void add(std::size_t i, std::span<const double> values) {
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      if (i == 0 || values[j] > best[j]) {
+        best[j] = values[j];
+        row[j] = i;
+      }
+    }
+  }
+  std::size_t hits() const {
+    std::size_t h = 0;
+    for (std::size_t j = 0; j < row.size(); ++j) h += row[j] == j ? 1 : 0;
+    return h;
+  }
+};
+
+// argmax over `values`, ties to the lowest index.
+std::size_t row_argmax(std::span<const double> values) {
+  std::size_t best = 0;
+  for (std::size_t j = 1; j < values.size(); ++j) {
+    if (values[j] > values[best]) best = j;
+  }
+  return best;
+}
+
+AlignmentScores score(std::size_t n, const CosineRow& cosines) {
+  EMBEVAL_CHECK(n >= 2, "alignment: needs at least 2 pairs");
+  const std::size_t k = std::min(kMarginNeighbours, n);
+  const double two_k = 2.0 * static_cast<double>(k);
+  AlignmentScores s;
+  s.pairs = n;
+  std::vector<double> row(n);
+
+  // Pass 1: plain argmax both ways, the mean cosines and each side's neighbourhood term.
+  std::vector<double> r_src(n);
+  std::vector<LargestK> column_top(n, LargestK(k));
+  ColumnArgmax column_best(n);
+  std::size_t src_hits = 0;
+  double true_sum = 0, shuffled_sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    cosines(i, row);
+    if (row_argmax(row) == i) ++src_hits;
+    column_best.add(i, row);
+    true_sum += row[i];
+    shuffled_sum += row[(i + 1) % n];
+    LargestK row_top(k);
+    for (std::size_t j = 0; j < n; ++j) {
+      row_top.add(row[j]);
+      column_top[j].add(row[j]);
+    }
+    r_src[i] = row_top.sum() / two_k;
+  }
+  std::vector<double> r_tgt(n);
+  for (std::size_t j = 0; j < n; ++j) r_tgt[j] = column_top[j].sum() / two_k;
+
+  // Pass 2: the margins, recomputed row by row.
+  std::size_t margin_src_hits = 0;
+  ColumnArgmax margin_column_best(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    cosines(i, row);
+    for (std::size_t j = 0; j < n; ++j) {
+      const double denominator = r_src[i] + r_tgt[j];
+      if (denominator > 0) {
+        row[j] /= denominator;
+      } else {
+        row[j] = kUndefined;
+        ++s.undefined_margins;
+      }
+    }
+    if (row_argmax(row) == i) ++margin_src_hits;
+    margin_column_best.add(i, row);
+  }
+
+  const double count = static_cast<double>(n);
+  s.accuracy_src_to_tgt = static_cast<double>(src_hits) / count;
+  s.accuracy_tgt_to_src = static_cast<double>(column_best.hits()) / count;
+  s.margin_accuracy_src_to_tgt = static_cast<double>(margin_src_hits) / count;
+  s.margin_accuracy_tgt_to_src = static_cast<double>(margin_column_best.hits()) / count;
+  s.mean_cos_true = true_sum / count;
+  s.mean_cos_shuffled = shuffled_sum / count;
+  return s;
+}
+
+void check_unit_or_zero_rows(const DenseMatrix& m, const char* side) {
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    const double norm2 = squared_norm({m.row(i), m.cols});
+    EMBEVAL_CHECK(norm2 == 0 || std::abs(norm2 - 1.0) < 1e-3,
+                  std::string("alignment: a row of the ") + side + " is not L2-normalised");
+  }
+}
+
+std::size_t zero_rows(const DenseMatrix& m) {
+  std::size_t zeros = 0;
+  for (std::size_t i = 0; i < m.rows; ++i) zeros += squared_norm({m.row(i), m.cols}) == 0 ? 1 : 0;
+  return zeros;
+}
+
+// 1 / L2 norm of each sparse row (0 for a row without weight), in double.
+std::vector<double> inverse_norms(const SparseMatrix& m) {
+  std::vector<double> inv(m.rows, 0.0);
+  for (std::size_t i = 0; i < m.rows; ++i) {
+    const double norm2 = squared_norm(m.row_values(i));
+    if (norm2 > 0) inv[i] = 1.0 / std::sqrt(norm2);
+  }
+  return inv;
+}
+
+}  // namespace
+
+AlignmentScores score_alignment(const DenseMatrix& sources, const DenseMatrix& targets) {
+  EMBEVAL_CHECK(sources.rows == targets.rows && sources.cols == targets.cols,
+                "alignment: sources and targets differ in shape");
+  check_unit_or_zero_rows(sources, "sources");
+  check_unit_or_zero_rows(targets, "targets");
+  const std::size_t d = sources.cols;
+  AlignmentScores s = score(sources.rows, [&](std::size_t i, std::span<double> out) {
+    const float* x = sources.row(i);
+    for (std::size_t j = 0; j < targets.rows; ++j) {
+      const float* y = targets.row(j);
+      double dot = 0;
+      for (std::size_t c = 0; c < d; ++c) dot += static_cast<double>(x[c]) * y[c];
+      out[j] = dot;
+    }
+  });
+  s.zero_sources = zero_rows(sources);
+  s.zero_targets = zero_rows(targets);
+  return s;
+}
+
+AlignmentScores score_alignment(const SparseMatrix& sources, const SparseMatrix& targets) {
+  EMBEVAL_CHECK(sources.rows == targets.rows && sources.dim == targets.dim,
+                "alignment: sources and targets differ in shape");
+  const std::vector<double> inv_s = inverse_norms(sources);
+  const std::vector<double> inv_t = inverse_norms(targets);
+  std::vector<double> scattered(sources.dim, 0.0);  // s_i, dense, normalised
+  AlignmentScores s = score(sources.rows, [&](std::size_t i, std::span<double> out) {
+    const auto ids = sources.row_indices(i);
+    const auto weights = sources.row_values(i);
+    for (std::size_t m = 0; m < ids.size(); ++m) scattered[ids[m]] = weights[m] * inv_s[i];
+    for (std::size_t j = 0; j < targets.rows; ++j) {
+      const auto t_ids = targets.row_indices(j);
+      const auto t_weights = targets.row_values(j);
+      double dot = 0;
+      for (std::size_t m = 0; m < t_ids.size(); ++m) dot += scattered[t_ids[m]] * t_weights[m];
+      out[j] = dot * inv_t[j];
+    }
+    for (const std::uint32_t id : ids) scattered[id] = 0.0;
+  });
+  for (std::size_t i = 0; i < sources.rows; ++i) {
+    s.zero_sources += inv_s[i] == 0 ? 1 : 0;
+    s.zero_targets += inv_t[i] == 0 ? 1 : 0;
+  }
+  return s;
+}
+
+std::string alignment_json(const AlignmentScores& s) {
+  const nlohmann::ordered_json j = {{"pairs", s.pairs},
+                                    {"accuracy_src_to_tgt", s.accuracy_src_to_tgt},
+                                    {"accuracy_tgt_to_src", s.accuracy_tgt_to_src},
+                                    {"margin_accuracy_src_to_tgt", s.margin_accuracy_src_to_tgt},
+                                    {"margin_accuracy_tgt_to_src", s.margin_accuracy_tgt_to_src},
+                                    {"mean_cos_true", s.mean_cos_true},
+                                    {"mean_cos_shuffled", s.mean_cos_shuffled}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace embeval
