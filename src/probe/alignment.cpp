@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -212,6 +213,35 @@ std::string alignment_json(const AlignmentScores& s) {
                                     {"mean_cos_true", s.mean_cos_true},
                                     {"mean_cos_shuffled", s.mean_cos_shuffled}};
   return j.dump(2) + "\n";
+}
+
+std::string alignment_table(const AlignmentScores& s, const std::string& model) {
+  char line[256];
+  std::string out = "alignment of " + std::to_string(s.pairs) + " pairs, model " + model + "\n";
+  const std::size_t k = std::min(kMarginNeighbours, s.pairs);
+  out += "direction     accuracy  margin accuracy (LASER, k=" + std::to_string(k) + ")\n";
+  out += "----------  ----------  ----------------------------\n";
+  std::snprintf(line, sizeof line, "src -> tgt  %10.4f  %28.4f\n", s.accuracy_src_to_tgt,
+                s.margin_accuracy_src_to_tgt);
+  out += line;
+  std::snprintf(line, sizeof line, "tgt -> src  %10.4f  %28.4f\n", s.accuracy_tgt_to_src,
+                s.margin_accuracy_tgt_to_src);
+  out += line;
+  std::snprintf(line, sizeof line, "mean cosine: %.4f true pairs, %.4f shuffled pairs\n",
+                s.mean_cos_true, s.mean_cos_shuffled);
+  out += line;
+  if (s.zero_sources + s.zero_targets > 0) {
+    out += "note: " + std::to_string(s.zero_sources) + " source(s) and " +
+           std::to_string(s.zero_targets) +
+           " target(s) encode to the zero vector (e.g. no word the model knows): cosine 0 with "
+           "everything\n";
+  }
+  if (s.undefined_margins > 0) {
+    out += "note: " + std::to_string(s.undefined_margins) +
+           " (source, target) margins are undefined (neighbourhood cosines sum to <= 0) and rank "
+           "last\n";
+  }
+  return out;
 }
 
 }  // namespace embeval

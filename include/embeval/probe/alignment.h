@@ -64,4 +64,9 @@ struct AlignmentScores {
 // "mean_cos_true", "mean_cos_shuffled" (docs/probes.md), pretty-printed, newline-terminated.
 [[nodiscard]] std::string alignment_json(const AlignmentScores& scores);
 
+// The terminal table of `scores` for the model labelled `model`: a header line, one row per
+// direction (accuracy, margin accuracy), the two mean cosines, and a note per degenerate case
+// (zero vectors, undefined margins). Newline-terminated lines.
+[[nodiscard]] std::string alignment_table(const AlignmentScores& scores, const std::string& model);
+
 }  // namespace embeval
