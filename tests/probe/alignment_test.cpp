@@ -6,11 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <initializer_list>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <utility>
 #include <vector>
 
+#include "embeval/core/dense_rows.h"
 #include "embeval/encoders/bm25_encoder.h"
 #include "embeval/encoders/static_encoder.h"
 
@@ -141,6 +147,109 @@ TEST(Alignment, TheJsonHasExactlyTheDocumentedKeys) {
   EXPECT_EQ(j["pairs"], 3);
   EXPECT_EQ(j["accuracy_src_to_tgt"], 0.5);
   EXPECT_EQ(j["mean_cos_shuffled"], -0.25);
+}
+
+// The definition in the header, written out the slow way: the full n x n matrix, each row and
+// column sorted for its k largest, the argmaxes by scanning. Cosines are the same double dot
+// products of the same floats, and the k largest are summed largest first as the probe does, so
+// every figure must agree to the bit, ties included.
+AlignmentScores by_definition(const DenseMatrix& s, const DenseMatrix& t) {
+  const std::size_t n = s.rows, k = std::min<std::size_t>(4, n);
+  std::vector<std::vector<double>> cos(n, std::vector<double>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      double dot = 0;
+      for (std::size_t c = 0; c < s.cols; ++c) dot += double(s.row(i)[c]) * t.row(j)[c];
+      cos[i][j] = dot;
+    }
+  }
+  auto top_sum = [&](std::vector<double> v) {
+    std::sort(v.begin(), v.end(), std::greater<>());
+    double sum = 0;
+    for (std::size_t m = 0; m < k; ++m) sum += v[m];
+    return sum / (2.0 * k);
+  };
+  std::vector<double> r_src(n), r_tgt(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    r_src[i] = top_sum(cos[i]);
+    std::vector<double> column(n);
+    for (std::size_t v = 0; v < n; ++v) column[v] = cos[v][i];
+    r_tgt[i] = top_sum(column);
+  }
+  auto margin = [&](std::size_t i, std::size_t j) {
+    const double d = r_src[i] + r_tgt[j];
+    return d > 0 ? cos[i][j] / d : -std::numeric_limits<double>::infinity();
+  };
+  AlignmentScores a;
+  a.pairs = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t row = 0, column = 0, margin_row = 0, margin_column = 0;
+    for (std::size_t j = 1; j < n; ++j) {
+      if (cos[i][j] > cos[i][row]) row = j;
+      if (cos[j][i] > cos[column][i]) column = j;
+      if (margin(i, j) > margin(i, margin_row)) margin_row = j;
+      if (margin(j, i) > margin(margin_column, i)) margin_column = j;
+    }
+    a.accuracy_src_to_tgt += row == i ? 1.0 / n : 0;
+    a.accuracy_tgt_to_src += column == i ? 1.0 / n : 0;
+    a.margin_accuracy_src_to_tgt += margin_row == i ? 1.0 / n : 0;
+    a.margin_accuracy_tgt_to_src += margin_column == i ? 1.0 / n : 0;
+    a.mean_cos_true += cos[i][i];
+    a.mean_cos_shuffled += cos[i][(i + 1) % n];
+  }
+  a.mean_cos_true /= n;
+  a.mean_cos_shuffled /= n;
+  return a;
+}
+
+TEST(Alignment, AgreesWithTheDefinitionOnSeededRandomVectors) {
+  // Small integer components in 3 dimensions: many exact ties and zero vectors, so the tie
+  // rule and the undefined margins are exercised; Gaussian ones in 8 for the general case.
+  std::mt19937_64 rng(16);
+  std::uniform_int_distribution<int> small(-1, 2);
+  std::normal_distribution<float> gauss;
+  for (int round = 0; round < 200; ++round) {
+    const bool integer = round % 2 == 0;
+    const std::size_t n = 2 + round % 19, d = integer ? 3 : 8;
+    DenseMatrix s(n, d), t(n, d);
+    for (DenseMatrix* m : {&s, &t}) {
+      for (float& v : m->data) v = integer ? float(small(rng)) : gauss(rng);
+      normalize_rows(*m);
+    }
+    SCOPED_TRACE("round " + std::to_string(round));
+    const AlignmentScores got = score_alignment(s, t), want = by_definition(s, t);
+    // 1/n summed n times is not k/n to the bit: compare counts, as the probe divides once.
+    EXPECT_NEAR(got.accuracy_src_to_tgt, want.accuracy_src_to_tgt, 1e-12);
+    EXPECT_NEAR(got.accuracy_tgt_to_src, want.accuracy_tgt_to_src, 1e-12);
+    EXPECT_NEAR(got.margin_accuracy_src_to_tgt, want.margin_accuracy_src_to_tgt, 1e-12);
+    EXPECT_NEAR(got.margin_accuracy_tgt_to_src, want.margin_accuracy_tgt_to_src, 1e-12);
+    EXPECT_NEAR(got.mean_cos_true, want.mean_cos_true, 1e-12);
+    EXPECT_NEAR(got.mean_cos_shuffled, want.mean_cos_shuffled, 1e-12);
+  }
+}
+
+TEST(Alignment, SparseAndDenseGiveTheSameFiguresForTheSameVectors) {
+  // Gaussian vectors (no ties) written once as dense rows and once as sparse weights; the
+  // sparse path normalises them itself.
+  std::mt19937_64 rng(7);
+  std::normal_distribution<float> gauss;
+  const std::size_t n = 30, d = 6;
+  DenseMatrix s(n, d), t(n, d);
+  SparseMatrix ss, st;
+  ss.dim = st.dim = d;
+  const std::uint32_t ids[] = {0, 1, 2, 3, 4, 5};
+  for (auto [dense, sparse] : {std::pair{&s, &ss}, std::pair{&t, &st}}) {
+    for (float& v : dense->data) v = gauss(rng);
+    for (std::size_t i = 0; i < n; ++i) sparse->append_row(ids, {dense->row(i), d});
+    normalize_rows(*dense);
+  }
+  const AlignmentScores a = score_alignment(s, t), b = score_alignment(ss, st);
+  EXPECT_DOUBLE_EQ(a.accuracy_src_to_tgt, b.accuracy_src_to_tgt);
+  EXPECT_DOUBLE_EQ(a.accuracy_tgt_to_src, b.accuracy_tgt_to_src);
+  EXPECT_DOUBLE_EQ(a.margin_accuracy_src_to_tgt, b.margin_accuracy_src_to_tgt);
+  EXPECT_DOUBLE_EQ(a.margin_accuracy_tgt_to_src, b.margin_accuracy_tgt_to_src);
+  EXPECT_NEAR(a.mean_cos_true, b.mean_cos_true, 1e-6);
+  EXPECT_NEAR(a.mean_cos_shuffled, b.mean_cos_shuffled, 1e-6);
 }
 
 TEST(AlignmentProbe, DenseVectorsAreNormalisedBeforeTheCosine) {
