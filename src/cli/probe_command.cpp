@@ -34,7 +34,7 @@ void run_alignment(const AlignmentArgs& args) {
   (void)check_model_spec(spec);  // a bad spec fails before the pairs are read
   const BitextPairs pairs = read_bitext_tsv(args.pairs);
   std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
-  const AlignmentScores scores = probe_alignment(*encoder, spec, pairs);
+  const AlignmentScores scores = probe_alignment(*encoder, spec, pairs, args.threads.threads);
   std::fputs(alignment_table(scores, encoder->spec()).c_str(), stdout);
   if (!args.json.empty()) {
     write_file_atomic(args.json, alignment_json(scores));
@@ -55,7 +55,7 @@ void add_alignment(CLI::App* probe) {
                   "Translated pairs, one per line: source<TAB>target (UTF-8, at least 2)")
       ->required();
   cmd->add_option("--json", args->json, "Also write the figures as a JSON object to this file");
-  args->threads.add_to(cmd, "encoding");
+  args->threads.add_to(cmd, "encoding and scoring");
   cmd->callback([args] { run_alignment(*args); });
 }
 

@@ -12,6 +12,7 @@
 
 #include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
+#include "embeval/util/parallel_for.h"
 
 namespace embeval {
 namespace {
@@ -19,8 +20,28 @@ namespace {
 constexpr std::size_t kMarginNeighbours = 4;  // LASER's k
 constexpr double kUndefined = -std::numeric_limits<double>::infinity();
 
-// Fills out[j] = cos(s_i, t_j) for every j; must give the same bits every call.
-using CosineRow = std::function<void(std::size_t i, std::span<double> out)>;
+// Fills out[j] = cos(s_i, t_j) for every j; must give the same bits every call. Called from
+// several threads at once for distinct i; `worker` (< the workers of parallel_for) names the
+// caller's scratch.
+using CosineRow = std::function<void(std::size_t i, std::size_t worker, std::span<double> out)>;
+
+// Rows computed together (in parallel), then consumed in order: the figures never depend on the
+// thread count.
+constexpr std::size_t kBlockRows = 64;
+
+// Calls consume(i, cos(i, .)) for i = 0 .. n-1 in order, the rows computed kBlockRows at a time
+// on `threads` threads.
+void for_each_row(std::size_t n, std::size_t threads, const CosineRow& cosines,
+                  const std::function<void(std::size_t i, std::span<double> row)>& consume) {
+  std::vector<double> block(std::min(n, kBlockRows) * n);
+  for (std::size_t first = 0; first < n; first += kBlockRows) {
+    const std::size_t rows = std::min(kBlockRows, n - first);
+    parallel_for(rows, threads, [&](std::size_t r, std::size_t worker) {
+      cosines(first + r, worker, {block.data() + r * n, n});
+    });
+    for (std::size_t r = 0; r < rows; ++r) consume(first + r, {block.data() + r * n, n});
+  }
+}
 
 // The k largest values seen, for one row or column: their sum is all the margin needs. Kept in
 // descending order and summed largest first, so the sum does not depend on the order of arrival.
@@ -74,13 +95,12 @@ std::size_t row_argmax(std::span<const double> values) {
   return best;
 }
 
-AlignmentScores score(std::size_t n, const CosineRow& cosines) {
+AlignmentScores score(std::size_t n, std::size_t threads, const CosineRow& cosines) {
   EMBEVAL_CHECK(n >= 2, "alignment: needs at least 2 pairs");
   const std::size_t k = std::min(kMarginNeighbours, n);
   const double two_k = 2.0 * static_cast<double>(k);
   AlignmentScores s;
   s.pairs = n;
-  std::vector<double> row(n);
 
   // Pass 1: plain argmax both ways, the mean cosines and each side's neighbourhood term.
   std::vector<double> r_src(n);
@@ -88,8 +108,7 @@ AlignmentScores score(std::size_t n, const CosineRow& cosines) {
   ColumnArgmax column_best(n);
   std::size_t src_hits = 0;
   double true_sum = 0, shuffled_sum = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    cosines(i, row);
+  for_each_row(n, threads, cosines, [&](std::size_t i, std::span<double> row) {
     if (row_argmax(row) == i) ++src_hits;
     column_best.add(i, row);
     true_sum += row[i];
@@ -100,15 +119,14 @@ AlignmentScores score(std::size_t n, const CosineRow& cosines) {
       column_top[j].add(row[j]);
     }
     r_src[i] = row_top.sum() / two_k;
-  }
+  });
   std::vector<double> r_tgt(n);
   for (std::size_t j = 0; j < n; ++j) r_tgt[j] = column_top[j].sum() / two_k;
 
   // Pass 2: the margins, recomputed row by row.
   std::size_t margin_src_hits = 0;
   ColumnArgmax margin_column_best(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    cosines(i, row);
+  for_each_row(n, threads, cosines, [&](std::size_t i, std::span<double> row) {
     for (std::size_t j = 0; j < n; ++j) {
       const double denominator = r_src[i] + r_tgt[j];
       if (denominator > 0) {
@@ -120,7 +138,7 @@ AlignmentScores score(std::size_t n, const CosineRow& cosines) {
     }
     if (row_argmax(row) == i) ++margin_src_hits;
     margin_column_best.add(i, row);
-  }
+  });
 
   const double count = static_cast<double>(n);
   s.accuracy_src_to_tgt = static_cast<double>(src_hits) / count;
@@ -158,45 +176,53 @@ std::vector<double> inverse_norms(const SparseMatrix& m) {
 
 }  // namespace
 
-AlignmentScores score_alignment(const DenseMatrix& sources, const DenseMatrix& targets) {
+AlignmentScores score_alignment(const DenseMatrix& sources, const DenseMatrix& targets,
+                                std::size_t threads) {
   EMBEVAL_CHECK(sources.rows == targets.rows && sources.cols == targets.cols,
                 "alignment: sources and targets differ in shape");
   check_unit_or_zero_rows(sources, "sources");
   check_unit_or_zero_rows(targets, "targets");
   const std::size_t d = sources.cols;
-  AlignmentScores s = score(sources.rows, [&](std::size_t i, std::span<double> out) {
-    const float* x = sources.row(i);
-    for (std::size_t j = 0; j < targets.rows; ++j) {
-      const float* y = targets.row(j);
-      double dot = 0;
-      for (std::size_t c = 0; c < d; ++c) dot += static_cast<double>(x[c]) * y[c];
-      out[j] = dot;
-    }
-  });
+  AlignmentScores s =
+      score(sources.rows, threads, [&](std::size_t i, std::size_t, std::span<double> out) {
+        const float* x = sources.row(i);
+        for (std::size_t j = 0; j < targets.rows; ++j) {
+          const float* y = targets.row(j);
+          double dot = 0;
+          for (std::size_t c = 0; c < d; ++c) dot += static_cast<double>(x[c]) * y[c];
+          out[j] = dot;
+        }
+      });
   s.zero_sources = zero_rows(sources);
   s.zero_targets = zero_rows(targets);
   return s;
 }
 
-AlignmentScores score_alignment(const SparseMatrix& sources, const SparseMatrix& targets) {
+AlignmentScores score_alignment(const SparseMatrix& sources, const SparseMatrix& targets,
+                                std::size_t threads) {
   EMBEVAL_CHECK(sources.rows == targets.rows && sources.dim == targets.dim,
                 "alignment: sources and targets differ in shape");
   const std::vector<double> inv_s = inverse_norms(sources);
   const std::vector<double> inv_t = inverse_norms(targets);
-  std::vector<double> scattered(sources.dim, 0.0);  // s_i, dense, normalised
-  AlignmentScores s = score(sources.rows, [&](std::size_t i, std::span<double> out) {
-    const auto ids = sources.row_indices(i);
-    const auto weights = sources.row_values(i);
-    for (std::size_t m = 0; m < ids.size(); ++m) scattered[ids[m]] = weights[m] * inv_s[i];
-    for (std::size_t j = 0; j < targets.rows; ++j) {
-      const auto t_ids = targets.row_indices(j);
-      const auto t_weights = targets.row_values(j);
-      double dot = 0;
-      for (std::size_t m = 0; m < t_ids.size(); ++m) dot += scattered[t_ids[m]] * t_weights[m];
-      out[j] = dot * inv_t[j];
-    }
-    for (const std::uint32_t id : ids) scattered[id] = 0.0;
-  });
+  // Per worker: s_i scattered into a dense, normalised vector (zero again after each row).
+  std::vector<std::vector<double>> scratch(
+      parallel_workers(std::min(sources.rows, kBlockRows), threads),
+      std::vector<double>(sources.dim, 0.0));
+  AlignmentScores s =
+      score(sources.rows, threads, [&](std::size_t i, std::size_t worker, std::span<double> out) {
+        std::vector<double>& scattered = scratch[worker];
+        const auto ids = sources.row_indices(i);
+        const auto weights = sources.row_values(i);
+        for (std::size_t m = 0; m < ids.size(); ++m) scattered[ids[m]] = weights[m] * inv_s[i];
+        for (std::size_t j = 0; j < targets.rows; ++j) {
+          const auto t_ids = targets.row_indices(j);
+          const auto t_weights = targets.row_values(j);
+          double dot = 0;
+          for (std::size_t m = 0; m < t_ids.size(); ++m) dot += scattered[t_ids[m]] * t_weights[m];
+          out[j] = dot * inv_t[j];
+        }
+        for (const std::uint32_t id : ids) scattered[id] = 0.0;
+      });
   for (std::size_t i = 0; i < sources.rows; ++i) {
     s.zero_sources += inv_s[i] == 0 ? 1 : 0;
     s.zero_targets += inv_t[i] == 0 ? 1 : 0;

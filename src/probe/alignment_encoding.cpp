@@ -61,7 +61,8 @@ SideVectors encode_side(Encoder& encoder, const std::vector<std::string>& texts,
 
 }  // namespace
 
-AlignmentScores probe_alignment(Encoder& encoder, const ModelSpec& spec, const BitextPairs& pairs) {
+AlignmentScores probe_alignment(Encoder& encoder, const ModelSpec& spec, const BitextPairs& pairs,
+                                std::size_t threads) {
   const std::string model = spec.to_string();
   if (depends_on_fitted_corpus(spec)) {
     auto* fitted = dynamic_cast<CorpusFittedEncoder*>(&underlying_model(encoder));
@@ -73,10 +74,10 @@ AlignmentScores probe_alignment(Encoder& encoder, const ModelSpec& spec, const B
   SideVectors sources = encode_side(encoder, pairs.sources, "sources", model);
   SideVectors targets = encode_side(encoder, pairs.targets, "targets", model);
   EMBEVAL_CHECK(sources.is_sparse == targets.is_sparse, "alignment: sides of different kinds");
-  if (sources.is_sparse) return score_alignment(sources.sparse, targets.sparse);
+  if (sources.is_sparse) return score_alignment(sources.sparse, targets.sparse, threads);
   normalize_rows(sources.dense);
   normalize_rows(targets.dense);
-  return score_alignment(sources.dense, targets.dense);
+  return score_alignment(sources.dense, targets.dense, threads);
 }
 
 }  // namespace embeval

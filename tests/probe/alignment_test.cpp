@@ -149,6 +149,17 @@ TEST(Alignment, TheJsonHasExactlyTheDocumentedKeys) {
   EXPECT_EQ(j["mean_cos_shuffled"], -0.25);
 }
 
+// The figures do not depend on the thread count: equal to the bit.
+void expect_same_bits(const AlignmentScores& a, const AlignmentScores& b) {
+  EXPECT_EQ(a.accuracy_src_to_tgt, b.accuracy_src_to_tgt);
+  EXPECT_EQ(a.accuracy_tgt_to_src, b.accuracy_tgt_to_src);
+  EXPECT_EQ(a.margin_accuracy_src_to_tgt, b.margin_accuracy_src_to_tgt);
+  EXPECT_EQ(a.margin_accuracy_tgt_to_src, b.margin_accuracy_tgt_to_src);
+  EXPECT_EQ(a.mean_cos_true, b.mean_cos_true);
+  EXPECT_EQ(a.mean_cos_shuffled, b.mean_cos_shuffled);
+  EXPECT_EQ(a.undefined_margins, b.undefined_margins);
+}
+
 // The definition in the header, written out the slow way: the full n x n matrix, each row and
 // column sorted for its k largest, the argmaxes by scanning. Cosines are the same double dot
 // products of the same floats, and the k largest are summed largest first as the probe does, so
@@ -225,6 +236,7 @@ TEST(Alignment, AgreesWithTheDefinitionOnSeededRandomVectors) {
     EXPECT_NEAR(got.margin_accuracy_tgt_to_src, want.margin_accuracy_tgt_to_src, 1e-12);
     EXPECT_NEAR(got.mean_cos_true, want.mean_cos_true, 1e-12);
     EXPECT_NEAR(got.mean_cos_shuffled, want.mean_cos_shuffled, 1e-12);
+    expect_same_bits(got, score_alignment(s, t, 3));  // rows computed on 3 threads
   }
 }
 
@@ -244,12 +256,38 @@ TEST(Alignment, SparseAndDenseGiveTheSameFiguresForTheSameVectors) {
     normalize_rows(*dense);
   }
   const AlignmentScores a = score_alignment(s, t), b = score_alignment(ss, st);
+  expect_same_bits(b, score_alignment(ss, st, 3));  // per-worker scratch on 3 threads
   EXPECT_DOUBLE_EQ(a.accuracy_src_to_tgt, b.accuracy_src_to_tgt);
   EXPECT_DOUBLE_EQ(a.accuracy_tgt_to_src, b.accuracy_tgt_to_src);
   EXPECT_DOUBLE_EQ(a.margin_accuracy_src_to_tgt, b.margin_accuracy_src_to_tgt);
   EXPECT_DOUBLE_EQ(a.margin_accuracy_tgt_to_src, b.margin_accuracy_tgt_to_src);
   EXPECT_NEAR(a.mean_cos_true, b.mean_cos_true, 1e-6);
   EXPECT_NEAR(a.mean_cos_shuffled, b.mean_cos_shuffled, 1e-6);
+}
+
+TEST(Alignment, APlantedNoiseLevelShowsInTheMeanCosine) {
+  // t_i = s_i + noise, both Gaussian in d = 512 dimensions, noise sigma times the signal's:
+  // cos(s_i, t_i) -> 1 / sqrt(1 + sigma^2) as d grows (.7071 for sigma 1, .4472 for sigma 2),
+  // and unrelated pairs -> 0 (standard deviation 1 / sqrt(d) = .044 per pair, .003 for the mean
+  // of 200). Translations this close beat 199 distractors (their best cosine is about
+  // .044 * 2.9 = .13): accuracy 1.
+  std::mt19937_64 rng(2);
+  std::normal_distribution<float> gauss;
+  const std::size_t n = 200, d = 512;
+  for (const double sigma : {1.0, 2.0}) {
+    DenseMatrix s(n, d), t(n, d);
+    for (std::size_t c = 0; c < n * d; ++c) {
+      s.data[c] = gauss(rng);
+      t.data[c] = s.data[c] + static_cast<float>(sigma) * gauss(rng);
+    }
+    normalize_rows(s);
+    normalize_rows(t);
+    const AlignmentScores a = score_alignment(s, t);
+    EXPECT_NEAR(a.mean_cos_true, 1 / std::sqrt(1 + sigma * sigma), 0.01) << sigma;
+    EXPECT_NEAR(a.mean_cos_shuffled, 0.0, 0.015) << sigma;
+    EXPECT_DOUBLE_EQ(a.accuracy_src_to_tgt, 1.0) << sigma;
+    EXPECT_DOUBLE_EQ(a.margin_accuracy_tgt_to_src, 1.0) << sigma;
+  }
 }
 
 TEST(AlignmentProbe, DenseVectorsAreNormalisedBeforeTheCosine) {

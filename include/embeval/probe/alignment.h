@@ -14,8 +14,9 @@
 //    defined one, and `undefined_margins` counts the (i, j) it happened to.
 //  * mean_cos_true: mean of cos(i, i); mean_cos_shuffled: mean of cos(i, (i + 1) mod n), the
 //    cosine of unrelated pairs drawn from the same texts.
-// Cosines are summed in double. Memory is O(n): the n x n cosines are computed twice, row by
-// row, never stored. Pure functions, thread-safe on distinct data.
+// Cosines are summed in double. Memory is O(n): the n x n cosines are computed twice, a block of
+// rows at a time on `threads` threads (0 = physical cores), never stored whole. The figures do
+// not depend on the thread count. Pure functions, thread-safe on distinct data.
 #pragma once
 
 #include <cstddef>
@@ -45,19 +46,19 @@ struct AlignmentScores {
 // `sources` and `targets`: n x d each (n >= 2, same d), every row L2-normalised or zero
 // (EMBEVAL_CHECK, to 1e-3), so that cos is the dot product.
 [[nodiscard]] AlignmentScores score_alignment(const DenseMatrix& sources,
-                                              const DenseMatrix& targets);
+                                              const DenseMatrix& targets, std::size_t threads = 1);
 
 // Sparse models (BM25): cos is the cosine of the two weight vectors (normalised here; a row
 // without weights is a zero vector). n rows each (n >= 2), same dim.
 [[nodiscard]] AlignmentScores score_alignment(const SparseMatrix& sources,
-                                              const SparseMatrix& targets);
+                                              const SparseMatrix& targets, std::size_t threads = 1);
 
 // The probe on `encoder`: both sides encoded with Role::kDocument. A corpus-fitted model (bm25;
 // static pooling=tfidf|sif, per `spec`) is first fitted on all 2n texts, sources then targets.
 // Dense vectors are L2-normalised here; a model with several vectors per text (chunk_agg=max) is
-// refused with InputError. Progress on stderr.
+// refused with InputError. Progress on stderr. `threads` is for the scoring (0 = physical cores).
 [[nodiscard]] AlignmentScores probe_alignment(Encoder& encoder, const ModelSpec& spec,
-                                              const BitextPairs& pairs);
+                                              const BitextPairs& pairs, std::size_t threads = 1);
 
 // The JSON object of `scores`: exactly the keys "pairs", "accuracy_src_to_tgt",
 // "accuracy_tgt_to_src", "margin_accuracy_src_to_tgt", "margin_accuracy_tgt_to_src",
