@@ -31,8 +31,11 @@ void refuse_several_vectors(const std::string& model) {
 void append(SideVectors& side, EmbeddingBatch&& batch, const std::string& model) {
   if (batch.multi) refuse_several_vectors(model);
   if (batch.dense) {
-    // A model giving both (a hybrid) would need a rule for combining them; none exists yet.
-    EMBEVAL_CHECK(!batch.sparse, "alignment: a model with dense and sparse vectors");
+    if (batch.sparse) {  // a hybrid: which cosine it should be is not defined yet
+      throw InputError(
+          "model '" + model + "' gives both dense and sparse vectors; alignment compares one kind",
+          "", 0, "probe its dense and its sparse part as separate models");
+    }
     if (side.dense.rows == 0) side.dense.cols = batch.dense->cols;
     EMBEVAL_CHECK(batch.dense->cols == side.dense.cols, "alignment: batches of different dims");
     side.dense.data.insert(side.dense.data.end(), batch.dense->data.begin(),
