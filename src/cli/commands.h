@@ -16,5 +16,6 @@ void add_ann_command(CLI::App& app);       // ann_command.cpp
 void add_encode_command(CLI::App& app);    // encode_command.cpp
 void add_inspect_command(CLI::App& app);   // inspect_command.cpp
 void add_word2vec_command(CLI::App& app);  // word2vec_command.cpp
+void add_probe_command(CLI::App& app);     // probe_command.cpp
 
 }  // namespace embeval::cli
