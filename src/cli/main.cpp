@@ -20,11 +20,13 @@ int main(int argc, char** argv) {
   embeval::cli::add_dataset_command(app);
   embeval::cli::add_eval_command(app);
   embeval::cli::add_metrics_command(app);
+  embeval::cli::add_compare_command(app);
   embeval::cli::add_knn_command(app);
   embeval::cli::add_ann_command(app);
   embeval::cli::add_encode_command(app);
   embeval::cli::add_inspect_command(app);
   embeval::cli::add_word2vec_command(app);
+  embeval::cli::add_probe_command(app);
 
   try {
     app.parse(argc, argv);

@@ -245,9 +245,16 @@ def gguf(llama_source):
     bert(seed_path("gguf", "no-sep-token.gguf"), sep=False)  # llama.cpp asserted when tokenizing
 
 
+def bitext_pairs():
+    put("bitext_pairs", "pairs.tsv", "the house\tdas Haus\nsun\tSonne\n")
+    put("bitext_pairs", "crlf-bom.tsv", b"\xef\xbb\xbfcaf\xc3\xa9\tKaffee\r\nwater\tWasser\r\n")
+    put("bitext_pairs", "empty-side.tsv", "a\tb\n\tc\n")
+
+
 jsonl()
 beir()
 qrels()
+bitext_pairs()
 trec_run()
 npy()
 word_vectors()

@@ -1,0 +1,71 @@
+// embeval probe alignment --model SPEC --pairs FILE.tsv [--json OUT] [--threads N]
+// The `probe` group: measurements of how a model behaves, beyond a retrieval score. Each probe is
+// a subcommand that calls one library function (embeval/probe/) and prints its table; --json
+// writes the same figures (atomically) for other tools.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/threads_flag.h"
+#include "embeval/core/model_spec.h"
+#include "embeval/io/bitext_pairs.h"
+#include "embeval/models/registry.h"
+#include "embeval/probe/alignment.h"
+#include "embeval/util/atomic_file.h"
+#include "embeval/util/output_paths.h"
+
+namespace embeval::cli {
+namespace {
+
+struct AlignmentArgs {
+  std::string model;
+  std::string pairs;
+  std::string json;  // empty: no JSON file
+  ThreadsFlag threads;
+};
+
+void run_alignment(const AlignmentArgs& args) {
+  if (!args.json.empty()) {  // before the model runs
+    check_output_file(args.json);
+    refuse_overwriting_input(args.pairs, args.json, "--json");
+  }
+  const ModelSpec spec = ModelSpec::parse(args.model);
+  (void)check_model_spec(spec);  // a bad spec fails before the pairs are read
+  const BitextPairs pairs = read_bitext_tsv(args.pairs);
+  std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
+  const AlignmentScores scores = probe_alignment(*encoder, spec, pairs, args.threads.threads);
+  std::fputs(alignment_table(scores, encoder->spec()).c_str(), stdout);
+  if (!args.json.empty()) {
+    write_file_atomic(args.json, alignment_json(scores));
+    std::printf("wrote %s\n", args.json.c_str());
+  }
+}
+
+void add_alignment(CLI::App* probe) {
+  auto args = std::make_shared<AlignmentArgs>();
+  CLI::App* cmd = probe->add_subcommand(
+      "alignment",
+      "How well a model matches texts with their translations: bitext-mining accuracy both "
+      "ways, with the cosine and with LASER's margin, and the mean cosine of true vs shuffled "
+      "pairs (docs/probes.md)");
+  cmd->add_option("--model", args->model, "Model spec, e.g. gguf:multilingual-e5-small.gguf")
+      ->required();
+  cmd->add_option("--pairs", args->pairs,
+                  "Translated pairs, one per line: source<TAB>target (UTF-8, at least 2)")
+      ->required();
+  cmd->add_option("--json", args->json, "Also write the figures as a JSON object to this file");
+  args->threads.add_to(cmd, "encoding and scoring");
+  cmd->callback([args] { run_alignment(*args); });
+}
+
+}  // namespace
+
+void add_probe_command(CLI::App& app) {
+  CLI::App* probe =
+      app.add_subcommand("probe", "Probe how a model behaves (alignment of translations)");
+  probe->require_subcommand(1);
+  add_alignment(probe);
+}
+
+}  // namespace embeval::cli
