@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/ann/recall.h"
 #include "embeval/ann/index_registry.h"
+#include "embeval/ann/recall.h"
 #include "embeval/index/exact_index.h"
 
 namespace {

@@ -9,6 +9,8 @@
 // streaming the base from memory cost on top of the arithmetic.
 // A plain main (not Google Benchmark) because the output is one comparison table.
 #include <cblas.h>
+#include <faiss/IndexFlat.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,9 +22,6 @@
 #include <vector>
 
 #include "embeval/index/exact_index.h"
-
-#include <faiss/IndexFlat.h>
-#include <omp.h>
 using FaissId = faiss::Index::idx_t;  // FAISS 1.7.3 spelling
 
 namespace {

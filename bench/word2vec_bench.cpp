@@ -35,10 +35,10 @@
 #include <vector>
 
 #include "bench_work_dir.h"
-#include "embeval/train/analogy.h"
 #include "embeval/dataset/manpages.h"
-#include "embeval/train/word2vec.h"
 #include "embeval/io/word_vectors.h"
+#include "embeval/train/analogy.h"
+#include "embeval/train/word2vec.h"
 
 namespace {
 

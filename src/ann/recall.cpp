@@ -1,7 +1,8 @@
+#include "embeval/ann/recall.h"
+
 #include <algorithm>
 #include <cstdint>
 
-#include "embeval/ann/recall.h"
 #include "embeval/core/error.h"
 
 namespace embeval {

@@ -7,13 +7,13 @@
 #include "cli/commands.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/error.h"
-#include "embeval/pipeline/evaluation.h"
 #include "embeval/core/model_spec.h"
-#include "embeval/util/output_paths.h"
+#include "embeval/dataset/dataset.h"
 #include "embeval/models/registry.h"
+#include "embeval/pipeline/evaluation.h"
 #include "embeval/report/results_table.h"
+#include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
 namespace {

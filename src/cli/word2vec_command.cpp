@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "embeval/train/analogy.h"
-#include "embeval/util/atomic_file.h"
 #include "embeval/core/error.h"
+#include "embeval/io/word_vectors.h"
+#include "embeval/train/analogy.h"
+#include "embeval/train/word2vec.h"
+#include "embeval/util/atomic_file.h"
 #include "embeval/util/output_paths.h"
 #include "embeval/util/thread_count.h"
-#include "embeval/train/word2vec.h"
-#include "embeval/io/word_vectors.h"
 
 namespace embeval::cli {
 namespace {

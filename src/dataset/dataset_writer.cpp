@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "embeval/util/atomic_file.h"
-#include "embeval/dataset/dataset.h"
 #include "embeval/core/error.h"
+#include "embeval/dataset/dataset.h"
+#include "embeval/util/atomic_file.h"
 #include "embeval/util/output_paths.h"
 
 namespace embeval {

@@ -1,7 +1,8 @@
+#include "embeval/gguf/chunking.h"
+
 #include <algorithm>
 
 #include "embeval/core/error.h"
-#include "embeval/gguf/chunking.h"
 
 namespace embeval {
 

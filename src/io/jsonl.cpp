@@ -8,10 +8,10 @@
 #include <cstring>
 #include <memory>
 
-#include "embeval/util/byte_order_mark.h"
 #include "embeval/core/error.h"
-#include "embeval/util/progress.h"
 #include "embeval/io/record_id.h"
+#include "embeval/util/byte_order_mark.h"
+#include "embeval/util/progress.h"
 
 namespace embeval {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "embeval/util/byte_order_mark.h"
 #include "embeval/core/error.h"
+#include "embeval/util/byte_order_mark.h"
 #include "io/word_vectors_internal.h"
 
 namespace embeval::word_vectors_internal {

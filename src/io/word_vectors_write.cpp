@@ -2,9 +2,9 @@
 #include <charconv>
 #include <string>
 
-#include "embeval/util/atomic_file.h"
 #include "embeval/core/error.h"
 #include "embeval/io/word_vectors.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval {
 namespace {

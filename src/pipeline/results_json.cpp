@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "embeval/util/atomic_file.h"
 #include "embeval/core/error.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval {
 

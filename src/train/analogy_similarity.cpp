@@ -5,8 +5,8 @@
 #include <fstream>
 #include <numeric>
 
-#include "embeval/train/analogy.h"
 #include "embeval/core/error.h"
+#include "embeval/train/analogy.h"
 
 namespace embeval {
 namespace {

@@ -6,9 +6,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "embeval/text/analyzer.h"
 #include "embeval/core/error.h"
 #include "embeval/io/jsonl.h"
+#include "embeval/text/analyzer.h"
 #include "embeval/train/word2vec.h"
 
 namespace embeval {

@@ -28,11 +28,12 @@ class InputError : public std::runtime_error {
   std::string hint_;
 };
 
-[[noreturn]] void check_failed(const char* expr, const char* file, int line, const std::string& msg);
+[[noreturn]] void check_failed(const char* expr, const char* file, int line,
+                               const std::string& msg);
 
 }  // namespace embeval
 
-#define EMBEVAL_CHECK(cond, msg)                                          \
-  do {                                                                    \
+#define EMBEVAL_CHECK(cond, msg)                                            \
+  do {                                                                      \
     if (!(cond)) ::embeval::check_failed(#cond, __FILE__, __LINE__, (msg)); \
   } while (0)

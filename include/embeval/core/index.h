@@ -40,8 +40,8 @@ class Index {
   // Thread-safe against other search() calls; not against add().
   virtual SearchResults search(const EmbeddingBatch& queries, std::size_t k) const = 0;
 
-  virtual std::size_t size() const = 0;           // documents added
-  virtual std::size_t memory_bytes() const = 0;   // bytes the index holds in memory
+  virtual std::size_t size() const = 0;          // documents added
+  virtual std::size_t memory_bytes() const = 0;  // bytes the index holds in memory
 };
 
 }  // namespace embeval

@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "embeval/index/exact_index.h"
 #include "embeval/core/index.h"
+#include "embeval/index/exact_index.h"
 
 namespace embeval {
 

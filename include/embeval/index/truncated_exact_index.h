@@ -7,9 +7,9 @@
 #include <cstddef>
 
 #include "embeval/core/embeddings.h"
-#include "embeval/index/exact_index.h"
 #include "embeval/core/index.h"
 #include "embeval/core/metric.h"
+#include "embeval/index/exact_index.h"
 
 namespace embeval {
 
