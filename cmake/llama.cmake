@@ -74,7 +74,7 @@ if(EMBEVAL_LLAMA_CUDA)
 endif()
 target_link_libraries(embeval_llama_llama INTERFACE embeval_llama_ggml)
 
-embeval_layer(gguf DEPS util EXTERNAL embeval_llama_llama)
+embeval_layer(gguf DEPS util encoders EXTERNAL embeval_llama_llama)
 target_compile_definitions(embeval_gguf PRIVATE
   EMBEVAL_LLAMA_VERSION="${EMBEVAL_LLAMA_VERSION_KEY}")
 # bench/gguf_bench.cpp finds llama.cpp's own llama-embedding and gguf-py under this prefix.

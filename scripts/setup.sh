@@ -14,6 +14,8 @@
 #   zlib1g-dev                         reading gzip'ed man pages
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
 #   python3-numpy                      reference forward passes for the gguf parity tests
+#   libzip-dev                         reading PyTorch .pt files (BGE-M3's heads)
+#   python3-torch                      tests write genuine .pt files with torch.save
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
 #                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
@@ -22,7 +24,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
+  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
+  libzip-dev python3-torch)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

@@ -9,12 +9,13 @@
 #include "embeval/core/error.h"
 #include "embeval/index/chunk_max_index.h"
 #include "embeval/index/inverted_index.h"
+#include "embeval/index/max_sim_index.h"
 #include "embeval/index/truncated_exact_index.h"
 
 namespace embeval {
 namespace {
 
-enum class Family { kExact, kFloat, kBinary, kInverted, kChunkMax };
+enum class Family { kExact, kFloat, kBinary, kInverted, kChunkMax, kMaxSim };
 
 struct Entry {
   AnnIndexKind kind;
@@ -162,6 +163,11 @@ const std::vector<Entry>& entries() {
             "chunk (gguf window=N&chunk_agg=max); what `eval` uses for them",
             "", {}, IndexInput::kChunks),
        Family::kChunkMax},
+      {kind("max_sim", {},
+            "exact late interaction: queries and documents are token vectors, a document scores "
+            "the mean over query tokens of their best match (ColBERT, bge-m3 output=colbert)",
+            "", {}, IndexInput::kTokens),
+       Family::kMaxSim},
   };
   return kEntries;
 }
@@ -226,6 +232,11 @@ ModelSpec index_spec_for(const EmbeddingBatch& sample) {
   throw InputError("the model produced no sparse, dense or chunk embeddings to index");
 }
 
+ModelSpec index_spec_for(const EmbeddingBatch& sample, const ModelCard& card) {
+  if (sample.multi && card.family == "multi-vector") return canonical_index_spec("max_sim");
+  return index_spec_for(sample);
+}
+
 const AnnIndexKind& ann_index_kind(const ModelSpec& canonical) {
   const Entry* entry = find_entry(canonical.scheme);
   EMBEVAL_CHECK(entry != nullptr, "not a canonical index spec: " + canonical.to_string());
@@ -253,6 +264,13 @@ std::unique_ptr<Index> make_ann_index(std::string_view spec, Metric metric, int 
         threads);
   }
   if (family == Family::kChunkMax) return std::make_unique<ChunkMaxIndex>(metric, threads);
+  if (family == Family::kMaxSim) {
+    if (metric != Metric::kInnerProduct) {
+      throw InputError("index 'max_sim' scores by inner product only", {}, 0,
+                       "late-interaction token vectors are normalised: inner product is cosine");
+    }
+    return std::make_unique<MaxSimIndex>(threads);
+  }
   return std::make_unique<FaissIndex>(std::move(canonical), metric, threads);
 }
 
@@ -289,7 +307,9 @@ std::vector<std::string> check_index_for_data(const ModelSpec& canonical, std::s
   const IndexInput input = ann_index_kind(canonical).input;
   if (input != IndexInput::kDense) {
     throw InputError(name + " indexes " +
-                         (input == IndexInput::kSparse ? "sparse vectors" : "chunk vectors") +
+                         (input == IndexInput::kSparse   ? "sparse vectors"
+                          : input == IndexInput::kChunks ? "chunk vectors"
+                                                         : "token vectors") +
                          ", not one dense vector per document",
                      {}, 0,
                      "`ann` measures dense indexes (sparse models get posting statistics); "

@@ -43,7 +43,8 @@ inline std::string index_kinds_markdown() {
     for (const auto& alias : kind.aliases) name += " (" + alias + ")";
     const char* takes = kind.input == IndexInput::kDense    ? "dense"
                         : kind.input == IndexInput::kSparse ? "sparse"
-                                                            : "chunks";
+                        : kind.input == IndexInput::kChunks ? "chunks"
+                                                            : "token vectors";
     std::string parameters;
     for (const auto& rule : kind.schema.rules) {
       parameters += (parameters.empty() ? "`" : ", `") + rule.key + "=" + rule.fallback + "`";

@@ -4,6 +4,7 @@
 #include "embeval/encoders/bm25_encoder.h"
 #include "embeval/encoders/static_encoder.h"
 #ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf/gguf_bge_m3_encoder.h"
 #include "embeval/gguf/gguf_encoder.h"
 #include "embeval/gguf/gguf_tokenizer.h"
 #endif
@@ -62,6 +63,15 @@ const std::vector<Entry>& entries() {
         /*cache_embeddings=*/true},
        make_gguf_encoder,
        check_gguf_spec,
+       [](const ModelSpec&) { return false; }},
+      {{"bge-m3", "BGE-M3's dense, sparse or multi-vector (ColBERT) output from its GGUF and heads",
+        &bge_m3_param_schema(),
+        // The cache stores dense and multi-vector rows only; sparse output would not fit.
+        /*cache_embeddings=*/false},
+       [](const ModelSpec& spec, const EncoderOptions& options) -> std::unique_ptr<Encoder> {
+         return std::make_unique<GgufBgeM3Encoder>(spec, static_cast<int>(options.threads));
+       },
+       check_bge_m3_spec,
        [](const ModelSpec&) { return false; }},
 #endif
   };

@@ -222,8 +222,9 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
       encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
         if (!index) {
           // The exact index for what the encoder produced, built by the index registry.
-          index = make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct,
-                                 static_cast<int>(resolve_thread_count(config.threads)));
+          index =
+              make_ann_index(index_spec_for(batch, result.card).to_string(), Metric::kInnerProduct,
+                             static_cast<int>(resolve_thread_count(config.threads)));
         }
         index->add(batch);
       });

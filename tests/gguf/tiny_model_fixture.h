@@ -161,6 +161,13 @@ inline std::vector<std::vector<double>> reference_embeddings(
                                causal ? "causal" : "bidirectional");
 }
 
+// The numpy reference's last-layer output of every token (pooling none) of `sequences` under a
+// BERT-architecture `model`: one row per sequence, its token rows concatenated.
+inline std::vector<std::vector<double>> reference_token_states(
+    const fs::path& model, const std::vector<std::vector<std::int32_t>>& sequences) {
+  return detail::run_reference("token-states '" + model.string() + "'", sequences, "");
+}
+
 // The reference embeddings of `sequences` from a Hugging Face-layout checkpoint (tiny-xlmr.npz,
 // tiny-nomic.npz), pooled "cls" or "mean" and L2-normalised. `variant` other than "exact" misreads
 // the architecture on purpose (see tiny_models.py): for tests that show a misreading is caught.

@@ -22,6 +22,9 @@ PYTHONPATH pointing at llama.cpp's gguf-py):
       reads MODEL.gguf back with gguf-py and embeds every line of TOKENS.txt (space-separated
       token ids, special tokens included), pooled as the metadata says and L2-normalised; writes
       one line of floats per input. The decoder runs causal unless told bidirectional.
+  tiny_models.py token-states MODEL.gguf TOKENS.txt OUT.txt
+      the same for a BERT-architecture MODEL.gguf without pooling: every token's last-layer
+      output, a line per input holding its rows one after the other (not normalised).
 
 The forward pass is written from the BERT definition (Devlin et al. 2019; Hugging Face
 BertModel): embeddings = word + position + token_type(0), LayerNorm; per layer post-norm
@@ -424,6 +427,23 @@ def reference(model_path: str, tokens_path: str, out_path: str, causal: bool) ->
             out.write(" ".join(f"{v:.9g}" for v in e) + "\n")
 
 
+def token_states(model_path: str, tokens_path: str, out_path: str) -> None:
+    """The last layer's output of every token (pooling none) of a BERT-architecture GGUF, one
+    line per sequence: its rows concatenated."""
+    r = gguf.GGUFReader(model_path)
+    assert r.fields["general.architecture"].contents() == "bert"
+    t = {}
+    for tensor in r.tensors:
+        shape = tuple(int(d) for d in reversed(tensor.shape))
+        t[tensor.name] = np.asarray(tensor.data, dtype=np.float64).reshape(shape)
+    heads = int(r.fields["bert.attention.head_count"].contents())
+    eps = float(r.fields["bert.attention.layer_norm_epsilon"].contents())
+    with open(tokens_path) as f, open(out_path, "w") as out:
+        for line in f:
+            x = bert_forward(t, [int(v) for v in line.split()], heads, eps)
+            out.write(" ".join(f"{v:.17g}" for v in x.reshape(-1)) + "\n")
+
+
 # --- XLM-RoBERTa and nomic-bert: a Hugging Face checkpoint, its conversion, its reference ---
 
 # XLM-R's SentencePiece pieces (realigned as the converter does) plus <mask>: the vocabulary of
@@ -697,6 +717,8 @@ if __name__ == "__main__":
     elif len(sys.argv) in (6, 7) and sys.argv[1] == "hf-reference":
         hf_reference(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5],
                      sys.argv[6] if len(sys.argv) == 7 else "exact")
+    elif len(sys.argv) == 5 and sys.argv[1] == "token-states":
+        token_states(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) in (5, 6) and sys.argv[1] == "reference":
         reference(sys.argv[2], sys.argv[3], sys.argv[4],
                   causal=len(sys.argv) == 5 or sys.argv[5] != "bidirectional")

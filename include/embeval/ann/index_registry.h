@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "embeval/core/embeddings.h"
+#include "embeval/core/encoder.h"
 #include "embeval/core/index.h"
 #include "embeval/core/metric.h"
 #include "embeval/core/model_spec.h"
@@ -29,7 +30,7 @@ namespace embeval {
 
 // What an index takes per document (embeddings.h): one dense vector, sparse weights, or several
 // dense chunk vectors.
-enum class IndexInput { kDense, kSparse, kChunks };
+enum class IndexInput { kDense, kSparse, kChunks, kTokens };
 
 struct AnnIndexKind {
   std::string name;                  // canonical: "hnsw"
@@ -54,6 +55,10 @@ struct AnnIndexKind {
 // model is meant for cosine), `chunk_max` for chunk vectors. Canonical. InputError when the
 // batch holds nothing indexable.
 [[nodiscard]] ModelSpec index_spec_for(const EmbeddingBatch& sample);
+// The same, told by the model's card whether its several vectors per text are chunks (queries
+// are one vector: `chunk_max`) or token vectors for late interaction (card.family
+// "multi-vector", queries are token vectors too: `max_sim`).
+[[nodiscard]] ModelSpec index_spec_for(const EmbeddingBatch& sample, const ModelCard& card);
 
 // The kind a canonical spec names (EMBEVAL_CHECK: it is registered).
 [[nodiscard]] const AnnIndexKind& ann_index_kind(const ModelSpec& canonical);
