@@ -1,6 +1,6 @@
 // Query perturbations: the exact output of each family for a fixed seed, checked against an
 // independent Python implementation of xoshiro256** and the selection rule for typo and casing
-// (the script is reproduced in docs/probes.md's test notes), and against the family's rule by
+// (tests/probe/perturbation_reference.py), and against the family's rule by
 // hand for the others; plus the properties every family keeps (rate -> number of edits, no edit
 // -> the input byte for byte, a seed -> the same text).
 #include "embeval/probe/perturbation.h"
