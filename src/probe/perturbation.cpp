@@ -185,6 +185,15 @@ std::vector<std::string> synonym_candidates(std::string_view core, const WordNet
   return {};
 }
 
+// Where a word can be split in two: interior byte positions that start a UTF-8 character.
+std::vector<std::size_t> split_points(std::string_view word) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 1; i < word.size(); ++i) {
+    if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) out.push_back(i);
+  }
+  return out;
+}
+
 bool typo_eligible(std::string_view w) { return count_letters(w) >= 3; }
 bool casing_eligible(std::string_view w) { return std::any_of(w.begin(), w.end(), is_lower); }
 bool unicode_eligible(std::string_view w) {
@@ -302,7 +311,10 @@ bool edit_word(SplitText& split, std::size_t i, PerturbationFamily family, Xoshi
       return true;
     case PerturbationFamily::determiner: {
       if (is_determiner(w.text)) {
-        if (rng.below(2) == 0) {  // drop it, and the white space after it
+        // Drop it (and the white space after it), unless no other word would be left.
+        const bool others = std::any_of(words.begin(), words.end(),
+                                        [&](const Word& o) { return &o != &w && !o.text.empty(); });
+        if (rng.below(2) == 0 && others) {
           if (last && i > 0) words[i - 1].separator = w.separator;
           w.text.clear();
           w.separator.clear();
@@ -343,15 +355,14 @@ bool edit_word(SplitText& split, std::size_t i, PerturbationFamily family, Xoshi
     case PerturbationFamily::whitespace: {
       enum Op { kSplit, kJoin, kDouble };
       std::vector<Op> ops;
-      if (w.text.size() >= 2) ops.push_back(kSplit);
+      const std::vector<std::size_t> splits = split_points(w.text);
+      if (!splits.empty()) ops.push_back(kSplit);
       if (!last) ops.insert(ops.end(), {kJoin, kDouble});
       EMBEVAL_CHECK(!ops.empty(), "perturb: a whitespace-eligible word without an edit");
       switch (ops[rng.below(ops.size())]) {
-        case kSplit: {
-          const std::size_t at = 1 + rng.below(w.text.size() - 1);
-          w.text.insert(at, " ");
+        case kSplit:
+          w.text.insert(splits[rng.below(splits.size())], " ");
           break;
-        }
         case kJoin:
           w.separator.clear();
           break;
@@ -389,7 +400,7 @@ bool eligible(const SplitText& split, std::size_t i, PerturbationFamily family,
     case PerturbationFamily::unicode:
       return unicode_eligible(w);
     case PerturbationFamily::whitespace:
-      return w.size() >= 2 || !last;
+      return !split_points(w).empty() || !last;
   }
   return false;
 }

@@ -97,6 +97,18 @@ TEST(Perturbation, FullWidthIsUndoneByNfkcAndHomoglyphsAreNot) {
             "\xEF\xBD\x84\xEF\xBD\x86\xEF\xBD\x87");  // U+FF44 U+FF46 U+FF47
 }
 
+TEST(Perturbation, EditsKeepUtf8WholeAndNeverEmptyAQuery) {
+  // "été" has no ASCII letter pair to split inside a character: split points are byte 2 (after
+  // "é") and byte 3 (before "é"), never inside the two-byte "é".
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    const std::string out =
+        perturbed("\xC3\xA9t\xC3\xA9", PerturbationFamily::whitespace, 1.0, seed);
+    EXPECT_TRUE(out == "\xC3\xA9 t\xC3\xA9" || out == "\xC3\xA9t \xC3\xA9") << out;
+    // A lone determiner is swapped, never dropped.
+    EXPECT_EQ(perturbed("the", PerturbationFamily::determiner, 1.0, seed), "a");
+  }
+}
+
 TEST(Perturbation, DeterminerRules) {
   // A determiner is dropped or swapped; "an" before a vowel; the case kept.
   for (std::uint64_t seed = 0; seed < 50; ++seed) {

@@ -12,8 +12,8 @@
 //   punctuation  on any word: remove its trailing ASCII punctuation when it has some, else append
 //                one of , . ; : ! ? (uniformly).
 //   determiner   on any word: a determiner (the, a, an; any case) is dropped or swapped (the <->
-//                a/an), uniformly; before another word "the" or "a"/"an" is inserted (an before
-//                a vowel letter), uniformly.
+//                a/an), uniformly (swapped when no other word would be left); before another
+//                word "the" or "a"/"an" is inserted (an before a vowel letter), uniformly.
 //   swap         on each word but the last: it trades places with the next word, unless one of
 //                the two has moved already (swaps stay local and never chain).
 //   synonym      on a word of >= 3 ASCII letters (or hyphens) that is a WordNet lemma and not a
@@ -25,9 +25,9 @@
 //                back), or one letter with a look-alike becomes it (Cyrillic a, c, e, o, p, x, y,
 //                i, j, s and their capitals A, B, C, E, H, K, M, O, P, T, X: NFKC keeps them);
 //                a word with no such letter always goes full-width.
-//   whitespace   on any word: split it in two at an interior position (>= 2 characters), join it
-//                to the next word (not the last), or double the white space after it (not the
-//                last), uniformly among those that apply.
+//   whitespace   on any word: split it in two at an interior character boundary (a word of
+//                >= 2 characters), join it to the next word (not the last), or double the white
+//                space after it (not the last), uniformly among those that apply.
 //
 // Determinism: text i of family f draws from Xoshiro256StarStar (eval/significance.h) seeded
 // with perturbation_seed(seed, f, key), where key names the text (the query id), so a query's
@@ -73,9 +73,10 @@ struct Perturbation {
   std::size_t edits = 0;     // words edited (ceil(rate * m) when eligible words exist)
 };
 
-// Perturbs `text` (UTF-8; only ASCII is edited, other bytes pass through). 0 <= rate <= 1
-// (EMBEVAL_CHECK). `wordnet` is needed for PerturbationFamily::synonym (EMBEVAL_CHECK), unused
-// otherwise.
+// Perturbs `text` (UTF-8; only ASCII is edited and words split at character boundaries, so valid
+// UTF-8 stays valid), drawing from Xoshiro256StarStar(seed): pass perturbation_seed(...) to get
+// the probe's per-query draws. 0 <= rate <= 1 (EMBEVAL_CHECK). `wordnet` is needed for
+// PerturbationFamily::synonym (EMBEVAL_CHECK), unused otherwise.
 [[nodiscard]] Perturbation perturb(std::string_view text, PerturbationFamily family, double rate,
                                    std::uint64_t seed, const WordNet* wordnet = nullptr);
 
