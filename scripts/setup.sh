@@ -17,6 +17,8 @@
 #   libzip-dev                         reading PyTorch .pt files (BGE-M3's heads)
 #   python3-torch                      tests write genuine .pt files with torch.save
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
+#   wordnet-base                       WordNet 3.0 database files: the synonym perturbation of
+#                                      `probe robustness`, relatedness for `probe neighbours`
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
 #                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
 set -euo pipefail
@@ -25,7 +27,8 @@ packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
   zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
-  libzip-dev python3-torch)
+  libzip-dev python3-torch
+  wordnet-base)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

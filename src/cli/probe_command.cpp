@@ -62,10 +62,12 @@ void add_alignment(CLI::App* probe) {
 }  // namespace
 
 void add_probe_command(CLI::App& app) {
-  CLI::App* probe =
-      app.add_subcommand("probe", "Probe how a model behaves (alignment of translations)");
+  CLI::App* probe = app.add_subcommand("probe",
+                                       "Probe how a model behaves (alignment of translations, "
+                                       "robustness to query edits)");
   probe->require_subcommand(1);
   add_alignment(probe);
+  add_probe_robustness(probe);
 }
 
 }  // namespace embeval::cli
