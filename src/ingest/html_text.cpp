@@ -60,20 +60,18 @@ std::string node_text(const xmlNode* node) {
   return content ? std::string(reinterpret_cast<const char*>(content.get())) : std::string();
 }
 
-const xmlNode* find_title(const xmlNode* root) {
-  // Iterative search (deep documents).
-  const xmlNode* node = root;
-  while (node != nullptr) {
+// The next node in document order after `node` inside `top`, its children first when
+// `enter_children`; nullptr at the end. Iterative: deep documents cost no stack.
+const xmlNode* next_in_order(const xmlNode* node, const xmlNode* top, bool enter_children) {
+  if (enter_children && node->children != nullptr) return node->children;
+  while (node != top && node->next == nullptr) node = node->parent;
+  return node == top ? nullptr : node->next;
+}
+
+const xmlNode* find_title(const xmlNode* top) {
+  for (const xmlNode* node = top->children; node != nullptr;) {
     if (node->type == XML_ELEMENT_NODE && named(node, "title")) return node;
-    if (node->children != nullptr && node->type == XML_ELEMENT_NODE && !named(node, "body")) {
-      node = node->children;
-      continue;
-    }
-    while (node != nullptr && node->next == nullptr) {
-      node = node->parent;
-      if (node == root) return nullptr;
-    }
-    if (node != nullptr) node = node->next;
+    node = next_in_order(node, top, node->type == XML_ELEMENT_NODE && !named(node, "body"));
   }
   return nullptr;
 }
@@ -133,13 +131,15 @@ ExtractedText html_text(std::string_view html) {
     out.note = stopped;
     return out;
   }
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  // The document node: libxml2 lays xmlDoc out as an xmlNode. Every top-level node is walked,
+  // not only the root element: recovered markup may put content after </html>.
+  const xmlNode* top = reinterpret_cast<const xmlNode*>(doc.get());
   ingest_detail::TextBuilder builder;
   std::string title;
-  if (root != nullptr) {
-    if (const xmlNode* t = find_title(root)) title = node_text(t);
+  if (top->children != nullptr) {
+    if (const xmlNode* t = find_title(top)) title = node_text(t);
     // Iterative depth-first walk with enter/leave events; pre_depth counts open <pre>.
-    const xmlNode* node = root;
+    const xmlNode* node = top->children;
     int pre_depth = 0;
     bool descend = true;
     while (node != nullptr) {
@@ -176,13 +176,13 @@ ExtractedText html_text(std::string_view html) {
         }
         if (named(node, "pre")) --pre_depth;
       }
-      if (node == root) break;
       if (node->next != nullptr) {
         node = node->next;
         descend = true;
       } else {
-        node = node->parent;
+        node = node->parent;  // left next, as its last child is done
         descend = false;
+        if (node == top) break;
       }
     }
   }

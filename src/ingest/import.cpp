@@ -120,6 +120,7 @@ std::string file_stem(const std::string& relative) {
 struct FileResult {
   std::vector<Document> documents;
   std::vector<Skip> repairs;
+  std::size_t invalid_utf8_replaced = 0;  // sequences
 };
 
 json section_json(const TextSection& s) {
@@ -142,6 +143,7 @@ json source_json(const SourceFile& file, SourceFormat format, const std::string&
 // One document from extracted text (Markdown, HTML, PDF, text).
 FileResult document_from(const SourceFile& file, SourceFormat format, ExtractedText extracted) {
   FileResult result;
+  result.invalid_utf8_replaced = extracted.invalid_utf8_replaced;
   if (extracted.invalid_utf8_replaced > 0) {
     result.repairs.push_back({"invalid-utf8", std::to_string(extracted.invalid_utf8_replaced) +
                                                   " invalid UTF-8 sequences became U+FFFD"});
@@ -262,6 +264,7 @@ std::optional<Skip> extract(const SourceFile& file, const ImportOptions& options
       } catch (const InputError& e) {
         return Skip{"corrupt", std::string(e.what())};
       }
+      result.invalid_utf8_replaced = replaced;
       if (replaced > 0) {
         result.repairs.insert(
             result.repairs.begin(),
@@ -400,11 +403,7 @@ ImportResult import_documents(const ImportOptions& options) {
       count(std::move(entry), nullptr);
       continue;
     }
-    for (const Skip& repair : extracted.repairs) {
-      if (repair.reason == "invalid-utf8") {
-        report.invalid_utf8_replaced += std::stoull(repair.detail);
-      }
-    }
+    report.invalid_utf8_replaced += extracted.invalid_utf8_replaced;
     entry.outcome = extracted.repairs.empty() ? "imported" : "repaired";
     entry.reason = join(extracted.repairs, false);
     entry.detail = join(extracted.repairs, true);

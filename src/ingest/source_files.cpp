@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "embeval/core/error.h"
@@ -51,12 +52,18 @@ class Walker {
     if (S_ISDIR(st.st_mode)) {
       const auto [it, inserted] = directories_.emplace(key, relative);
       if (!inserted) {
-        set_aside(relative, "symlink-loop",
-                  "the folder " + (it->second.empty() ? std::string(".") : it->second) +
-                      " again (reached through a symbolic link)");
+        const std::string first = it->second.empty() ? std::string(".") : it->second;
+        // A folder that encloses this path is a loop; another one seen before is a second path.
+        if (open_.count(key) != 0) {
+          set_aside(relative, "symlink-loop", "links back to the enclosing folder " + first);
+        } else {
+          set_aside(relative, "duplicate", "the folder " + first + " again (a symbolic link)");
+        }
         return;
       }
+      open_.insert(key);
       walk_directory(path, relative);
+      open_.erase(key);
       return;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -101,7 +108,8 @@ class Walker {
 
   SourceWalk& out_;
   const SourceWalkOptions& options_;
-  std::map<FileKey, std::string> directories_;
+  std::map<FileKey, std::string> directories_;  // every folder walked -> its first path
+  std::set<FileKey> open_;                      // the folders enclosing the current one
   std::map<FileKey, std::string> files_;
 };
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "embeval/util/utf8.h"
+
 namespace embeval {
 namespace {
 
@@ -85,6 +87,15 @@ SourceFormat detect_format(std::string_view file_name, std::string_view head) {
       return SourceFormat::kHtml;
     }
   }
+  if (by_name == SourceFormat::kUnsupported && !looks_binary(head)) {
+    std::string name = lower(file_name);
+    if (ends_with(name, ".gz")) name.resize(name.size() - 3);
+    static constexpr std::array kNotProse = {".css", ".js",  ".mjs", ".map",  ".json", ".svg",
+                                             ".xml", ".xsl", ".xsd", ".lock", ".sum",  ".dtd"};
+    const bool not_prose = std::any_of(kNotProse.begin(), kNotProse.end(),
+                                       [&](const char* ext) { return ends_with(name, ext); });
+    if (!not_prose) return SourceFormat::kText;
+  }
   return by_name;
 }
 
@@ -97,7 +108,13 @@ bool looks_binary(std::string_view head) {
       ++control;
     }
   }
-  return control * 10 > head.size();
+  if (control * 10 > head.size()) return true;
+  // Images, archives and the like are mostly invalid UTF-8; text in a legacy 8-bit encoding
+  // has a few such bytes (repaired later). A sequence cut by the end of `head` does not count.
+  std::size_t invalid = 0;
+  const std::string_view whole = head.substr(0, head.size() > 3 ? head.size() - 3 : head.size());
+  (void)replace_invalid_utf8(whole, &invalid);
+  return invalid * 4 > whole.size();
 }
 
 }  // namespace embeval

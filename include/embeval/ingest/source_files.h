@@ -1,7 +1,8 @@
 // The files an import reads: roots walked in name order, every entry either kept (a regular
 // file, possibly reached through a symbolic link) or set aside with a reason. Never dropped
 // silently, never followed twice: directories are tracked by (device, inode), so a symbolic link
-// loop ends the walk of that branch, and a file reached by two paths is read once. FIFOs,
+// loop ends the walk of that branch ("symlink-loop"), and a folder or file reached by a second
+// path is read once ("duplicate", the first path in name order wins). FIFOs,
 // sockets and devices are never opened. Not thread-safe per call.
 #pragma once
 
