@@ -19,6 +19,11 @@
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
 #   wordnet-base                       WordNet 3.0 database files: the synonym perturbation of
 #                                      `probe robustness`, relatedness for `probe neighbours`
+#   libcmark-dev                       dataset import: Markdown (the CommonMark reference parser)
+#   libxml2-dev                        dataset import: HTML (libxml2's forgiving HTML parser)
+#   libpoppler-cpp-dev                 dataset import: PDF text per page and the Info title
+#   groff qpdf                         tests: PDFs rendered from man pages (man -Tpdf), an
+#                                      encrypted PDF made with qpdf
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
 #                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
 set -euo pipefail
@@ -28,7 +33,8 @@ packages=(build-essential cmake pkg-config git ccache
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
   zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
   libzip-dev python3-torch
-  wordnet-base)
+  wordnet-base
+  libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

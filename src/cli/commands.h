@@ -17,7 +17,8 @@ void add_encode_command(CLI::App& app);    // encode_command.cpp
 void add_inspect_command(CLI::App& app);   // inspect_command.cpp
 void add_word2vec_command(CLI::App& app);  // word2vec_command.cpp
 void add_probe_command(CLI::App& app);     // probe_command.cpp
-// `probe` subcommands in files of their own, registered by add_probe_command.
-void add_probe_robustness(CLI::App* probe);  // probe_robustness_command.cpp
+// Subcommands in files of their own, registered by their group's add_*_command.
+void add_dataset_import_subcommand(CLI::App& dataset);  // dataset_import_command.cpp
+void add_probe_robustness(CLI::App* probe);             // probe_robustness_command.cpp
 
 }  // namespace embeval::cli
