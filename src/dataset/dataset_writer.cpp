@@ -40,7 +40,7 @@ void check_tsv_id(const std::string& id, const char* kind) {
 // What an embeval dataset folder may hold; anything else is the user's and is never replaced.
 bool is_dataset_entry(const std::string& name) {
   return name == "corpus.jsonl" || name == "queries.jsonl" || name == "qrels" ||
-         is_atomic_temp_name(name);
+         name == "dataset.json" || is_atomic_temp_name(name);
 }
 
 std::filesystem::path normalised(const std::filesystem::path& dir) {
@@ -66,6 +66,11 @@ void write_files(const std::filesystem::path& dir, const Dataset& dataset, const
     queries.commit();
   }
   write_file_atomic(dir / "qrels" / (split + ".tsv"), tsv);
+  if (!dataset.metadata.empty()) {
+    const auto parsed = nlohmann::ordered_json::parse(dataset.metadata, nullptr, false);
+    EMBEVAL_CHECK(parsed.is_object(), "Dataset::metadata must be a JSON object");
+    write_file_atomic(dir / "dataset.json", parsed.dump(1) + "\n");
+  }
 }
 
 // Puts the finished `build` folder in place of `dir` in one step.
