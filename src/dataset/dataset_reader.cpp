@@ -141,6 +141,7 @@ Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& optio
         doc.id = std::string(record.id());
         doc.title = std::string(record.string_field("title").value_or(""));
         doc.text = std::string(record.string_field("text").value_or(""));
+        doc.metadata = record.raw_object_field("metadata").value_or("");
         if (record.utf8_repaired()) ++report.invalid_utf8_replaced;
         if (is_blank(doc.title) && is_blank(doc.text)) ++report.empty_documents;
         dataset.corpus.push_back(std::move(doc));

@@ -27,6 +27,15 @@ std::string json_line(const nlohmann::ordered_json& object) {
   return line;
 }
 
+// Document::metadata is compact JSON text holding an object; anything else is a bug of the code
+// that built the dataset (the reader only stores objects).
+nlohmann::ordered_json metadata_object(const Document& doc) {
+  nlohmann::ordered_json object =
+      nlohmann::ordered_json::parse(doc.metadata, nullptr, /*allow_exceptions=*/false);
+  EMBEVAL_CHECK(object.is_object(), "metadata of document \"" + doc.id + "\" is not a JSON object");
+  return object;
+}
+
 // A qrels TSV field cannot hold a tab or a line break.
 void check_tsv_id(const std::string& id, const char* kind) {
   if (id.find_first_of("\t\n\r") != std::string::npos || id.empty()) {
@@ -38,9 +47,11 @@ void check_tsv_id(const std::string& id, const char* kind) {
 }
 
 // What an embeval dataset folder may hold; anything else is the user's and is never replaced.
+// import.json: the report `embeval dataset import` writes beside the dataset it built;
+// dataset.json: how the dataset was made (Dataset::metadata).
 bool is_dataset_entry(const std::string& name) {
   return name == "corpus.jsonl" || name == "queries.jsonl" || name == "qrels" ||
-         name == "dataset.json" || is_atomic_temp_name(name);
+         name == "dataset.json" || name == "import.json" || is_atomic_temp_name(name);
 }
 
 std::filesystem::path normalised(const std::filesystem::path& dir) {
@@ -54,7 +65,10 @@ void write_files(const std::filesystem::path& dir, const Dataset& dataset, const
   {
     AtomicFileWriter corpus(dir / "corpus.jsonl");
     for (const Document& doc : dataset.corpus) {
-      corpus.write(json_line({{"_id", doc.id}, {"title", doc.title}, {"text", doc.text}}));
+      nlohmann::ordered_json line = {{"_id", doc.id}, {"title", doc.title}, {"text", doc.text}};
+      // Absent when empty, so datasets without metadata keep their bytes.
+      if (!doc.metadata.empty()) line["metadata"] = metadata_object(doc);
+      corpus.write(json_line(line));
     }
     corpus.commit();
   }

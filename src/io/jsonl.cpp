@@ -23,9 +23,28 @@ std::optional<std::string_view> JsonlRecord::string_field(std::string_view key) 
         return field.value;
       case Kind::kNull:
         return std::nullopt;
+      case Kind::kObject:
       case Kind::kOther:
         throw InputError("field \"" + std::string(key) + "\" is a JSON " + field.type_name +
                              ", expected a string",
+                         *file_, line_);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> JsonlRecord::raw_object_field(std::string_view key) const {
+  for (const Field& field : fields_) {
+    if (field.key != key) continue;
+    switch (field.kind) {
+      case Kind::kObject:
+        return object_texts_[field.object_text];
+      case Kind::kNull:
+        return std::nullopt;
+      case Kind::kString:
+      case Kind::kOther:
+        throw InputError("field \"" + std::string(key) + "\" is a JSON " + field.type_name +
+                             ", expected an object",
                          *file_, line_);
     }
   }
@@ -90,14 +109,20 @@ struct FileCloser {
 void JsonlReaderAccess::fill(JsonlRecord& record, const simdjson::dom::object& object,
                              std::size_t line, const JsonlOptions& options) {
   record.fields_.clear();
+  record.object_texts_.clear();
   record.id_ = {};
   for (simdjson::dom::key_value_pair kv : object) {
-    JsonlRecord::Field field{kv.key, {}, type_name(kv.value.type()), JsonlRecord::Kind::kOther};
+    JsonlRecord::Field field{kv.key, {}, 0, type_name(kv.value.type()), JsonlRecord::Kind::kOther};
     if (kv.value.is_string()) {
       field.kind = JsonlRecord::Kind::kString;
       field.value = kv.value.get_string().value_unsafe();
     } else if (kv.value.is_null()) {
       field.kind = JsonlRecord::Kind::kNull;
+    } else if (kv.value.is_object()) {
+      // Serialised now: the parsed document lives only until the next line is parsed.
+      field.kind = JsonlRecord::Kind::kObject;
+      field.object_text = record.object_texts_.size();
+      record.object_texts_.push_back(simdjson::to_string(kv.value));
     }
     record.fields_.push_back(field);
   }

@@ -129,5 +129,54 @@ TEST_F(BeirWriterTest, RefusesFoldersThatHoldMoreThanADataset) {
   EXPECT_NO_THROW(check_dataset_output(dir_ / "empty"));
 }
 
+TEST_F(BeirWriterTest, MetadataRoundTripsAndIsAbsentWhenEmpty) {
+  Dataset d = make_dataset("m", 2);
+  d.corpus[0].metadata =
+      "{\"source\":{\"path\":\"guide/install.md\",\"format\":\"markdown\",\"bytes\":31},"
+      "\"sections\":[{\"begin\":0,\"end\":31,\"level\":1,\"heading\":\"Install \xC3\xA9\","
+      "\"path\":[\"Install \xC3\xA9\"]}]}";
+  write_beir(dir_ / "ds", d);
+  const std::string corpus = read_file(dir_ / "ds" / "corpus.jsonl");
+  // The object follows text on the line; the document without metadata has no such key.
+  EXPECT_NE(corpus.find(",\"metadata\":" + d.corpus[0].metadata + "}\n"), std::string::npos)
+      << corpus;
+  EXPECT_EQ(corpus.find("metadata", corpus.find("m-d1")), std::string::npos) << corpus;
+  BeirLoadOptions o;
+  o.show_progress = false;
+  const Dataset loaded = load_beir(dir_ / "ds", o);
+  ASSERT_EQ(loaded.corpus.size(), 2u);
+  EXPECT_EQ(loaded.corpus[0].metadata, d.corpus[0].metadata);
+  EXPECT_EQ(loaded.corpus[1].metadata, "");
+  // Written again from what was read: the same bytes.
+  write_beir(dir_ / "ds2", loaded);
+  EXPECT_EQ(read_file(dir_ / "ds2" / "corpus.jsonl"), corpus);
+}
+
+TEST_F(BeirWriterTest, DatasetsWithoutMetadataKeepTheirBytes) {
+  // A line as every earlier embeval wrote it.
+  const Dataset d = make_dataset("p", 1);
+  write_beir(dir_ / "ds", d);
+  EXPECT_EQ(read_file(dir_ / "ds" / "corpus.jsonl"),
+            "{\"_id\":\"p-d0\",\"title\":\"\",\"text\":\"" + std::string(200, 'x') + "p\"}\n");
+}
+
+TEST_F(BeirWriterTest, MetadataThatIsNotAnObjectIsAnErrorNamingTheLine) {
+  const fs::path ds = dir_ / "bad";
+  fs::create_directories(ds / "qrels");
+  std::ofstream(ds / "corpus.jsonl") << "{\"_id\":\"a\",\"text\":\"x\"}\n"
+                                     << "{\"_id\":\"b\",\"text\":\"y\",\"metadata\":\"path\"}\n";
+  std::ofstream(ds / "queries.jsonl") << "";
+  std::ofstream(ds / "qrels" / "test.tsv") << "query-id\tcorpus-id\tscore\n";
+  BeirLoadOptions o;
+  o.show_progress = false;
+  try {
+    (void)load_beir(ds, o);
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2u);
+    EXPECT_NE(e.message().find("expected an object"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace embeval

@@ -294,5 +294,56 @@ TEST_F(JsonlTest, IdsWithWhitespaceOrControlCharactersAreRefused) {
   EXPECT_EQ(rows[0].id, "MED-1/a:b#\xC3\xA9\xE6\x96\x87");
 }
 
+TEST_F(JsonlTest, ObjectFieldsComeBackAsCompactJsonText) {
+  const fs::path path =
+      write("meta.jsonl",
+            "{\"_id\": \"a\", \"metadata\": { \"source\" : {\"path\": \"g/i.md\", \"bytes\": 12},\n"
+            "   \"pages\": [ {\"page\": 1, \"begin\": 0} ] , \"x\": null, \"t\": \"\\u00e9\\n\"}}\n"
+            "{\"_id\": \"b\", \"metadata\": null}\n"
+            "{\"_id\": \"c\"}\n"
+            "{\"_id\": \"d\", \"metadata\": {}}\n"
+            "{\"_id\": \"e\", \"metadata\": [1]}\n");
+  std::vector<std::string> texts;
+  InputError error("none");
+  try {
+    read_jsonl(path, [&](const JsonlRecord& r) {
+      texts.push_back(r.raw_object_field("metadata").value_or("<none>"));
+    });
+  } catch (const InputError& e) {
+    error = e;
+  }
+  // Line 1 holds a line break inside the object, so it is two lines: re-written on one.
+  ASSERT_EQ(texts.size(), 0u) << "a JSONL record cannot span lines";
+  EXPECT_EQ(error.line(), 1u);
+
+  const fs::path one_line =
+      write("meta1.jsonl",
+            "{\"_id\": \"a\", \"metadata\": { \"source\" : {\"path\": \"g/i.md\", \"bytes\": 12},"
+            "   \"pages\": [ {\"page\": 1, \"begin\": 0} ] , \"x\": null, \"t\": \"\\u00e9\\n\"}}\n"
+            "{\"_id\": \"b\", \"metadata\": null}\n"
+            "{\"_id\": \"c\"}\n"
+            "{\"_id\": \"d\", \"metadata\": {}}\n"
+            "{\"_id\": \"e\", \"metadata\": [1]}\n");
+  try {
+    read_jsonl(one_line, [&](const JsonlRecord& r) {
+      texts.push_back(r.raw_object_field("metadata").value_or("<none>"));
+    });
+  } catch (const InputError& e) {
+    error = e;
+  }
+  ASSERT_EQ(texts.size(), 4u);
+  // Whitespace between tokens goes, key order stays, escapes are re-written minimally.
+  EXPECT_EQ(texts[0],
+            "{\"source\":{\"path\":\"g/i.md\",\"bytes\":12},\"pages\":[{\"page\":1,\"begin\":0}],"
+            "\"x\":null,\"t\":\"\xC3\xA9\\n\"}");
+  EXPECT_EQ(texts[1], "<none>");  // null is absent
+  EXPECT_EQ(texts[2], "<none>");
+  EXPECT_EQ(texts[3], "{}");
+  EXPECT_EQ(error.line(), 5u);  // an array is not an object
+  EXPECT_NE(error.message().find("\"metadata\" is a JSON array, expected an object"),
+            std::string::npos)
+      << error.what();
+}
+
 }  // namespace
 }  // namespace embeval

@@ -1,5 +1,6 @@
 // A retrieval dataset in memory, in the BEIR layout:
-//   DIR/corpus.jsonl         {"_id": ..., "title": ..., "text": ...} one per line
+//   DIR/corpus.jsonl         {"_id": ..., "title": ..., "text": ..., "metadata": {...}} one per
+//                            line ("metadata" optional: provenance, see docs/datasets.md)
 //   DIR/queries.jsonl        {"_id": ..., "text": ...} one per line
 //   DIR/qrels/<split>.tsv    query-id<TAB>corpus-id<TAB>score, with a header line
 //   DIR/dataset.json         optional: what made the dataset (chunking, generated queries), a
@@ -19,6 +20,10 @@ struct Document {
   std::string id;
   std::string title;
   std::string text;
+  // The record's "metadata" JSON object as compact JSON text ("" when absent or null): where the
+  // document came from (source file, sections, pages; docs/datasets.md). Dataset operations read
+  // it; models never do (document_text.h). The `{}` lets {id, title, text} stay warning-free.
+  std::string metadata{};
 };
 
 // What a model reads for a document: document_text() (document_text.h).
@@ -62,8 +67,9 @@ struct Dataset {
 };
 
 // Throws InputError (file, line, hint) for: a split name that validate_split_name refuses,
-// missing files, malformed JSON, a missing, non-string or invalid "_id" (see record_id.h),
-// duplicate ids, invalid UTF-8 under kReject, a qrels file without header.
+// missing files, malformed JSON, a missing, non-string or invalid "_id" (see record_id.h), a
+// document "metadata" that is neither an object nor null, duplicate ids, invalid UTF-8 under
+// kReject, a qrels file without header.
 // A UTF-8 byte-order mark opening any of the files is ignored.
 // A split names the file qrels/<split>.tsv inside the dataset: it must be a plain file name
 // (not empty, no '/' or backslash, not "." or "..", no NUL or control character), so that it can
@@ -81,8 +87,9 @@ void write_beir(const std::filesystem::path& dir, const Dataset& dataset,
                 const std::string& split = "test");
 
 // Throws InputError unless `dir` can take a dataset: absent, or a folder holding only what
-// write_beir writes (corpus.jsonl, queries.jsonl, qrels/*.tsv), never a link or a file; and its
-// parent folder is writable. Call it before any work; write_beir calls it too.
+// write_beir writes (corpus.jsonl, queries.jsonl, qrels/*.tsv) or `dataset import` adds
+// (import.json), never a link or a file; and its parent folder is writable. Call it before any
+// work; write_beir calls it too.
 void check_dataset_output(const std::filesystem::path& dir);
 
 }  // namespace embeval

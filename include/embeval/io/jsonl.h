@@ -30,16 +30,23 @@ class JsonlRecord {
   // When a key repeats, the first occurrence wins.
   std::optional<std::string_view> string_field(std::string_view key) const;
 
+  // Top-level object field `key` as compact JSON text (no whitespace between tokens, keys in file
+  // order), or nullopt when the field is absent or null. Throws InputError (file, line) when the
+  // field holds another type. When a key repeats, the first occurrence wins. Unlike the views of
+  // string_field, the returned text is a copy the caller owns.
+  std::optional<std::string> raw_object_field(std::string_view key) const;
+
   // True when the raw line was not valid UTF-8 and JsonlOptions::on_invalid_utf8 repaired it.
   bool utf8_repaired() const { return utf8_repaired_; }
 
  private:
   friend class JsonlReaderAccess;
-  enum class Kind { kString, kNull, kOther };
+  enum class Kind { kString, kNull, kObject, kOther };
   struct Field {
     std::string_view key;
-    std::string_view value;  // the string value when kind == kString
-    const char* type_name;   // JSON type name, for error messages
+    std::string_view value;       // the string value when kind == kString
+    std::size_t object_text = 0;  // index into object_texts_ when kind == kObject
+    const char* type_name;        // JSON type name, for error messages
     Kind kind;
   };
   const std::string* file_ = nullptr;
@@ -47,6 +54,7 @@ class JsonlRecord {
   std::string_view id_;
   std::string id_buffer_;  // holds the decimal text of an integer id
   std::vector<Field> fields_;
+  std::vector<std::string> object_texts_;  // compact JSON text of each object field
   bool utf8_repaired_ = false;
 };
 
