@@ -2,12 +2,16 @@
 // Known-item queries from titles and headings, judged without labelling (heading_queries.h,
 // docs/chunking.md): writes queries.jsonl, qrels/<split>.tsv and the provenance (dataset.json).
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "cli/commands.h"
 #include "embeval/dataset/dataset.h"
 #include "embeval/dataset/heading_queries.h"
+#include "embeval/util/atomic_file.h"
 
 namespace embeval::cli {
 namespace {
@@ -34,7 +38,16 @@ void run_queries(const QueriesArgs& args) {
   options.titles = !args.no_titles;
   HeadingQueryReport report;
   const Dataset dataset = heading_queries(source, options, &report);
+  // write_beir replaces the folder as a whole: an import report beside the dataset is kept.
+  std::string import_report;
+  const std::filesystem::path import_json = std::filesystem::path(out) / "import.json";
+  if (std::ifstream in{import_json, std::ios::binary}) {
+    std::stringstream text;
+    text << in.rdbuf();
+    import_report = text.str();
+  }
   write_beir(out, dataset, args.split);
+  if (!import_report.empty()) write_file_atomic(import_json, import_report);
   std::printf(
       "queries from headings: %zu queries (%zu from titles) out of %zu titles and "
       "headings in %zu documents\n",

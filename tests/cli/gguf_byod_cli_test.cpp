@@ -59,18 +59,22 @@ class ByodCli : public ::testing::Test {
     fs::create_directories(dir_ / "docs");
     std::ofstream corpus(dir_ / "docs" / "corpus.jsonl");
     corpus << record("guide/install.md", "Installing the toolkit",
-                     {{"Debian packages", "Install the compiler, cmake and the BLAS library with "
-                                          "apt-get. The packages are listed in the setup script."},
-                      {"Building llama.cpp", "The pinned llama.cpp source is built once into the "
-                                             "cache folder. Two builds at once corrupt it."}})
+                     {{"Debian packages",
+                       "Install the compiler, cmake and the BLAS library with "
+                       "apt-get. The packages are listed in the setup script."},
+                      {"Building llama.cpp",
+                       "The pinned llama.cpp source is built once into the "
+                       "cache folder. Two builds at once corrupt it."}})
                   .dump()
            << "\n"
            << record("guide/search.md", "Searching vectors",
-                     {{"Exact search", "Blocked matrix products score every document against "
-                                       "every query and keep the best k."},
+                     {{"Exact search",
+                       "Blocked matrix products score every document against "
+                       "every query and keep the best k."},
                       {"Introduction", "This page explains the search layer."},
-                      {"HNSW graphs", "Graph indexes trade recall for speed; sweep efSearch to "
-                                      "find the frontier of recall against queries per second."}})
+                      {"HNSW graphs",
+                       "Graph indexes trade recall for speed; sweep efSearch to "
+                       "find the frontier of recall against queries per second."}})
                   .dump()
            << "\n";
     std::ofstream(dir_ / "docs" / "queries.jsonl") << "";
@@ -132,8 +136,7 @@ TEST_F(ByodCli, ChunkCountsTokensOfARealVocabulary) {
   EXPECT_NE(corpus.find(R"("_id":"d#0","title":"","text":"the quick brown fox")"),
             std::string::npos)
       << corpus;
-  EXPECT_NE(corpus.find(R"("_id":"d#1","title":"","text":"fox jumps over the")"),
-            std::string::npos)
+  EXPECT_NE(corpus.find(R"("_id":"d#1","title":"","text":"fox jumps over the")"), std::string::npos)
       << corpus;
   EXPECT_NE(corpus.find(R"("_id":"d#2","title":"","text":"the lazy dog")"), std::string::npos)
       << corpus;
