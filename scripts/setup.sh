@@ -15,6 +15,11 @@
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
 #   python3-numpy                      reference forward passes for the gguf parity tests
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
+#   libcmark-dev                       dataset import: Markdown (the CommonMark reference parser)
+#   libxml2-dev                        dataset import: HTML (libxml2's forgiving HTML parser)
+#   libpoppler-cpp-dev                 dataset import: PDF text per page and the Info title
+#   groff qpdf                         tests: PDFs rendered from man pages (man -Tpdf), an
+#                                      encrypted PDF made with qpdf
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
 #                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
 set -euo pipefail
@@ -22,7 +27,8 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
+  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
+  libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

@@ -1,5 +1,6 @@
 // embeval dataset manpages --out DIR ...   build the man-page dataset (BEIR layout)
 // embeval dataset check DIR ...            load a BEIR dataset and report what the loader fixed
+// embeval dataset import PATH... --out DIR (dataset_import_command.cpp)
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -106,6 +107,8 @@ void add_dataset_command(CLI::App& app) {
       ->check(CLI::IsMember({"replace", "reject"}))
       ->capture_default_str();
   check_cmd->callback([check] { run_check(*check); });
+
+  add_dataset_import_subcommand(*dataset);
 }
 
 }  // namespace embeval::cli
