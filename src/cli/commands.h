@@ -20,5 +20,7 @@ void add_probe_command(CLI::App& app);     // probe_command.cpp
 // Subcommands in files of their own, registered by their group's add_*_command.
 void add_dataset_import_subcommand(CLI::App& dataset);  // dataset_import_command.cpp
 void add_probe_robustness(CLI::App* probe);             // probe_robustness_command.cpp
+void add_dataset_chunk_command(CLI::App& dataset);      // dataset_chunk_command.cpp
+void add_dataset_queries_command(CLI::App& dataset);    // dataset_queries_command.cpp
 
 }  // namespace embeval::cli

@@ -72,6 +72,8 @@ void run_check(const CheckArgs& args) {
 void add_dataset_command(CLI::App& app) {
   CLI::App* dataset = app.add_subcommand("dataset", "Build or check retrieval datasets");
   dataset->require_subcommand(1);
+  add_dataset_chunk_command(*dataset);
+  add_dataset_queries_command(*dataset);
 
   auto man = std::make_shared<ManPagesArgs>();
   CLI::App* manpages = dataset->add_subcommand(

@@ -29,6 +29,7 @@ struct EvalOptions {
   bool reject_invalid_utf8 = false;
   std::string cache_dir;  // empty: OUT/cache
   bool no_cache = false;
+  std::string score_at = "passage";
   ThreadsFlag threads;
 };
 
@@ -63,6 +64,7 @@ void run(const EvalOptions& o) {
   config.resume = !o.no_resume;
   config.split = o.split;
   config.threads = o.threads.threads;
+  config.score_at = o.score_at == "document" ? ScoreLevel::kDocument : ScoreLevel::kPassage;
   if (!o.no_cache) {
     config.cache_dir =
         o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
@@ -78,6 +80,17 @@ void run(const EvalOptions& o) {
   print_load_report(dataset.report);
 
   const EvaluationResults results = run_evaluation(dataset, o.dataset, config);
+  if (config.score_at == ScoreLevel::kDocument) {
+    std::printf(
+        "scored at document level: %zu documents, each by its best passage (%zu "
+        "passages), %zu judgments\n",
+        results.num_scored_documents, results.num_passages, results.num_scored_judgments);
+  } else if (results.num_passages > 0) {
+    std::printf(
+        "scored at passage level: %zu passages, %zu judgments (--score-at document "
+        "ranks their documents)\n",
+        results.num_scored_documents, results.num_scored_judgments);
+  }
   std::printf("%s", format_results_table(results).c_str());
   for (const ModelResult& m : results.models) {
     if (m.vocabulary) std::printf("%s", format_vocabulary_coverage(m.label, *m.vocabulary).c_str());
@@ -115,6 +128,12 @@ void add_eval_command(CLI::App& app) {
                   "Embedding cache for transformer models (default OUT/cache): a rerun or an "
                   "interrupted run reuses every embedding already computed");
   cmd->add_flag("--no-cache", options->no_cache, "Do not read or write the embedding cache");
+  cmd->add_option("--score-at", options->score_at,
+                  "passage: rank the corpus records as they are; document: rank the documents "
+                  "that passages belong to (metadata \"parent\", `embeval dataset chunk`), each "
+                  "by its best passage, judged at document level")
+      ->check(CLI::IsMember({"passage", "document"}))
+      ->capture_default_str();
   options->threads.add_to(cmd, "encoding and exact search");
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");

@@ -1,6 +1,9 @@
 // load_beir: corpus.jsonl + queries.jsonl + qrels/<split>.tsv -> Dataset, with
 // every repair counted in the LoadReport.
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -45,6 +48,22 @@ void require_file(const std::filesystem::path& path, const std::filesystem::path
                      "a BEIR dataset directory (" + dir.string() +
                          ") holds corpus.jsonl, queries.jsonl and qrels/<split>.tsv");
   }
+}
+
+// DIR/dataset.json, compact; "" when absent. Throws InputError unless it holds a JSON object.
+std::string read_dataset_metadata(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / "dataset.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return {};
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto parsed = nlohmann::ordered_json::parse(text.str(), nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    throw InputError("dataset.json is not a JSON object", path.string(), 0,
+                     "fix or delete the file: it only records how the dataset was made");
+  }
+  return parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::filesystem::path qrels_path(const std::filesystem::path& dir, const std::string& split) {
@@ -92,7 +111,12 @@ Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& optio
   const std::filesystem::path queries_file = dir / "queries.jsonl";
   require_file(corpus_file, dir);
   require_file(queries_file, dir);
-  const std::filesystem::path qrels_file = qrels_path(dir, options.split);
+  std::error_code qrels_ec;
+  const bool read_judgments =
+      options.require_qrels ||
+      std::filesystem::is_regular_file(dir / "qrels" / (options.split + ".tsv"), qrels_ec);
+  const std::filesystem::path qrels_file =
+      read_judgments ? qrels_path(dir, options.split) : dir / "qrels" / (options.split + ".tsv");
 
   Dataset dataset;
   dataset.name = std::filesystem::absolute(dir, ec).lexically_normal().filename().string();
@@ -101,6 +125,7 @@ Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& optio
         std::filesystem::absolute(dir, ec).lexically_normal().parent_path().filename().string();
   }
   LoadReport& report = dataset.report;
+  dataset.metadata = read_dataset_metadata(dir);
 
   // Corpus.
   std::unordered_map<std::string, std::size_t> doc_lines;  // id -> line, for duplicates
@@ -147,7 +172,7 @@ Dataset load_beir(const std::filesystem::path& dir, const BeirLoadOptions& optio
       jsonl_options(options, queries_file.string()));
 
   // Judgments: keep those whose query and document are both known.
-  Qrels raw = read_qrels(qrels_file);
+  Qrels raw = read_judgments ? read_qrels(qrels_file) : Qrels{};
   for (auto& [qid, docs] : raw.judgments) {
     if (empty_query_ids.count(qid) != 0) continue;  // dropped with its empty query
     if (query_lines.count(qid) == 0) {

@@ -47,10 +47,11 @@ void check_tsv_id(const std::string& id, const char* kind) {
 }
 
 // What an embeval dataset folder may hold; anything else is the user's and is never replaced.
-// import.json: the report `embeval dataset import` writes beside the dataset it built.
+// import.json: the report `embeval dataset import` writes beside the dataset it built;
+// dataset.json: how the dataset was made (Dataset::metadata).
 bool is_dataset_entry(const std::string& name) {
   return name == "corpus.jsonl" || name == "queries.jsonl" || name == "qrels" ||
-         name == "import.json" || is_atomic_temp_name(name);
+         name == "dataset.json" || name == "import.json" || is_atomic_temp_name(name);
 }
 
 std::filesystem::path normalised(const std::filesystem::path& dir) {
@@ -79,6 +80,11 @@ void write_files(const std::filesystem::path& dir, const Dataset& dataset, const
     queries.commit();
   }
   write_file_atomic(dir / "qrels" / (split + ".tsv"), tsv);
+  if (!dataset.metadata.empty()) {
+    const auto parsed = nlohmann::ordered_json::parse(dataset.metadata, nullptr, false);
+    EMBEVAL_CHECK(parsed.is_object(), "Dataset::metadata must be a JSON object");
+    write_file_atomic(dir / "dataset.json", parsed.dump(1) + "\n");
+  }
 }
 
 // Puts the finished `build` folder in place of `dir` in one step.

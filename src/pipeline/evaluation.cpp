@@ -23,6 +23,7 @@
 #include "embeval/util/stopwatch.h"
 #include "embeval/util/thread_count.h"
 #include "embeval/util/version.h"
+#include "pipeline/document_scoring.h"
 #include "pipeline/evaluation_records.h"
 
 namespace embeval {
@@ -105,6 +106,7 @@ struct SharedKey {
   std::size_t k = 0;
   bool ignore_identical_ids = false;
   std::size_t encode_batch = 0;
+  std::string score_at;
 };
 
 records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
@@ -116,6 +118,7 @@ records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
   key.k = shared.k;
   key.ignore_identical_ids = shared.ignore_identical_ids;
   key.encode_batch = shared.encode_batch;
+  key.score_at = shared.score_at;
   key.embeval_version = kEmbevalVersion;
   return key;
 }
@@ -167,7 +170,8 @@ std::vector<ModelResult> earlier_results(const fs::path& out_dir, const Evaluati
     } else if (record->key->dataset_fingerprint != shared.dataset_fingerprint) {
       why = "computed on another dataset";
     } else if (record->key->k != shared.k ||
-               record->key->ignore_identical_ids != shared.ignore_identical_ids) {
+               record->key->ignore_identical_ids != shared.ignore_identical_ids ||
+               record->key->score_at != shared.score_at) {
       why = "computed with other settings (k " + std::to_string(record->key->k) + ")";
     } else {
       why = records::run_file_problem(*record->result);
@@ -201,7 +205,8 @@ EvaluationResults assemble(const EvaluationResults& base, const std::vector<Mode
 
 ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string>& doc_texts,
                            const PlannedModel& planned, const MeasureSet& measures,
-                           const EvaluationConfig& config, std::size_t run_depth) {
+                           const EvaluationConfig& config, std::size_t run_depth,
+                           const PassageParents* parents, const Qrels& qrels) {
   const ModelSpec& spec = planned.spec;
   const std::string& label = planned.label;
   reset_peak_rss();
@@ -240,23 +245,30 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
       encode_queries(*encoder, dataset, &result.timings.encode_queries_s, &result.query_lengths);
   result.cached_queries = cache_hits() - result.cached_documents;
 
-  // One extra hit per query so that dropping a self-match still leaves run_depth; never more
-  // than the corpus (run_depth <= documents, so this cannot overflow).
-  const std::size_t depth =
-      std::min(run_depth + (config.ignore_identical_ids ? 1 : 0), doc_texts.size());
-  start.restart();
-  const SearchResults hits = index->search(queries, depth);
-  result.timings.search_s = start.seconds();
-
-  const TrecRun run =
-      run_from_results(dataset, hits, run_depth, config.ignore_identical_ids, label);
+  TrecRun run;
+  if (parents != nullptr) {
+    // Documents ranked by their best passage: searched as deep as it takes to find run_depth.
+    start.restart();
+    run = search_documents(*index, queries, dataset, *parents, run_depth,
+                           config.ignore_identical_ids, label);
+    result.timings.search_s = start.seconds();
+  } else {
+    // One extra hit per query so that dropping a self-match still leaves run_depth; never more
+    // than the corpus (run_depth <= documents, so this cannot overflow).
+    const std::size_t depth =
+        std::min(run_depth + (config.ignore_identical_ids ? 1 : 0), doc_texts.size());
+    start.restart();
+    const SearchResults hits = index->search(queries, depth);
+    result.timings.search_s = start.seconds();
+    run = run_from_results(dataset, hits, run_depth, config.ignore_identical_ids, label);
+  }
   result.run_file = config.out_dir / "runs" / (label + ".trec");
   write_run(result.run_file, run);
   result.run_checksum = file_fingerprint(result.run_file);
 
   EvalOptions options;
   options.complete = true;  // a judged query with no hits scores 0, it is not dropped
-  result.metrics = evaluate(dataset.qrels, run, measures, options);
+  result.metrics = evaluate(qrels, run, measures, options);
   result.headline_interval = bootstrap_interval(result.metrics, headline_measure(config.k));
 
   // Throughput counts what the model encoded: texts read back from the cache cost ~nothing.
@@ -273,6 +285,10 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
 }
 
 }  // namespace
+
+const char* score_level_name(ScoreLevel level) {
+  return level == ScoreLevel::kDocument ? "document" : "passage";
+}
 
 std::vector<std::string> eval_measures(std::size_t k) {
   EMBEVAL_CHECK(k > 0, "eval_measures: k must be positive");
@@ -341,6 +357,7 @@ std::string dataset_fingerprint(const Dataset& dataset) {
     h.add(d.id);
     h.add(d.title);
     h.add(d.text);
+    if (!d.metadata.empty()) h.add(d.metadata);  // a passage's parent decides document scores
   }
   for (const auto& q : dataset.queries) {
     h.add(q.id);
@@ -379,10 +396,21 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
   results.num_judgments = dataset.qrels.num_judgments();
   results.load_report = dataset.report;
   results.config = config;
-  results.run_depth = std::min(config.k, dataset.corpus.size());
+  const PassageParents parents = passage_parents(dataset);
+  results.num_passages = parents.passages;
+  const bool by_document = config.score_at == ScoreLevel::kDocument;
+  const Qrels scored_qrels = by_document ? document_qrels(dataset, parents) : dataset.qrels;
+  results.num_scored_documents = by_document ? parents.parent_ids.size() : dataset.corpus.size();
+  results.num_scored_judgments = scored_qrels.num_judgments();
+  if (by_document && parents.passages == 0) {
+    note(results.notes,
+         "--score-at document on a corpus without passages: every document is its "
+         "own only passage (the same numbers as --score-at passage)");
+  }
+  results.run_depth = std::min(config.k, results.num_scored_documents);
   if (results.run_depth < config.k) {
     note(results.notes, "--k " + std::to_string(config.k) + " is more than the " +
-                            std::to_string(dataset.corpus.size()) +
+                            std::to_string(results.num_scored_documents) +
                             " documents: each run holds at most " +
                             std::to_string(results.run_depth));
   }
@@ -394,6 +422,7 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
   shared.k = config.k;
   shared.ignore_identical_ids = config.ignore_identical_ids;
   shared.encode_batch = config.encode_batch;
+  shared.score_at = score_level_name(config.score_at);
   for (const auto& f : shared.dataset_files) {
     results.dataset_files.push_back(
         {records::portable_path(dataset_path / f.path, config.out_dir), f.fingerprint});
@@ -426,7 +455,8 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
     fs::remove(config.out_dir / "models" / (model.label + ".json"), ec);
     write_results_json(results_path, assemble(results, current, earlier));
 
-    ModelResult r = evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth);
+    ModelResult r = evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth,
+                                   by_document ? &parents : nullptr, scored_qrels);
     r.model_files = key.model_files;
     for (auto& f : r.model_files) f.path = records::portable_path(f.path, config.out_dir);
     r.environment = results.written_by;

@@ -78,6 +78,7 @@ json key_to_json(const ResultKey& k) {
           {"k", k.k},
           {"ignore_identical_ids", k.ignore_identical_ids},
           {"encode_batch", k.encode_batch},
+          {"score_at", k.score_at},
           {"embeval_version", k.embeval_version}};
 }
 
@@ -90,6 +91,7 @@ ResultKey key_from_json(const json& j) {
   k.k = j.at("k").get<std::size_t>();
   k.ignore_identical_ids = j.at("ignore_identical_ids").get<bool>();
   k.encode_batch = j.at("encode_batch").get<std::size_t>();
+  k.score_at = j.value("score_at", std::string("passage"));
   k.embeval_version = j.at("embeval_version").get<std::string>();
   return k;
 }
@@ -160,6 +162,7 @@ std::string key_difference(const ResultKey& saved, const ResultKey& now) {
     return "--ignore-identical-ids changed";
   }
   if (saved.encode_batch != now.encode_batch) return "the encode batch size changed";
+  if (saved.score_at != now.score_at) return "--score-at changed (was " + saved.score_at + ")";
   if (saved.embeval_version != now.embeval_version) {
     return "computed by embeval " + saved.embeval_version;
   }

@@ -32,7 +32,8 @@ struct ResultKey {
   std::vector<FileRecord> dataset_files;  // names inside the dataset folder, fingerprints
   std::size_t k = 0;
   bool ignore_identical_ids = false;
-  std::size_t encode_batch = 0;  // batch composition can move float scores in the last bits
+  std::size_t encode_batch = 0;      // batch composition can move float scores in the last bits
+  std::string score_at = "passage";  // score_level_name(); records without it: "passage"
   std::string embeval_version;
 };
 

@@ -272,12 +272,16 @@ json to_json(const EvaluationResults& r) {
             {"documents", r.num_documents},
             {"queries", r.num_queries},
             {"judgments", r.num_judgments},
+            {"passages", r.num_passages},
+            {"scored_documents", r.num_scored_documents},
+            {"scored_judgments", r.num_scored_judgments},
             {"load_report", load_report_to_json(r.load_report)}}},
           {"settings",
            {{"k", r.config.k},
             {"run_depth", r.run_depth},
             {"ignore_identical_ids", r.config.ignore_identical_ids},
             {"split", r.config.split},
+            {"score_at", score_level_name(r.config.score_at)},
             {"encode_batch", r.config.encode_batch},
             {"evaluation_mode", "complete"}}},
           {"notes", r.notes},
@@ -327,6 +331,12 @@ EvaluationResults read_results_json(const std::filesystem::path& path) {
     // Version 2 had no cap: its runs were as deep as k (or the corpus, if smaller).
     r.run_depth = settings.value("run_depth", std::min(r.config.k, r.num_documents));
     r.config.split = settings.value("split", "test");
+    r.config.score_at = settings.value("score_at", std::string("passage")) == "document"
+                            ? ScoreLevel::kDocument
+                            : ScoreLevel::kPassage;
+    r.num_passages = d.value("passages", std::size_t{0});
+    r.num_scored_documents = d.value("scored_documents", r.num_documents);
+    r.num_scored_judgments = d.value("scored_judgments", r.num_judgments);
     r.config.encode_batch = settings.value("encode_batch", r.config.encode_batch);
     if (j.contains("notes")) r.notes = j.at("notes").get<std::vector<std::string>>();
   } catch (const json::exception& e) {

@@ -3,6 +3,8 @@
 //                            line ("metadata" optional: provenance, see docs/datasets.md)
 //   DIR/queries.jsonl        {"_id": ..., "text": ...} one per line
 //   DIR/qrels/<split>.tsv    query-id<TAB>corpus-id<TAB>score, with a header line
+//   DIR/dataset.json         optional: what made the dataset (chunking, generated queries), a
+//                            JSON object; embeval's own keys are listed in docs/chunking.md
 #pragma once
 
 #include <cstddef>
@@ -48,6 +50,9 @@ struct BeirLoadOptions {
   std::string split = "test";
   Utf8Policy utf8 = Utf8Policy::kReplace;
   bool show_progress = true;
+  // false: a missing qrels/<split>.tsv means no judgments (and so no queries), for commands that
+  // make judgments (`dataset queries`) or carry them over (`dataset chunk`).
+  bool require_qrels = true;
 };
 
 struct Dataset {
@@ -56,6 +61,9 @@ struct Dataset {
   std::vector<Query> queries;  // only queries with at least one judgment in the split
   Qrels qrels;                 // only judgments whose query and document are known
   LoadReport report;
+  // DIR/dataset.json as compact JSON text: provenance of the whole dataset ("chunking",
+  // "queries"); "" when there is none. Not part of dataset_fingerprint: it never changes scores.
+  std::string metadata;
 };
 
 // Throws InputError (file, line, hint) for: a split name that validate_split_name refuses,

@@ -22,6 +22,13 @@
 
 namespace embeval {
 
+// What a run ranks (docs/chunking.md). kPassage: the corpus records as they are (passages of a
+// chunked dataset, or whole documents). kDocument: the documents the records belong to (a
+// passage's metadata "parent", else the record itself), each scored by its best passage and
+// judged by document_qrels() (a document's grade: the highest of its passages').
+enum class ScoreLevel { kPassage, kDocument };
+[[nodiscard]] const char* score_level_name(ScoreLevel level);  // "passage" | "document"
+
 struct EvaluationConfig {
   std::vector<std::string> model_specs;  // registry spec strings, evaluated in order
   std::size_t k = 100;                   // depth of each run (capped at the corpus size)
@@ -34,6 +41,7 @@ struct EvaluationConfig {
   std::filesystem::path cache_dir;
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
   std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
+  ScoreLevel score_at = ScoreLevel::kPassage;  // --score-at
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -103,9 +111,12 @@ struct EvaluationResults {
   std::size_t num_documents = 0;
   std::size_t num_queries = 0;
   std::size_t num_judgments = 0;
+  std::size_t num_passages = 0;          // corpus records whose metadata names a parent
+  std::size_t num_scored_documents = 0;  // what runs rank: records, or their parents (score_at)
+  std::size_t num_scored_judgments = 0;  // judgments the measures use (document_qrels at kDocument)
   LoadReport load_report;
   EvaluationConfig config;    // k as requested (measure cutoffs), ignore_identical_ids, ...
-  std::size_t run_depth = 0;  // entries per query at most: min(k, documents)
+  std::size_t run_depth = 0;  // entries per query at most: min(k, num_scored_documents)
   RunEnvironment written_by;  // the invocation that wrote this results.json
   // Every model of the folder computed on this dataset with these settings: this invocation's
   // models in the order asked, then earlier invocations' (by label).
