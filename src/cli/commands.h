@@ -6,16 +6,17 @@
 
 namespace embeval::cli {
 
-void add_demo_command(CLI::App& app);      // demo_command.cpp
-void add_dataset_command(CLI::App& app);   // dataset_command.cpp
-void add_eval_command(CLI::App& app);      // eval_command.cpp
-void add_metrics_command(CLI::App& app);   // metrics_command.cpp
-void add_compare_command(CLI::App& app);   // compare_command.cpp
-void add_knn_command(CLI::App& app);       // knn_command.cpp
-void add_ann_command(CLI::App& app);       // ann_command.cpp
-void add_encode_command(CLI::App& app);    // encode_command.cpp
-void add_inspect_command(CLI::App& app);   // inspect_command.cpp
-void add_word2vec_command(CLI::App& app);  // word2vec_command.cpp
-void add_probe_command(CLI::App& app);     // probe_command.cpp
+void add_demo_command(CLI::App& app);        // demo_command.cpp
+void add_dataset_command(CLI::App& app);     // dataset_command.cpp
+void add_eval_command(CLI::App& app);        // eval_command.cpp
+void add_metrics_command(CLI::App& app);     // metrics_command.cpp
+void add_compare_command(CLI::App& app);     // compare_command.cpp
+void add_knn_command(CLI::App& app);         // knn_command.cpp
+void add_ann_command(CLI::App& app);         // ann_command.cpp
+void add_encode_command(CLI::App& app);      // encode_command.cpp
+void add_inspect_command(CLI::App& app);     // inspect_command.cpp
+void add_word2vec_command(CLI::App& app);    // word2vec_command.cpp
+void add_probe_command(CLI::App& app);       // probe_command.cpp
+void add_probe_neighbours(CLI::App* probe);  // probe_neighbours_command.cpp
 
 }  // namespace embeval::cli

@@ -66,6 +66,7 @@ void add_probe_command(CLI::App& app) {
       app.add_subcommand("probe", "Probe how a model behaves (alignment of translations)");
   probe->require_subcommand(1);
   add_alignment(probe);
+  add_probe_neighbours(probe);
 }
 
 }  // namespace embeval::cli
