@@ -13,6 +13,11 @@
 #   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
 #   zlib1g-dev                         reading gzip'ed man pages
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
+#   manpages-de manpages-fr manpages-es manpages-ja
+#                                      translated man pages: `dataset bitext manpages`,
+#                                      `dataset manpages --cross`, `probe tokenizers`
+#   dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa
+#                                      word pairs for `dataset bitext freedict`
 #   python3-numpy                      reference forward passes for the gguf parity tests
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
@@ -22,7 +27,9 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
+  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
+  manpages-de manpages-fr manpages-es manpages-ja
+  dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

@@ -17,5 +17,7 @@ void add_encode_command(CLI::App& app);    // encode_command.cpp
 void add_inspect_command(CLI::App& app);   // inspect_command.cpp
 void add_word2vec_command(CLI::App& app);  // word2vec_command.cpp
 void add_probe_command(CLI::App& app);     // probe_command.cpp
+// `dataset bitext ...`, a subcommand group of `dataset` (dataset_bitext_command.cpp).
+void add_dataset_bitext_command(CLI::App* dataset);
 
 }  // namespace embeval::cli
