@@ -13,6 +13,11 @@
 #   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
 #   zlib1g-dev                         reading gzip'ed man pages
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
+#   manpages-de manpages-fr manpages-es manpages-ja
+#                                      translated man pages: `dataset bitext manpages`,
+#                                      `dataset manpages --cross`, `probe tokenizers`
+#   dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa
+#                                      word pairs for `dataset bitext freedict`
 #   python3-numpy                      reference forward passes for the gguf parity tests
 #   libzip-dev                         reading PyTorch .pt files (BGE-M3's heads)
 #   python3-torch                      tests write genuine .pt files with torch.save
@@ -34,7 +39,9 @@ packages=(build-essential cmake pkg-config git ccache
   zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
   libzip-dev python3-torch
   wordnet-base
-  libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf)
+  libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf
+  manpages-de manpages-fr manpages-es manpages-ja
+  dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

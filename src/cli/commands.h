@@ -23,5 +23,7 @@ void add_probe_robustness(CLI::App* probe);             // probe_robustness_comm
 void add_dataset_chunk_command(CLI::App& dataset);      // dataset_chunk_command.cpp
 void add_dataset_queries_command(CLI::App& dataset);    // dataset_queries_command.cpp
 void add_probe_neighbours(CLI::App* probe);             // probe_neighbours_command.cpp
+// `dataset bitext ...`, a subcommand group of `dataset` (dataset_bitext_command.cpp).
+void add_dataset_bitext_command(CLI::App* dataset);
 
 }  // namespace embeval::cli

@@ -1,6 +1,7 @@
 // embeval dataset manpages --out DIR ...   build the man-page dataset (BEIR layout)
 // embeval dataset check DIR ...            load a BEIR dataset and report what the loader fixed
 // embeval dataset import PATH... --out DIR (dataset_import_command.cpp)
+// embeval dataset bitext ...             (dataset_bitext_command.cpp)
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -46,8 +47,19 @@ void run_manpages(const ManPagesArgs& args) {
     std::printf("  unreadable by reason: %s\n", format_failure_counts(report).c_str());
   std::printf("  documents: %zu (%zu with an empty body, %zu with invalid UTF-8 replaced)\n",
               dataset.corpus.size(), report.empty_bodies, report.invalid_utf8_replaced);
-  std::printf("  queries: %zu (dropped: %zu without a NAME description, %zu ambiguous)\n",
-              report.queries, report.queries_dropped_empty, report.queries_dropped_ambiguous);
+  if (args.options.cross_lang.empty()) {
+    std::printf("  queries: %zu (dropped: %zu without a NAME description, %zu ambiguous)\n",
+                report.queries, report.queries_dropped_empty, report.queries_dropped_ambiguous);
+  } else {
+    std::printf(
+        "  queries: %zu in %s from %zu pages (dropped: %zu without a page in %s, %zu without a "
+        "NAME "
+        "description, %zu untranslated, %zu ambiguous)\n",
+        report.queries, args.options.lang.c_str(), report.query_pages,
+        report.queries_dropped_no_document, args.options.cross_lang.c_str(),
+        report.queries_dropped_empty, report.queries_dropped_untranslated,
+        report.queries_dropped_ambiguous);
+  }
   std::printf("  judgments: %zu self (rel 2) + %zu from SEE ALSO (rel 1)\n", report.queries,
               report.see_also_judgments);
   std::printf("wrote %s (corpus.jsonl, queries.jsonl, qrels/%s.tsv)\n", args.out.c_str(),
@@ -87,6 +99,8 @@ void add_dataset_command(CLI::App& app) {
       ->capture_default_str();
   manpages->add_option("--lang", man->options.lang, "Language: en, or a subdirectory such as de")
       ->capture_default_str();
+  manpages->add_option("--cross", man->options.cross_lang,
+                       "Cross-language: documents in this language (e.g. en), queries in --lang");
   manpages
       ->add_option("--max-pages", man->options.max_pages,
                    "Keep only the first N pages by id (0 = all)")
@@ -109,6 +123,7 @@ void add_dataset_command(CLI::App& app) {
   check_cmd->callback([check] { run_check(*check); });
 
   add_dataset_import_subcommand(*dataset);
+  add_dataset_bitext_command(dataset);
 }
 
 }  // namespace embeval::cli

@@ -130,9 +130,7 @@ std::string format_failure_counts(const ManPagesReport& report) {
   return out;
 }
 
-Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* report_out) {
-  const Stopwatch start;
-  ManPagesReport report;
+std::vector<ManPage> read_man_pages(const ManPagesOptions& options, ManPagesReport& report) {
   const std::vector<std::filesystem::path> dirs = section_dirs(options);
   bool any_dir = false;
   for (const auto& dir : dirs) {
@@ -192,26 +190,22 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
                      "check --man-dir, --sections and --lang");
   }
 
-  Dataset dataset;
-  dataset.name = "manpages-" + (options.lang.empty() ? std::string("en") : options.lang);
-  for (const auto& section : options.sections) dataset.name += "-" + section;
-
-  std::unordered_map<std::string, std::size_t> corpus_index;  // id -> position in kept
-  std::unordered_map<std::string, std::size_t> description_count;
-  dataset.corpus.reserve(kept.size());
-  for (std::size_t k = 0; k < kept.size(); ++k) {
-    const man::PageFile& file = files[kept[k]];
-    const RoffPage& page = parsed[kept[k]].page;
-    corpus_index.emplace(file.id, k);
-    Document doc;
-    doc.id = file.id;
-    doc.title = file.name + "(" + file.section + ")";
-    doc.text = page.body;
-    if (doc.text.empty()) ++report.empty_bodies;
-    dataset.corpus.push_back(std::move(doc));
-    if (!page.description.empty()) ++description_count[page.description];
+  std::vector<ManPage> pages;
+  pages.reserve(kept.size());
+  for (const std::size_t i : kept) {
+    pages.push_back({files[i].id, files[i].name, files[i].section, std::move(parsed[i].page)});
   }
+  report.parsed = pages.size();
+  return pages;
+}
 
+namespace {
+
+// The rel=1 judgments of one query: the pages `see_also` names that are in the corpus.
+void add_see_also(const std::vector<ManReference>& see_also, const std::string& id,
+                  const std::unordered_map<std::string, std::size_t>& corpus_index,
+                  const Dataset& dataset, std::unordered_map<std::string, int>& judgments,
+                  ManPagesReport& report) {
   auto find_page = [&](const ManReference& ref) -> const std::string* {
     auto it = corpus_index.find(ref.name + "." + ref.section);
     if (it == corpus_index.end()) {
@@ -221,25 +215,103 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
     }
     return it == corpus_index.end() ? nullptr : &dataset.corpus[it->second].id;
   };
+  for (const ManReference& ref : see_also) {
+    const std::string* target = find_page(ref);
+    if (target == nullptr || *target == id) continue;
+    if (judgments.emplace(*target, 1).second) ++report.see_also_judgments;
+  }
+}
 
-  for (std::size_t k = 0; k < kept.size(); ++k) {
-    const RoffPage& page = parsed[kept[k]].page;
-    const std::string& id = dataset.corpus[k].id;
-    if (page.description.empty()) {
+// Queries in `options.lang` against the documents of `options.cross_lang`: query i is the
+// description of a translated page, relevant are the document page with the same id (2) and
+// the pages that document's SEE ALSO names (1), as the monolingual dataset of the document
+// language judges them.
+void add_cross_language_queries(const ManPagesOptions& options, const std::vector<ManPage>& docs,
+                                const std::unordered_map<std::string, std::size_t>& corpus_index,
+                                Dataset& dataset, ManPagesReport& report) {
+  ManPagesOptions query_options = options;
+  query_options.cross_lang.clear();
+  query_options.max_pages = 0;  // max_pages bounds the corpus; any page of it may be asked for
+  ManPagesReport query_report;
+  const std::vector<ManPage> query_pages = read_man_pages(query_options, query_report);
+  report.query_pages = query_pages.size();
+
+  std::vector<const ManPage*> candidates;
+  std::unordered_map<std::string, std::size_t> description_count;
+  for (const ManPage& page : query_pages) {
+    const auto doc = corpus_index.find(page.id);
+    if (doc == corpus_index.end()) {
+      ++report.queries_dropped_no_document;
+    } else if (page.page.description.empty()) {
       ++report.queries_dropped_empty;
-      continue;
+    } else if (page.page.description == docs[doc->second].page.description) {
+      ++report.queries_dropped_untranslated;
+    } else {
+      candidates.push_back(&page);
+      ++description_count[page.page.description];
     }
-    if (description_count[page.description] > 1) {
+  }
+  for (const ManPage* page : candidates) {
+    if (description_count[page->page.description] > 1) {
       ++report.queries_dropped_ambiguous;
       continue;
     }
-    dataset.queries.push_back({id, page.description});
-    auto& judgments = dataset.qrels.judgments[id];
-    judgments[id] = 2;
-    for (const ManReference& ref : page.see_also) {
-      const std::string* target = find_page(ref);
-      if (target == nullptr || *target == id) continue;
-      if (judgments.emplace(*target, 1).second) ++report.see_also_judgments;
+    dataset.queries.push_back({page->id, page->page.description});
+    auto& judgments = dataset.qrels.judgments[page->id];
+    judgments[page->id] = 2;
+    add_see_also(docs[corpus_index.at(page->id)].page.see_also, page->id, corpus_index, dataset,
+                 judgments, report);
+  }
+}
+
+}  // namespace
+
+Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* report_out) {
+  const Stopwatch start;
+  ManPagesReport report;
+  const bool cross = !options.cross_lang.empty();
+  ManPagesOptions doc_options = options;
+  if (cross) doc_options.lang = options.cross_lang;
+  const std::vector<ManPage> pages = read_man_pages(doc_options, report);
+
+  Dataset dataset;
+  dataset.name = "manpages-" + (options.lang.empty() ? std::string("en") : options.lang);
+  if (cross) dataset.name += "-to-" + options.cross_lang;
+  for (const auto& section : options.sections) dataset.name += "-" + section;
+
+  std::unordered_map<std::string, std::size_t> corpus_index;  // id -> position in pages
+  std::unordered_map<std::string, std::size_t> description_count;
+  dataset.corpus.reserve(pages.size());
+  for (std::size_t k = 0; k < pages.size(); ++k) {
+    const ManPage& page = pages[k];
+    corpus_index.emplace(page.id, k);
+    Document doc;
+    doc.id = page.id;
+    doc.title = page.name + "(" + page.section + ")";
+    doc.text = page.page.body;
+    if (doc.text.empty()) ++report.empty_bodies;
+    dataset.corpus.push_back(std::move(doc));
+    if (!page.page.description.empty()) ++description_count[page.page.description];
+  }
+
+  if (cross) {
+    add_cross_language_queries(options, pages, corpus_index, dataset, report);
+  } else {
+    for (std::size_t k = 0; k < pages.size(); ++k) {
+      const RoffPage& page = pages[k].page;
+      const std::string& id = dataset.corpus[k].id;
+      if (page.description.empty()) {
+        ++report.queries_dropped_empty;
+        continue;
+      }
+      if (description_count[page.description] > 1) {
+        ++report.queries_dropped_ambiguous;
+        continue;
+      }
+      dataset.queries.push_back({id, page.description});
+      auto& judgments = dataset.qrels.judgments[id];
+      judgments[id] = 2;
+      add_see_also(page.see_also, id, corpus_index, dataset, judgments, report);
     }
   }
   report.queries = dataset.queries.size();
@@ -261,7 +333,6 @@ Dataset build_manpages_dataset(const ManPagesOptions& options, ManPagesReport* r
                                       " man page files could not be read or parsed (skipped: " +
                                       format_failure_counts(report) + ")");
   }
-  report.parsed = kept.size();
   report.seconds = start.seconds();
   if (report_out != nullptr) *report_out = std::move(report);
   return dataset;

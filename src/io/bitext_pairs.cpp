@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "embeval/core/error.h"
+#include "embeval/util/atomic_file.h"
 #include "embeval/util/byte_order_mark.h"
 #include "embeval/util/utf8.h"
 
@@ -29,7 +30,43 @@ void check_side(std::string_view text, const char* side, const std::string& file
   }
 }
 
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
 }  // namespace
+
+std::string bitext_side(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (const char c : text) {
+    if (is_ascii_space(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+void write_bitext_tsv(const std::filesystem::path& path, const BitextPairs& pairs) {
+  EMBEVAL_CHECK(pairs.sources.size() == pairs.targets.size(), "bitext sides differ in size");
+  std::string bytes;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    for (const std::string* side : {&pairs.sources[i], &pairs.targets[i]}) {
+      EMBEVAL_CHECK(!side->empty() && bitext_side(*side) == *side,
+                    "a bitext side is empty or not one clean line");
+    }
+    bytes += pairs.sources[i];
+    bytes += '\t';
+    bytes += pairs.targets[i];
+    bytes += '\n';
+  }
+  write_file_atomic(path, bytes);
+}
 
 BitextPairs read_bitext_tsv(const std::filesystem::path& path) {
   const std::string file = path.string();

@@ -152,6 +152,58 @@ TEST_F(ManPagesTest, TranslatedPages) {
   EXPECT_EQ(dataset.queries[0].text, "Verzeichnisinhalte auflisten");
 }
 
+TEST_F(ManPagesTest, CrossLanguageQueriesAgainstEnglishDocuments) {
+  ManPagesOptions o = options();
+  o.lang = "de";
+  o.cross_lang = "en";
+  ManPagesReport report;
+  const Dataset cross = build_manpages_dataset(o, &report);
+  const Dataset english = build_manpages_dataset(options());
+  EXPECT_EQ(cross.name, "manpages-de-to-en-1-8");
+  ASSERT_EQ(cross.corpus.size(), english.corpus.size());  // the English documents, unchanged
+  for (std::size_t i = 0; i < cross.corpus.size(); ++i) {
+    EXPECT_EQ(cross.corpus[i].id, english.corpus[i].id);
+    EXPECT_EQ(cross.corpus[i].text, english.corpus[i].text);
+  }
+  // ls.1's English description is ambiguous (dir.1 shares it), its German one is not.
+  ASSERT_EQ(cross.queries.size(), 1u);
+  EXPECT_EQ(cross.queries[0].id, "ls.1");
+  EXPECT_EQ(cross.queries[0].text, "Verzeichnisinhalte auflisten");
+  const auto& judged = cross.qrels.judgments.at("ls.1");
+  EXPECT_EQ(judged.size(), 2u);
+  EXPECT_EQ(judged.at("ls.1"), 2);
+  EXPECT_EQ(judged.at("dir.1"), 1);  // ls.1's SEE ALSO
+  EXPECT_EQ(report.query_pages, 1u);
+  EXPECT_EQ(report.queries, 1u);
+  EXPECT_EQ(report.queries_dropped_no_document, 0u);
+}
+
+TEST_F(ManPagesTest, CrossLanguageTheOtherWayDropsPagesWithoutADocument) {
+  ManPagesOptions o = options();
+  o.lang = "en";
+  o.cross_lang = "de";
+  ManPagesReport report;
+  const Dataset cross = build_manpages_dataset(o, &report);
+  ASSERT_EQ(cross.corpus.size(), 1u);
+  EXPECT_EQ(cross.corpus[0].text, "BESCHREIBUNG\nListet Dateien.\n");
+  ASSERT_EQ(cross.queries.size(), 1u);
+  EXPECT_EQ(cross.queries[0].text, "list directory contents");
+  EXPECT_EQ(report.query_pages, 6u);  // the English pages the tree's first test counts
+  EXPECT_EQ(report.queries_dropped_no_document, 5u);
+}
+
+TEST_F(ManPagesTest, CrossLanguageUntranslatedDescriptionIsNoQuery) {
+  testing::write_gzip(root_ / "de" / "man1" / "cp.1.gz",
+                      testing::simple_page("CP", "cp \\- copy files", ""));
+  ManPagesOptions o = options();
+  o.lang = "de";
+  o.cross_lang = "en";
+  ManPagesReport report;
+  const Dataset cross = build_manpages_dataset(o, &report);
+  EXPECT_EQ(cross.queries.size(), 1u);
+  EXPECT_EQ(report.queries_dropped_untranslated, 1u);
+}
+
 TEST_F(ManPagesTest, UnknownLanguageListsTheAvailableOnes) {
   ManPagesOptions o = options();
   o.lang = "xx";

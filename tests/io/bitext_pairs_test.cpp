@@ -73,5 +73,24 @@ TEST(BitextPairs, FewerThanTwoPairsAreRefused) {
   EXPECT_THROW((void)read_bitext_tsv(dir / "missing.tsv"), InputError);
 }
 
+TEST(BitextSide, TabsAndLineBreaksBecomeOneSpace) {
+  EXPECT_EQ(bitext_side("  copy\tfiles \r\n and\n\ndirectories \v\f"),
+            "copy files and directories");
+  EXPECT_EQ(bitext_side("\t\n "), "");
+  EXPECT_EQ(bitext_side("caf\xC3\xA9"), "caf\xC3\xA9");  // other bytes kept
+}
+
+TEST(BitextPairs, WrittenPairsReadBackExactly) {
+  const TempDir dir("embeval-bitext");
+  BitextPairs pairs;
+  pairs.sources = {"list directory contents", bitext_side("copy\tfiles\n")};
+  pairs.targets = {"Verzeichnisinhalte auflisten", "kopieren"};
+  const auto path = dir.path() / "out.tsv";
+  write_bitext_tsv(path, pairs);
+  const BitextPairs back = read_bitext_tsv(path);
+  EXPECT_EQ(back.sources, pairs.sources);
+  EXPECT_EQ(back.targets, pairs.targets);
+}
+
 }  // namespace
 }  // namespace embeval

@@ -101,3 +101,41 @@ TEST(TokenizerStats, ManyTextsGiveTheSameCountsOnEveryThread) {
 
 }  // namespace
 }  // namespace embeval
+
+namespace embeval {
+namespace {
+
+TEST(CountWords, WhitespaceRuleCountsRunsOfNonSpace) {
+  EXPECT_EQ(count_words("  list  directory\tcontents\n", WordRule::kWhitespace), 3u);
+  EXPECT_EQ(count_words("", WordRule::kWhitespace), 0u);
+  // Japanese has no spaces: one "word" under the whitespace rule.
+  EXPECT_EQ(count_words("\xE5\x86\x85\xE5\xAE\xB9\xE3\x82\x92", WordRule::kWhitespace), 1u);
+}
+
+TEST(CountWords, CjkRuleCountsEachHanAndKanaCharacter) {
+  const WordRule rule = WordRule::kWhitespaceAndCjkCharacters;
+  // "ディレクトリの内容をリスト表示する" (ls(1)'s Japanese NAME line): 17 characters, all
+  // Katakana (ディレクトリ 6, リスト 3, with the long-vowel mark U+30FC inside the block),
+  // Hiragana (の, を, する) and Han (内容, 表示).
+  EXPECT_EQ(count_words("\xE3\x83\x87\xE3\x82\xA3\xE3\x83\xAC\xE3\x82\xAF\xE3\x83\x88\xE3\x83\xAA"
+                        "\xE3\x81\xAE\xE5\x86\x85\xE5\xAE\xB9\xE3\x82\x92\xE3\x83\xAA\xE3\x82\xB9"
+                        "\xE3\x83\x88\xE8\xA1\xA8\xE7\xA4\xBA\xE3\x81\x99\xE3\x82\x8B",
+                        rule),
+            17u);
+  // Latin words keep the whitespace rule; a Han character ends the Latin word before it;
+  // the ideographic full stop U+3002 and space U+3000 separate without counting.
+  EXPECT_EQ(count_words("ls\xE3\x81\xAE\xE5\x87\xBA\xE5\x8A\x9B\xE3\x80\x82ok", rule),
+            5u);  // ls, の, 出, 力, ok
+  EXPECT_EQ(count_words("a\xE3\x80\x80"
+                        "b",
+                        rule),
+            2u);
+  EXPECT_EQ(count_words("\xC3\xA4pfel \xC3\xBC"
+                        "ber",
+                        rule),
+            2u);                                   // Latin letters: no change
+  EXPECT_EQ(count_words("\xFF\xFE x", rule), 2u);  // invalid bytes belong to a word
+}
+
+}  // namespace
+}  // namespace embeval

@@ -5,6 +5,10 @@
 //   qrels    = graded: the page itself is 2, pages its SEE ALSO section names (and that are in
 //              the corpus) are 1. See docs/datasets.md for why.
 // Output is deterministic: corpus and queries are sorted by id.
+// Cross-language (cross_lang set): documents are the pages of `cross_lang`, queries the NAME
+// descriptions of the same pages (same id) in `lang`; qrels as the monolingual dataset of
+// `cross_lang` judges them. read_man_pages is the reader under both, and under the bitext and
+// tokenizer probes that pair pages across languages.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +18,7 @@
 #include <vector>
 
 #include "embeval/dataset/dataset.h"
+#include "embeval/dataset/roff.h"
 
 namespace embeval {
 
@@ -21,8 +26,10 @@ struct ManPagesOptions {
   std::filesystem::path man_dir = "/usr/share/man";
   std::vector<std::string> sections{"1", "8"};  // reads <man_dir>[/<lang>]/man<section>/
   std::string lang = "en";                      // "en": the untranslated pages; "de", "fr", ...
-  std::size_t max_pages = 0;                    // keep the first N real pages by id; 0 = all
-  std::size_t threads = 2;                      // parsing threads; 0 = the physical cores
+  // "": queries and documents in `lang`. Else documents in this language, queries in `lang`.
+  std::string cross_lang;
+  std::size_t max_pages = 0;  // keep the first N real pages by id; 0 = all
+  std::size_t threads = 2;    // parsing threads; 0 = the physical cores
   bool show_progress = true;
 };
 
@@ -41,8 +48,13 @@ struct ManPagesReport {
   std::size_t queries_dropped_empty = 0;      // NAME description missing or empty
   std::size_t queries_dropped_ambiguous = 0;  // description shared by more than one page
   std::size_t see_also_judgments = 0;         // rel=1 judgments added from SEE ALSO
-  std::vector<std::string> failures;          // "file: reason", the first 20
-  double seconds = 0.0;                       // wall time of the build
+  // Cross-language only: pages read in the query language, and queries dropped because the
+  // page has no document in the other language or its description is not translated.
+  std::size_t query_pages = 0;
+  std::size_t queries_dropped_no_document = 0;
+  std::size_t queries_dropped_untranslated = 0;
+  std::vector<std::string> failures;  // "file: reason", the first 20
+  double seconds = 0.0;               // wall time of the build
 };
 
 // Reads, decompresses (zlib, in memory) and parses the pages in parallel. Skips what cannot be a
@@ -52,6 +64,20 @@ struct ManPagesReport {
 // could be read. Not thread-safe with respect to concurrent writers of man_dir.
 // "2 corrupt gzip data, 1 expansion limit": report.failed_by_reason on one line ("" if none).
 [[nodiscard]] std::string format_failure_counts(const ManPagesReport& report);
+
+// One real page: what read_man_pages returns.
+struct ManPage {
+  std::string id;       // file name without ".gz": "cp.1"
+  std::string name;     // "cp"
+  std::string section;  // "1"
+  RoffPage page;
+};
+
+// The real pages of options.lang (cross_lang is ignored), sorted by id, the first max_pages of
+// them when max_pages > 0. Fills the reading counts of `report` (files_seen to failures,
+// invalid_utf8_replaced, parsed). Throws as build_manpages_dataset does.
+[[nodiscard]] std::vector<ManPage> read_man_pages(const ManPagesOptions& options,
+                                                  ManPagesReport& report);
 
 [[nodiscard]] Dataset build_manpages_dataset(const ManPagesOptions& options,
                                              ManPagesReport* report = nullptr);
