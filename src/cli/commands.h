@@ -11,6 +11,7 @@ void add_dataset_command(CLI::App& app);   // dataset_command.cpp
 void add_eval_command(CLI::App& app);      // eval_command.cpp
 void add_metrics_command(CLI::App& app);   // metrics_command.cpp
 void add_compare_command(CLI::App& app);   // compare_command.cpp
+void add_fuse_command(CLI::App& app);      // fuse_command.cpp
 void add_knn_command(CLI::App& app);       // knn_command.cpp
 void add_ann_command(CLI::App& app);       // ann_command.cpp
 void add_encode_command(CLI::App& app);    // encode_command.cpp

@@ -111,7 +111,11 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--split", options->split, "qrels split: qrels/<split>.tsv")
       ->capture_default_str();
-  cmd->add_option("-m,--model", options->models, "Model spec, repeatable. " + model_kinds_help())
+  cmd->add_option("-m,--model", options->models,
+                  "Model spec, repeatable. " + model_kinds_help() +
+                      "\n  hybrid:METHOD(SPEC,SPEC,...): the components' runs fused (rrf, wsum, "
+                      "combsum, combmnz, dbsf-mteb, dbsf-qdrant, rsf) [k=60 norm=minmax "
+                      "weights=W,W depth=0 cv=FOLDS] (docs/fusion.md)")
       ->required();
   cmd->add_option("--out", options->out, "Output folder (runs/, models/, results.json)")
       ->capture_default_str();

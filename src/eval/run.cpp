@@ -7,8 +7,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "embeval/core/error.h"
 #include "embeval/io/record_id.h"
@@ -23,14 +24,94 @@ using eval_detail::is_blank;
 using eval_detail::read_whole_file;
 using eval_detail::split_fields;
 
+// Printable ASCII without space: an id made of these has nothing record_id_problem() refuses, so
+// the full UTF-8 check runs only on the rare id with other bytes.
+bool plain_ascii_id(std::string_view id) {
+  if (id.empty()) return false;
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F) return false;
+  }
+  return true;
+}
+
+// The document ids of one query read so far: an open-addressing set of indices into that query's
+// entries (so it survives the vector growing). Runs list a query's documents together, so one set
+// serves a whole block of lines; when a query comes back later in the file its set is rebuilt.
+class DocnoSet {
+ public:
+  void reset(const std::vector<RunEntry>& entries) {
+    entries_ = &entries;
+    // Sized by the previous query and this one, so clearing costs what the last query cost and a
+    // huge query does not slow every query after it.
+    std::size_t capacity = 64;
+    while (capacity < 2 * (std::max(count_, entries.size()) + 1)) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    count_ = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) insert_new(hash(entries[i].docno), i);
+  }
+  // True when `docno` is already in the query; `h` is its hash (computed once by the caller).
+  bool contains(std::string_view docno, std::size_t h) const {
+    if (slots_.empty()) return false;
+    for (std::size_t i = h & mask_; slots_[i].index != 0; i = (i + 1) & mask_) {
+      if (slots_[i].hash == h && (*entries_)[slots_[i].index - 1].docno == docno) return true;
+    }
+    return false;
+  }
+  // Records that entries[index] holds a document not seen before in the query.
+  void insert_new(std::size_t h, std::size_t index) {
+    if (2 * (count_ + 1) > slots_.size()) grow();
+    std::size_t i = h & mask_;
+    while (slots_[i].index != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, index + 1};
+    ++count_;
+  }
+  static std::size_t hash(std::string_view docno) { return std::hash<std::string_view>{}(docno); }
+
+ private:
+  struct Slot {
+    std::size_t hash = 0;
+    std::size_t index = 0;  // entry index + 1; 0 = empty
+  };
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, 2 * old.size()), Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index == 0) continue;
+      std::size_t i = s.hash & mask_;
+      while (slots_[i].index != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  const std::vector<RunEntry>* entries_ = nullptr;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t count_ = 0;
+};
+
+// The first line of `text` that lists `docno` for `qid`: only on the error path, so the reader
+// keeps no line numbers per entry.
+std::size_t first_line_of(std::string_view text, std::string_view qid, std::string_view docno) {
+  std::size_t found = 0;
+  for_each_line(text, [&](std::size_t line_number, std::string_view line) {
+    if (found != 0) return;
+    std::array<std::string_view, 6> f;
+    if (split_fields(line, f) == 6 && f[0] == qid && f[2] == docno) found = line_number;
+  });
+  return found;
+}
+
 }  // namespace
 
 TrecRun read_run(const std::filesystem::path& path) {
   const std::string text = read_whole_file(path, "run");
   TrecRun run;
   bool tag_seen = false;
-  // qid -> (docno -> line) to report duplicates with both lines.
-  std::unordered_map<std::string, std::unordered_map<std::string, std::size_t>> seen;
+  std::string current_qid;  // the query of the lines being read; its id is already validated
+  std::vector<RunEntry>* current = nullptr;
+  DocnoSet seen;
   for_each_line(text, [&](std::size_t line_number, std::string_view line) {
     if (is_blank(line)) return;
     std::array<std::string_view, 6> f;
@@ -55,21 +136,30 @@ TrecRun read_run(const std::filesystem::path& path) {
       throw InputError("score '" + std::string(f[4]) + "' is not a finite number", path.string(),
                        line_number);
     }
-    validate_record_id(f[0], "query id", path.string(), line_number);
-    validate_record_id(f[2], "document id", path.string(), line_number);
+    const bool same_query = current != nullptr && f[0] == current_qid;
+    if (!same_query && !plain_ascii_id(f[0])) {
+      validate_record_id(f[0], "query id", path.string(), line_number);
+    }
+    if (!plain_ascii_id(f[2])) validate_record_id(f[2], "document id", path.string(), line_number);
     if (!tag_seen) {
       run.tag = std::string(f[5]);
       tag_seen = true;
     }
-    const std::string qid(f[0]);
-    const std::string docno(f[2]);
-    auto [it, inserted] = seen[qid].emplace(docno, line_number);
-    if (!inserted) {
-      throw InputError("document '" + docno + "' is retrieved twice for query '" + qid +
-                           "' (first on line " + std::to_string(it->second) + ")",
+    if (!same_query) {
+      current_qid.assign(f[0]);
+      current = &run.by_query[current_qid];
+      seen.reset(*current);
+    }
+    const std::size_t h = DocnoSet::hash(f[2]);
+    if (seen.contains(f[2], h)) {
+      const std::string docno(f[2]);
+      throw InputError("document '" + docno + "' is retrieved twice for query '" + current_qid +
+                           "' (first on line " +
+                           std::to_string(first_line_of(text, current_qid, docno)) + ")",
                        path.string(), line_number, "trec_eval rejects duplicate documents too");
     }
-    run.by_query[qid].push_back({docno, score});
+    current->push_back({std::string(f[2]), score});
+    seen.insert_new(h, current->size() - 1);
   });
   return run;
 }

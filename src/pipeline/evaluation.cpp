@@ -12,6 +12,9 @@
 #include "embeval/core/error.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/eval/run.h"
+#include "embeval/fusion/fuse_runs.h"
+#include "embeval/fusion/fusion_tuning.h"
+#include "embeval/fusion/hybrid_spec.h"
 #include "embeval/models/dataset_encoding.h"
 #include "embeval/models/embedding_cache.h"
 #include "embeval/models/registry.h"
@@ -59,8 +62,9 @@ bool is_label_char(char c) {
 
 // spec_label(), kept short enough to name files: a longer label keeps its start and gains a
 // hash of the whole, so two long specs that share a start still get different files.
-std::string short_label(const ModelSpec& spec, std::vector<std::string>& notes) {
-  std::string label = spec_label(spec);
+std::string short_label(const ModelSpec& spec, std::vector<std::string>& notes,
+                        std::string label = {}) {
+  if (label.empty()) label = spec_label(spec);
   constexpr std::size_t kRoomForSuffix = 8;  // "-NN" when labels collide
   if (label.size() > kMaxLabelBytes - kRoomForSuffix) {
     Fnv1a h;
@@ -112,7 +116,15 @@ struct SharedKey {
 records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
   records::ResultKey key;
   key.spec = model.canonical;
-  key.model_files = records::model_files_of(model.spec);
+  if (model.hybrid) {
+    for (const std::string& component : model.hybrid->components) {
+      for (auto& f : records::model_files_of(ModelSpec::parse(component))) {
+        key.model_files.push_back(std::move(f));
+      }
+    }
+  } else {
+    key.model_files = records::model_files_of(model.spec);
+  }
   key.dataset_fingerprint = shared.dataset_fingerprint;
   key.dataset_files = shared.dataset_files;
   key.k = shared.k;
@@ -284,6 +296,96 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   return result;
 }
 
+// A hybrid's label: "hybrid-METHOD", its components' labels and its settings, e.g.
+// hybrid-rrf_bm25_static-w_k-60.
+std::string hybrid_label(const HybridSpec& h) {
+  std::string label = "hybrid-" + std::string(fusion_method_name(h.fusion.method));
+  for (const auto& c : h.components) label += "_" + spec_label(ModelSpec::parse(c));
+  const std::string canonical = h.to_string();
+  const std::size_t q = canonical.rfind(')');
+  for (std::string_view rest = std::string_view(canonical).substr(q + 1); !rest.empty();) {
+    rest.remove_prefix(1);  // '?' or '&'
+    const std::size_t amp = rest.find('&');
+    std::string pair(rest.substr(0, amp));
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp);
+    for (char& c : pair) {
+      if (c == '=' || c == ',') c = '-';
+    }
+    label += "_" + pair;
+  }
+  for (char& c : label) {
+    if (!is_label_char(c)) c = '_';
+  }
+  return label;
+}
+
+// A hybrid model: its components' runs (already written by this evaluation, computed or
+// resumed) read back and fused; with cv, tuned fold by fold on held-out queries.
+ModelResult evaluate_hybrid(const Dataset& dataset, const PlannedModel& planned,
+                            const std::vector<ModelResult>& done, const MeasureSet& measures,
+                            const EvaluationConfig& config, std::size_t run_depth,
+                            const Qrels& qrels) {
+  const HybridSpec& spec = *planned.hybrid;
+  Stopwatch start;
+  ModelResult result;
+  result.spec = planned.canonical;
+  result.label = planned.label;
+  result.card.family = "hybrid";
+  result.card.architecture = std::string(fusion_method_name(spec.fusion.method));
+  HybridRecord record;
+  std::vector<TrecRun> runs;
+  for (const std::string& label : planned.component_labels) {
+    const auto it = std::find_if(done.begin(), done.end(),
+                                 [&](const ModelResult& m) { return m.label == label; });
+    EMBEVAL_CHECK(it != done.end(), "a hybrid's component is evaluated before it");
+    runs.push_back(read_run(it->run_file));
+    record.component_labels.push_back(label);
+    // The hybrid costs what its components cost: every one of them runs at query time.
+    result.timings.load_s += it->timings.load_s;
+    result.timings.fit_s += it->timings.fit_s;
+    result.timings.encode_documents_s += it->timings.encode_documents_s;
+    result.timings.index_s += it->timings.index_s;
+    result.timings.encode_queries_s += it->timings.encode_queries_s;
+    result.timings.search_s += it->timings.search_s;
+    result.index_bytes += it->index_bytes;
+    result.peak_rss_bytes = std::max(result.peak_rss_bytes, it->peak_rss_bytes);
+  }
+  std::vector<const TrecRun*> pointers;
+  for (const TrecRun& r : runs) pointers.push_back(&r);
+  FusionOptions options = spec.fusion;
+  options.top = run_depth;
+  TrecRun run;
+  if (spec.cv_folds != 0) {
+    const std::string measure = "ndcg_cut." + std::to_string(std::min<std::size_t>(10, config.k));
+    TunedFusion tuned =
+        cross_validate_fusion(pointers, qrels, options, spec.cv_folds, measure, planned.label);
+    run = std::move(tuned.run);
+    record.tuned_measure = measure;
+    record.folds = std::move(tuned.folds);
+  } else {
+    run = to_trec_run(fuse_runs(pointers, options), planned.label);
+  }
+  record.fusion_s = start.seconds();
+  result.timings.search_s += record.fusion_s;
+  result.run_file = config.out_dir / "runs" / (planned.label + ".trec");
+  write_run(result.run_file, run);
+  result.run_checksum = file_fingerprint(result.run_file);
+  EvalOptions eval_options;
+  eval_options.complete = true;
+  result.metrics = evaluate(qrels, run, measures, eval_options);
+  result.headline_interval = bootstrap_interval(result.metrics, headline_measure(config.k));
+  const double n_docs = static_cast<double>(dataset.corpus.size());
+  if (result.timings.encode_documents_s > 0) {
+    result.timings.documents_per_s = n_docs / result.timings.encode_documents_s;
+  }
+  const double query_time = result.timings.encode_queries_s + result.timings.search_s;
+  if (query_time > 0) {
+    result.timings.queries_per_s = static_cast<double>(dataset.queries.size()) / query_time;
+  }
+  result.hybrid = std::move(record);
+  return result;
+}
+
 }  // namespace
 
 const char* score_level_name(ScoreLevel level) {
@@ -313,9 +415,47 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
   // Every spec is checked (loading no model) before anything else, so a typo in the third model
   // fails in the first second.
   std::vector<PlannedModel> unique;
-  std::map<std::string, std::string> first_spec_of;  // canonical -> the spec as first written
+  std::map<std::string, std::string> first_spec_of;    // canonical -> the spec as first written
+  std::map<std::string, std::string> hybrid_label_of;  // canonical hybrid spec -> label
+  const auto plan_one = [&](const std::string& text, PlannedModel m) {
+    const auto [it, inserted] = first_spec_of.emplace(m.canonical, text);
+    if (!inserted) {
+      plan.notes.push_back("'" + text + "' is the same model as '" + it->second + "' (" +
+                           m.canonical + "): evaluated once");
+      return;
+    }
+    unique.push_back(std::move(m));
+  };
   for (const auto& text : config.model_specs) {
     PlannedModel m;
+    if (is_hybrid_spec(text)) {
+      // Components first, as models of their own (their runs are what the hybrid fuses).
+      HybridSpec hybrid = HybridSpec::parse(text);
+      // Labelled by the components as written (bm25, not its canonical spec with defaults).
+      const std::string label = hybrid_label(hybrid);
+      for (std::string& component : hybrid.components) {
+        PlannedModel c;
+        c.spec = ModelSpec::parse(component);
+        c.canonical = check_model_spec(c.spec);
+        component = c.canonical;
+        if (first_spec_of.count(c.canonical) == 0) {
+          plan.notes.push_back("'" + c.canonical + "' is evaluated as a component of '" + text +
+                               "'");
+        }
+        first_spec_of.emplace(c.canonical, c.canonical);
+        if (std::none_of(unique.begin(), unique.end(),
+                         [&](const PlannedModel& u) { return u.canonical == c.canonical; })) {
+          unique.push_back(std::move(c));
+        }
+      }
+      m.canonical = hybrid.to_string();
+      hybrid_label_of.emplace(m.canonical, label);
+      m.spec.scheme = "hybrid";
+      m.spec.path = m.canonical;
+      m.hybrid = std::move(hybrid);
+      plan_one(text, std::move(m));
+      continue;
+    }
     m.spec = ModelSpec::parse(text);
     m.canonical = check_model_spec(m.spec);
     const auto [it, inserted] = first_spec_of.emplace(m.canonical, text);
@@ -337,16 +477,26 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
     if (known != existing.label_of_spec.end() && used.count(known->second) == 0) {
       m.label = known->second;
     } else {
-      const std::string base = short_label(m.spec, plan.notes);
+      const std::string base = short_label(
+          m.spec, plan.notes, m.hybrid ? hybrid_label_of.at(m.canonical) : std::string());
       std::string label = base;
       for (int n = 2; used.count(label) != 0 || existing.spec_of_label.count(label) != 0; ++n) {
         label = base + "-" + std::to_string(n);
       }
       m.label = label;
     }
-    check_label(m.label, m.spec.to_string());
+    check_label(m.label, m.canonical);
     used.insert(m.label);
     plan.models.push_back(std::move(m));
+  }
+  for (auto& m : plan.models) {
+    if (!m.hybrid) continue;
+    for (const std::string& component : m.hybrid->components) {
+      const auto it = std::find_if(plan.models.begin(), plan.models.end(),
+                                   [&](const PlannedModel& p) { return p.canonical == component; });
+      EMBEVAL_CHECK(it != plan.models.end(), "a hybrid's component is planned");
+      m.component_labels.push_back(it->label);
+    }
   }
   return plan;
 }
@@ -439,7 +589,8 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
     const records::ResultKey key = key_for(model, shared);
     std::string why;
     std::optional<ModelResult> saved;
-    if (config.resume) saved = reusable_result(config.out_dir, model, key, why);
+    // A hybrid is always fused again: it is cheap, and its components may have been recomputed.
+    if (config.resume && !model.hybrid) saved = reusable_result(config.out_dir, model, key, why);
     if (saved) {
       std::fprintf(stderr,
                    "%s: reusing saved result models/%s.json (use --no-resume to recompute)\n",
@@ -455,8 +606,13 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
     fs::remove(config.out_dir / "models" / (model.label + ".json"), ec);
     write_results_json(results_path, assemble(results, current, earlier));
 
-    ModelResult r = evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth,
-                                   by_document ? &parents : nullptr, scored_qrels);
+    // A hybrid fuses its components' runs as written (document-level when --score-at document
+    // rolled passages up) and is scored against the same qrels as they are.
+    ModelResult r = model.hybrid ? evaluate_hybrid(dataset, model, current, measures, config,
+                                                   results.run_depth, scored_qrels)
+                                 : evaluate_model(dataset, doc_texts, model, measures, config,
+                                                  results.run_depth,
+                                                  by_document ? &parents : nullptr, scored_qrels);
     r.model_files = key.model_files;
     for (auto& f : r.model_files) f.path = records::portable_path(f.path, config.out_dir);
     r.environment = results.written_by;

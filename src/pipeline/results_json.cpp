@@ -204,6 +204,43 @@ std::optional<MeasureInterval> interval_from_json(const json& j) {
   return i;
 }
 
+json hybrid_to_json(const std::optional<HybridRecord>& h) {
+  if (!h) return nullptr;
+  json folds = json::array();
+  for (const FoldChoice& f : h->folds) {
+    folds.push_back({{"fold", f.fold},
+                     {"train_queries", f.train_queries},
+                     {"test_queries", f.test_queries},
+                     {"weights", f.chosen.weights},
+                     {"k", f.chosen.rrf_k},
+                     {"train_score", f.train_score}});
+  }
+  return {{"components", h->component_labels},
+          {"fusion_s", h->fusion_s},
+          {"tuned_measure", h->tuned_measure},
+          {"folds", folds}};
+}
+
+std::optional<HybridRecord> hybrid_from_json(const json& j) {
+  if (!j.contains("hybrid") || j.at("hybrid").is_null()) return std::nullopt;
+  const json& o = j.at("hybrid");
+  HybridRecord h;
+  h.component_labels = o.at("components").get<std::vector<std::string>>();
+  h.fusion_s = o.at("fusion_s").get<double>();
+  h.tuned_measure = o.at("tuned_measure").get<std::string>();
+  for (const json& f : o.at("folds")) {
+    FoldChoice c;
+    c.fold = f.at("fold").get<std::size_t>();
+    c.train_queries = f.at("train_queries").get<std::size_t>();
+    c.test_queries = f.at("test_queries").get<std::size_t>();
+    c.chosen.weights = f.at("weights").get<std::vector<double>>();
+    c.chosen.rrf_k = f.at("k").get<double>();
+    c.train_score = f.at("train_score").get<double>();
+    h.folds.push_back(std::move(c));
+  }
+  return h;
+}
+
 }  // namespace
 
 json to_json(const ModelResult& m) {
@@ -226,6 +263,7 @@ json to_json(const ModelResult& m) {
           {"cached_documents", m.cached_documents},
           {"cached_queries", m.cached_queries},
           {"vocabulary", vocabulary_coverage_to_json(m.vocabulary)},
+          {"hybrid", hybrid_to_json(m.hybrid)},
           {"metrics", metrics_to_json(m.metrics)}};
 }
 
@@ -251,6 +289,7 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.cached_documents = j.value("cached_documents", std::size_t{0});
     m.cached_queries = j.value("cached_queries", std::size_t{0});
     m.vocabulary = vocabulary_coverage_from_json(j, "vocabulary");
+    m.hybrid = hybrid_from_json(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,

@@ -19,6 +19,8 @@
 #include "embeval/encoders/vocabulary_coverage.h"
 #include "embeval/eval/metrics.h"
 #include "embeval/eval/statistics.h"
+#include "embeval/fusion/fusion_tuning.h"
+#include "embeval/fusion/hybrid_spec.h"
 
 namespace embeval {
 
@@ -79,6 +81,14 @@ struct RunEnvironment {
   bool ci = false;                   // $CI == "true"
 };
 
+// What a hybrid model (hybrid_spec.h) was fused from, and what cross-validation chose.
+struct HybridRecord {
+  std::vector<std::string> component_labels;  // runs/<label>.trec of each component, in order
+  double fusion_s = 0.0;                      // reading the component runs, fusing (and tuning)
+  std::string tuned_measure;                  // cv: the measure optimised; "" when not tuned
+  std::vector<FoldChoice> folds;              // cv: each fold's choice, in fold order
+};
+
 struct ModelResult {
   std::string spec;   // canonical spec: the encoder's spec() (rebuilds the encoder)
   std::string label;  // file-name-safe, unique within the results folder
@@ -101,6 +111,9 @@ struct ModelResult {
   std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
   std::size_t cached_queries = 0;
   std::optional<VocabularyCoverage> vocabulary;  // word-vector models: dropped words, OOV rate
+  // Hybrid models: the components fused. Their timings, index bytes and peak memory are the
+  // sums (peak: the maximum) of the components', plus the fusion in search_s.
+  std::optional<HybridRecord> hybrid;
 };
 
 struct EvaluationResults {
@@ -138,9 +151,13 @@ struct EvaluationResults {
 
 // A model as the evaluation will run it, decided before any work.
 struct PlannedModel {
-  ModelSpec spec;         // as parsed
+  ModelSpec spec;         // as parsed (a hybrid: scheme "hybrid", its canonical spec in path)
   std::string canonical;  // check_model_spec(): equal specs evaluate once
   std::string label;      // names runs/<label>.trec and models/<label>.json
+  // A hybrid spec (hybrid:METHOD(...)): fused from its components' runs, which the plan
+  // evaluates first (they are planned models too), never encoded itself.
+  std::optional<HybridSpec> hybrid;
+  std::vector<std::string> component_labels;  // hybrid: the components' labels, in order
 };
 
 struct EvaluationPlan {
