@@ -47,6 +47,7 @@ std::string doc_of(const std::string& scheme) {
   if (scheme == "static") return "static-vectors.md";
   if (scheme == "gguf") return "gguf.md";
   if (scheme == "bge-m3") return "bge-m3.md";
+  if (scheme == "openai") return "remote-models.md";
   ADD_FAILURE() << "no doc page for encoder family " << scheme;
   return "";
 }
