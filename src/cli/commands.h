@@ -17,5 +17,6 @@ void add_encode_command(CLI::App& app);    // encode_command.cpp
 void add_inspect_command(CLI::App& app);   // inspect_command.cpp
 void add_word2vec_command(CLI::App& app);  // word2vec_command.cpp
 void add_probe_command(CLI::App& app);     // probe_command.cpp
+void add_parity_command(CLI::App& app);    // parity_command.cpp
 
 }  // namespace embeval::cli
