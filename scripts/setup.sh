@@ -12,6 +12,7 @@
 #   libopenblas-dev liblapack-dev      SGEMM for exact dense search (LAPACK: FAISS needs it)
 #   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
 #   zlib1g-dev                         reading gzip'ed man pages
+#   libcurl4-openssl-dev               HTTP for remote models (OpenAI-compatible servers, docs/remote-models.md)
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
 #   python3-numpy                      reference forward passes for the gguf parity tests
 #   dict-gcide                         bench/word2vec_bench's corpus (GCIDE, 5.1M words of text)
@@ -22,7 +23,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
+  zlib1g-dev libcurl4-openssl-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

@@ -14,6 +14,7 @@
 #include "cli/threads_flag.h"
 #include "embeval/core/encoder.h"
 #include "embeval/core/error.h"
+#include "embeval/core/metered_encoder.h"
 #include "embeval/core/model_description.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/core/tokenizer.h"
@@ -169,6 +170,48 @@ void inspect_word_vectors(const InspectArgs& args, Encoder& encoder) {
               human_bytes(static_cast<double>(probe.peak_rss_bytes)).c_str());
 }
 
+// Paid or served models (openai:): the settings (never the key), then one probe request for the
+// dimension, or with --dataset a sample of documents: throughput, tokens per document as the
+// server counts them, and the price of a million such documents when the spec gives one.
+void inspect_remote_model(const InspectArgs& args, Encoder& encoder,
+                          const DescribedModel& described, const MeteredEncoder& metered) {
+  std::printf("model           %s\n", encoder.spec().c_str());
+  for (const ModelSetting& s : described.settings()) {
+    std::printf("%-15s %s\n", s.label.c_str(), s.value.c_str());
+  }
+  std::vector<std::string> probe = {"embeval dimension probe"};
+  std::unique_ptr<DatasetTexts> texts;
+  std::vector<std::string_view> sample;
+  if (!args.dataset.empty()) {
+    texts = load_texts(args);
+    const auto& dv = texts->document_views;
+    sample.assign(dv.begin(),
+                  dv.begin() + static_cast<std::ptrdiff_t>(std::min(args.sample, dv.size())));
+  }
+  if (sample.empty()) sample.assign(probe.begin(), probe.end());
+  const EncodeThroughput t = measure_encode_throughput(encoder, sample, Role::kDocument);
+  ModelCard card = encoder.card();
+  if (card.dimension == 0) card.dimension = t.dimension;
+  print_card(card);
+  const ApiUsage u = metered.usage();
+  const char* source = u.estimated_tokens == 0 ? "counted by the server" : "estimated, bytes / 4";
+  if (texts == nullptr) {
+    std::printf("measured        on one probe request (%zu tokens, %s)\n", u.tokens(), source);
+    return;
+  }
+  const double per_doc = static_cast<double>(u.tokens()) / static_cast<double>(t.texts);
+  std::printf("\ndataset %s\n", args.dataset.c_str());
+  std::printf("throughput      %.1f docs/s (%zu docs sampled, %.2f s, %zu requests, %zu retried)\n",
+              t.texts_per_s(), t.texts, t.seconds, u.requests, u.retries);
+  std::printf("tokens/doc      %.1f (%s)\n", per_doc, source);
+  if (u.price_per_mtok) {
+    std::printf("price           $%.4f for the sample; $%.2f per 1M docs of this length\n",
+                static_cast<double>(u.tokens()) * *u.price_per_mtok / 1e6,
+                per_doc * *u.price_per_mtok);
+  }
+  print_storage(embedding_storage(texts->document_views.size(), card.dimension));
+}
+
 void run_inspect(const InspectArgs& args) {
   const ModelSpec spec = ModelSpec::parse(args.model);
   if (const std::unique_ptr<Tokenizer> tokenizer = make_tokenizer(spec)) {
@@ -176,6 +219,12 @@ void run_inspect(const InspectArgs& args) {
     return;
   }
   std::unique_ptr<Encoder> encoder = make_encoder(spec, args.threads.encoder_options());
+  const auto* described = dynamic_cast<const DescribedModel*>(encoder.get());
+  const auto* metered = dynamic_cast<const MeteredEncoder*>(encoder.get());
+  if (described != nullptr && metered != nullptr) {
+    inspect_remote_model(args, *encoder, *described, *metered);
+    return;
+  }
   std::printf("model           %s\n", encoder->spec().c_str());
   print_card(encoder->card());
   if (vocabulary_coverage_of(*encoder)) inspect_word_vectors(args, *encoder);

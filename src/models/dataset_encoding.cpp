@@ -4,6 +4,7 @@
 #include <span>
 #include <string_view>
 
+#include "embeval/core/block_encoder.h"
 #include "embeval/core/error.h"
 #include "embeval/models/embedding_cache.h"
 #include "embeval/models/registry.h"
@@ -25,10 +26,18 @@ std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const std::filesyst
   if (cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
   if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
   std::string key = spec.scheme;
-  if (!spec.path.empty()) key.append(":").append(file_fingerprint(spec.path));
+  if (!spec.path.empty() && encoder_kind(spec).path_is_file) {
+    key.append(":").append(file_fingerprint(spec.path));
+  }
   CacheFlushPolicy policy;
   policy.block_texts = std::min(policy.block_texts, std::max<std::size_t>(1, batch));
   policy.flush_texts = std::max<std::size_t>(1, batch);
+  if (auto* blocks = dynamic_cast<ConcurrentBlockEncoder*>(encoder.get())) {
+    // A paid model: one block per request, and every answer on disk at once, so that an
+    // interrupted or repeated run never pays for it again.
+    policy.block_texts = std::min(policy.block_texts, blocks->preferred_block_texts());
+    policy.flush_texts = 1;
+  }
   return std::make_unique<CachedEncoder>(std::move(encoder), cache_dir, key, policy);
 }
 

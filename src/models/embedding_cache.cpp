@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "embeval/core/block_encoder.h"
 #include "embeval/core/dense_rows.h"
 #include "embeval/core/error.h"
 #include "embeval/util/atomic_file.h"
@@ -357,10 +358,22 @@ void EmbeddingCache::flush() {
   ++stats_.segments_written;
 }
 
+namespace {
+
+// The spec, or for a ConcurrentBlockEncoder the part of it that decides the vectors.
+std::string identity_of(Encoder& encoder) {
+  if (auto* blocks = dynamic_cast<ConcurrentBlockEncoder*>(&encoder)) {
+    return blocks->vector_identity();
+  }
+  return encoder.spec();
+}
+
+}  // namespace
+
 CachedEncoder::CachedEncoder(std::unique_ptr<Encoder> inner, std::filesystem::path dir,
                              std::string model_key, CacheFlushPolicy policy)
     : inner_(std::move(inner)),
-      cache_(std::move(dir), std::move(model_key) + "\n" + inner_->spec(),
+      cache_(std::move(dir), std::move(model_key) + "\n" + identity_of(*inner_),
              inner_->card().dimension),
       policy_(policy),
       last_flush_(std::chrono::steady_clock::now()) {
@@ -462,7 +475,32 @@ EmbeddingBatch CachedEncoder::encode(std::span<const std::string_view> texts, Ro
     return true;
   };
   try {
+    if (auto* concurrent = dynamic_cast<ConcurrentBlockEncoder*>(inner_.get())) {
+      // Every missing block at once; each stored the moment it arrives (dense only).
+      std::vector<std::size_t> missing;
+      std::vector<std::span<const std::string_view>> spans;
+      for (std::size_t b = 0; b < n_blocks; ++b) {
+        if (const CachedBlock* hit = cache_.find(block_span(b), role)) {
+          parts[b] = hit->batch;
+          from_cache[b] = true;
+        } else {
+          missing.push_back(b);
+          spans.push_back(block_span(b));
+        }
+      }
+      concurrent->encode_blocks(spans, role, [&](std::size_t i, EmbeddingBatch&& got) {
+        const std::size_t b = missing[i];
+        EMBEVAL_CHECK(got.dense && !got.multi && !got.sparse,
+                      "a ConcurrentBlockEncoder must return dense rows");
+        computed_shape = shape_of(got);
+        cache_.stats().misses += spans[i].size();
+        parts[b] = got;
+        cache_.add(spans[i], role, std::move(got));
+        if (cache_.pending_texts() >= policy_.flush_texts) flush();
+      });
+    }
     for (std::size_t b = 0; b < n_blocks; ++b) {
+      if (from_cache[b] || parts[b].dense || parts[b].multi) continue;  // done above
       if (const CachedBlock* hit = cache_.find(block_span(b), role)) {
         parts[b] = hit->batch;
         from_cache[b] = true;

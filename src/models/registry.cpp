@@ -3,6 +3,7 @@
 #include "embeval/core/error.h"
 #include "embeval/encoders/bm25_encoder.h"
 #include "embeval/encoders/static_encoder.h"
+#include "embeval/remote/openai_encoder.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf/gguf_encoder.h"
 #include "embeval/gguf/gguf_tokenizer.h"
@@ -54,6 +55,15 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec& spec) { return StaticEncoder::canonical_spec(spec); },
        // tfidf's idf, sif's word probabilities and principal component come from the corpus.
        [](const ModelSpec& spec) { return spec.get_string("pooling", "mean") != "mean"; }},
+      {{"openai",
+        "Any OpenAI-compatible /embeddings endpoint: OpenAI, llama-server, TEI, Infinity, vLLM "
+        "(docs/remote-models.md)",
+        &openai_param_schema(),
+        /*cache_embeddings=*/true,
+        /*path_is_file=*/false},
+       make_openai_encoder,
+       [](const ModelSpec& spec) { return check_openai_spec(spec); },
+       [](const ModelSpec&) { return false; }},
 #ifdef EMBEVAL_HAVE_LLAMA
       {{"gguf",
         "Transformer / LLM encoders from a GGUF file through llama.cpp (BERT, XLM-R, nomic-bert, "

@@ -199,6 +199,45 @@ EvaluationResults assemble(const EvaluationResults& base, const std::vector<Mode
   return all;
 }
 
+std::string tokens_source(std::size_t reported, std::size_t estimated) {
+  if (estimated == 0) return "server";
+  return reported == 0 ? "estimate" : "server+estimate";
+}
+
+// Usage between the three snapshots (start, after documents, after queries) and the cost.
+ApiCost api_cost_of(const ApiUsage& start, const ApiUsage& documents, const ApiUsage& end,
+                    const std::vector<std::string>& doc_texts, std::size_t documents_encoded) {
+  ApiCost cost;
+  cost.usage = end;
+  cost.usage.requests -= start.requests;
+  cost.usage.retries -= start.retries;
+  cost.usage.texts -= start.texts;
+  cost.usage.reported_tokens -= start.reported_tokens;
+  cost.usage.estimated_tokens -= start.estimated_tokens;
+  cost.usage.unreported_requests -= start.unreported_requests;
+  cost.tokens_source = tokens_source(cost.usage.reported_tokens, cost.usage.estimated_tokens);
+  cost.documents_encoded = documents_encoded;
+  cost.document_tokens = documents.tokens() - start.tokens();
+  if (documents_encoded > 0) {
+    cost.mean_document_tokens =
+        static_cast<double>(cost.document_tokens) / static_cast<double>(documents_encoded);
+    cost.mean_document_tokens_source =
+        tokens_source(documents.reported_tokens - start.reported_tokens,
+                      documents.estimated_tokens - start.estimated_tokens);
+  } else if (!doc_texts.empty()) {
+    // Every document came from the cache: no server count this time, so estimate.
+    double sum = 0;
+    for (const auto& t : doc_texts) sum += static_cast<double>(estimate_tokens(t));
+    cost.mean_document_tokens = sum / static_cast<double>(doc_texts.size());
+    cost.mean_document_tokens_source = "estimate";
+  }
+  if (end.price_per_mtok) {
+    cost.cost_usd = static_cast<double>(cost.usage.tokens()) * *end.price_per_mtok / 1e6;
+    cost.usd_per_million_documents = cost.mean_document_tokens * *end.price_per_mtok;
+  }
+  return cost;
+}
+
 ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string>& doc_texts,
                            const PlannedModel& planned, const MeasureSet& measures,
                            const EvaluationConfig& config, std::size_t run_depth) {
@@ -215,11 +254,15 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   result.spec = encoder->spec();
   result.label = label;
   result.card = encoder->card();
+  auto* metered = dynamic_cast<MeteredEncoder*>(&underlying_model(*encoder));
+  const ApiUsage usage_start = metered != nullptr ? metered->usage() : ApiUsage{};
+  std::size_t dense_dimension = 0;
 
   // Documents: encode in batches (progress, bounded memory), index as we go.
   std::unique_ptr<Index> index;
   const CorpusEncodingTimes times =
       encode_corpus(*encoder, doc_texts, config.encode_batch, label, [&](EmbeddingBatch&& batch) {
+        if (batch.dense) dense_dimension = batch.dense->cols;
         if (!index) {
           // The exact index for what the encoder produced, built by the index registry.
           index = make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct,
@@ -234,10 +277,18 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   if (!index) throw InputError("the corpus has no documents", dataset.name);
   result.index_bytes = index->memory_bytes();
   result.cached_documents = cache_hits();
+  const ApiUsage usage_documents = metered != nullptr ? metered->usage() : ApiUsage{};
 
   const EmbeddingBatch queries =
       encode_queries(*encoder, dataset, &result.timings.encode_queries_s, &result.query_lengths);
   result.cached_queries = cache_hits() - result.cached_documents;
+  // A remote model's dimension is measured on its first answer (or read from the cache).
+  if (result.card.dimension == 0) result.card = encoder->card();
+  if (result.card.dimension == 0) result.card.dimension = dense_dimension;
+  if (metered != nullptr) {
+    result.api_cost = api_cost_of(usage_start, usage_documents, metered->usage(), doc_texts,
+                                  doc_texts.size() - result.cached_documents);
+  }
 
   // One extra hit per query so that dropping a self-match still leaves run_depth; never more
   // than the corpus (run_depth <= documents, so this cannot overflow).

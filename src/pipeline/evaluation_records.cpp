@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "embeval/models/embedding_cache.h"
+#include "embeval/models/registry.h"
 #include "embeval/pipeline/results_json.h"
 #include "embeval/util/atomic_file.h"
 #include "embeval/util/thread_count.h"
@@ -167,7 +168,7 @@ std::string key_difference(const ResultKey& saved, const ResultKey& now) {
 }
 
 std::vector<FileRecord> model_files_of(const ModelSpec& spec) {
-  if (spec.path.empty()) return {};
+  if (spec.path.empty() || !encoder_kind(spec).path_is_file) return {};
   return {{spec.path, file_fingerprint(spec.path)}};
 }
 

@@ -141,6 +141,50 @@ std::optional<LengthReport> lengths_from_json(const json& j, const char* key) {
   return out;
 }
 
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json api_cost_to_json(const ApiCost& c) {
+  return {{"requests", c.usage.requests},
+          {"retries", c.usage.retries},
+          {"texts", c.usage.texts},
+          {"tokens", c.usage.tokens()},
+          {"reported_tokens", c.usage.reported_tokens},
+          {"estimated_tokens", c.usage.estimated_tokens},
+          {"tokens_source", c.tokens_source},
+          {"documents_encoded", c.documents_encoded},
+          {"document_tokens", c.document_tokens},
+          {"mean_document_tokens", c.mean_document_tokens},
+          {"mean_document_tokens_source", c.mean_document_tokens_source},
+          {"price_per_mtok", optional_number(c.usage.price_per_mtok)},
+          {"cost_usd", optional_number(c.cost_usd)},
+          {"usd_per_million_documents", optional_number(c.usd_per_million_documents)}};
+}
+
+std::optional<double> number_or_null(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<double>();
+}
+
+std::optional<ApiCost> api_cost_from_json(const json& j) {
+  if (!j.contains("api_cost") || j.at("api_cost").is_null()) return std::nullopt;
+  const json& a = j.at("api_cost");
+  ApiCost c;
+  c.usage.requests = a.at("requests").get<std::size_t>();
+  c.usage.retries = a.at("retries").get<std::size_t>();
+  c.usage.texts = a.at("texts").get<std::size_t>();
+  c.usage.reported_tokens = a.at("reported_tokens").get<std::size_t>();
+  c.usage.estimated_tokens = a.at("estimated_tokens").get<std::size_t>();
+  c.tokens_source = a.at("tokens_source").get<std::string>();
+  c.documents_encoded = a.at("documents_encoded").get<std::size_t>();
+  c.document_tokens = a.at("document_tokens").get<std::size_t>();
+  c.mean_document_tokens = a.at("mean_document_tokens").get<double>();
+  c.mean_document_tokens_source = a.at("mean_document_tokens_source").get<std::string>();
+  c.usage.price_per_mtok = number_or_null(a, "price_per_mtok");
+  c.cost_usd = number_or_null(a, "cost_usd");
+  c.usd_per_million_documents = number_or_null(a, "usd_per_million_documents");
+  return c;
+}
+
 json files_to_json(const std::vector<FileRecord>& files) {
   json a = json::array();
   for (const auto& f : files) a.push_back({{"path", f.path}, {"fingerprint", f.fingerprint}});
@@ -210,23 +254,26 @@ json to_json(const ModelResult& m) {
   // Run files always live in OUT/runs/: recorded relative to OUT, so a copied folder resolves.
   const std::string run_file =
       m.run_file.empty() ? std::string() : "runs/" + m.run_file.filename().string();
-  return {{"spec", m.spec},
-          {"label", m.label},
-          {"card", card_to_json(m.card)},
-          {"timings", timings_to_json(m.timings)},
-          {"index_bytes", m.index_bytes},
-          {"peak_rss_bytes", m.peak_rss_bytes},
-          {"run_file", run_file},
-          {"run_checksum", m.run_checksum},
-          {"model_files", files_to_json(m.model_files)},
-          {"environment", environment_to_json(m.environment)},
-          {"headline_interval", interval_to_json(m.headline_interval)},
-          {"document_lengths", lengths_to_json(m.document_lengths)},
-          {"query_lengths", lengths_to_json(m.query_lengths)},
-          {"cached_documents", m.cached_documents},
-          {"cached_queries", m.cached_queries},
-          {"vocabulary", vocabulary_coverage_to_json(m.vocabulary)},
-          {"metrics", metrics_to_json(m.metrics)}};
+  json j = {{"spec", m.spec},
+            {"label", m.label},
+            {"card", card_to_json(m.card)},
+            {"timings", timings_to_json(m.timings)},
+            {"index_bytes", m.index_bytes},
+            {"peak_rss_bytes", m.peak_rss_bytes},
+            {"run_file", run_file},
+            {"run_checksum", m.run_checksum},
+            {"model_files", files_to_json(m.model_files)},
+            {"environment", environment_to_json(m.environment)},
+            {"headline_interval", interval_to_json(m.headline_interval)},
+            {"document_lengths", lengths_to_json(m.document_lengths)},
+            {"query_lengths", lengths_to_json(m.query_lengths)},
+            {"cached_documents", m.cached_documents},
+            {"cached_queries", m.cached_queries},
+            {"vocabulary", vocabulary_coverage_to_json(m.vocabulary)},
+            {"metrics", metrics_to_json(m.metrics)}};
+  // Only paid models have a cost: other models' records stay as they were.
+  if (m.api_cost) j["api_cost"] = api_cost_to_json(*m.api_cost);
+  return j;
 }
 
 ModelResult model_result_from_json(const json& j, const std::string& source,
@@ -251,6 +298,7 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.cached_documents = j.value("cached_documents", std::size_t{0});
     m.cached_queries = j.value("cached_queries", std::size_t{0});
     m.vocabulary = vocabulary_coverage_from_json(j, "vocabulary");
+    m.api_cost = api_cost_from_json(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,

@@ -77,6 +77,15 @@ std::string format_results_table(const EvaluationResults& results) {
   columns.push_back({"index", {}, false});
   columns.push_back({"peak mem", {}, false});
   columns.push_back({"time", {}, false});
+  // Cost columns only when some model has a price (a paid API with price_per_mtok).
+  bool any_price = false;
+  for (const auto& m : results.models) {
+    any_price = any_price || (m.api_cost && m.api_cost->cost_usd.has_value());
+  }
+  if (any_price) {
+    columns.push_back({"$ total", {}, false});
+    columns.push_back({"$ per 1M docs", {}, false});
+  }
 
   for (const auto& m : results.models) {
     std::size_t c = 0;
@@ -106,6 +115,12 @@ std::string format_results_table(const EvaluationResults& results) {
     columns[c++].cells.push_back(
         m.peak_rss_bytes ? human_bytes(static_cast<double>(m.peak_rss_bytes)) : "-");
     columns[c++].cells.push_back(format("%.2fs", t.total_s()));
+    if (any_price) {
+      const bool priced = m.api_cost && m.api_cost->cost_usd.has_value();
+      columns[c++].cells.push_back(priced ? format("%.4f", *m.api_cost->cost_usd) : "-");
+      columns[c++].cells.push_back(priced ? format("%.2f", *m.api_cost->usd_per_million_documents)
+                                          : "-");
+    }
   }
 
   std::string out;
@@ -119,6 +134,11 @@ std::string format_results_table(const EvaluationResults& results) {
       "load+fit: loading the model and fitting corpus statistics (BM25 IDF, SIF weights); "
       "docs/s: documents encoded per second after that;\nQPS: queries encoded and searched per "
       "second; time: all of it, load to run (encode, index, queries, search).\n";
+  if (any_price) {
+    out +=
+        "$ total: USD this run paid (tokens x price_per_mtok; cached texts are free); $ per 1M "
+        "docs: a million documents of this corpus's mean length.\n";
+  }
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";

@@ -46,6 +46,7 @@ std::string doc_of(const std::string& scheme) {
   if (scheme == "bm25") return "bm25.md";
   if (scheme == "static") return "static-vectors.md";
   if (scheme == "gguf") return "gguf.md";
+  if (scheme == "openai") return "remote-models.md";
   ADD_FAILURE() << "no doc page for encoder family " << scheme;
   return "";
 }

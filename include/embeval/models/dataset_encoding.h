@@ -28,7 +28,8 @@ namespace embeval {
 // for one (EncoderKind::cache_embeddings) and cache_dir is not empty; the cache is keyed by the
 // model file's bytes and the spec. Corpus-fitted encoders are never cached (their vectors depend
 // on the corpus). The cache runs the model on blocks of at most 128 texts (fewer when `batch` is
-// smaller) and writes a segment every `batch` texts or 20 s (embedding_cache.h).
+// smaller) and writes a segment every `batch` texts or 20 s (embedding_cache.h); a
+// ConcurrentBlockEncoder (a remote model) gets blocks of its preferred size, written at once.
 [[nodiscard]] std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec,
                                                     const std::filesystem::path& cache_dir,
                                                     std::size_t batch,

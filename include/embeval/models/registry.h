@@ -25,6 +25,9 @@ struct EncoderKind {
   // Encoding costs far more than reading vectors back (transformers): `eval` keeps this
   // family's embeddings in an on-disk cache (embedding_cache.h), so a rerun resumes.
   bool cache_embeddings = false;
+  // The spec's path names a file (a model file whose bytes identify the model); false when it
+  // is a name the family resolves elsewhere (a remote model's name).
+  bool path_is_file = true;
 };
 
 // The kind for spec.scheme; InputError listing the known schemes otherwise.

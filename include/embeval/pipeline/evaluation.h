@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "embeval/core/encoder.h"
+#include "embeval/core/metered_encoder.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/dataset/dataset.h"
 #include "embeval/encoders/vocabulary_coverage.h"
@@ -71,6 +72,19 @@ struct RunEnvironment {
   bool ci = false;                   // $CI == "true"
 };
 
+// What a paid model (a MeteredEncoder: openai:...) cost in this invocation, and what encoding a
+// million documents like this corpus's would cost (docs/results-format.md, "api_cost").
+struct ApiCost {
+  ApiUsage usage;             // requests and tokens of this invocation (cache hits free)
+  std::string tokens_source;  // "server" (usage.prompt_tokens), "estimate", "server+estimate"
+  std::size_t documents_encoded = 0;        // documents sent (not read from the cache)
+  std::size_t document_tokens = 0;          // their tokens, as usage counted them
+  double mean_document_tokens = 0;          // per document of this corpus
+  std::string mean_document_tokens_source;  // "server" | "estimate" (bytes / 4, when none sent)
+  std::optional<double> cost_usd;           // usage.tokens() * price_per_mtok / 1e6
+  std::optional<double> usd_per_million_documents;  // mean_document_tokens * price_per_mtok
+};
+
 struct ModelResult {
   std::string spec;   // canonical spec: the encoder's spec() (rebuilds the encoder)
   std::string label;  // file-name-safe, unique within the results folder
@@ -93,6 +107,7 @@ struct ModelResult {
   std::size_t cached_documents = 0;  // document embeddings read from the cache, not encoded
   std::size_t cached_queries = 0;
   std::optional<VocabularyCoverage> vocabulary;  // word-vector models: dropped words, OOV rate
+  std::optional<ApiCost> api_cost;               // paid models: requests, tokens, USD
 };
 
 struct EvaluationResults {
