@@ -92,7 +92,7 @@ set(_gguf_vocab "${EMBEVAL_LLAMA_DIR}/src/models/ggml-vocab")
 set(_gguf_run ${CMAKE_COMMAND} -E env "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-py"
     ${_gguf_python} ${_gguf_script})
 set(_gguf_model_files "")
-foreach(_m tiny-bert-cls.gguf tiny-bert-mean.gguf tiny-qwen3-last.gguf tiny-xlmr.npz
+foreach(_m tiny-bert-cls.gguf tiny-bert-mean.gguf tiny-bert-mean-q8_0.gguf tiny-qwen3-last.gguf tiny-xlmr.npz
            tiny-xlmr-cls.gguf tiny-xlmr-mean.gguf tiny-nomic.npz tiny-nomic-mean.gguf
            tiny-nomic-cls.gguf bad-block-count-0.gguf bad-block-count-huge.gguf
            bad-eps-negative.gguf bad-eps-nan.gguf bad-pooling-99.gguf bad-duplicate-token.gguf)
@@ -114,6 +114,7 @@ target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
   EMBEVAL_PYTHON="${_gguf_python}"
   EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
-  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}")
+  EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
+  EMBEVAL_PARITY_REFERENCE="${PROJECT_SOURCE_DIR}/tests/pipeline/parity_reference.py")
 # Followed transitively: every test linking the support library waits for the models.
 add_dependencies(embeval_gguf_test_support embeval_gguf_tiny_models)

@@ -23,7 +23,12 @@
 #   EMBEVAL_LLAMA_CUDA=ON        also build the CUDA backend (needs the CUDA toolkit)
 #   EMBEVAL_LLAMA_JOBS=N         parallel build jobs (default 2: this machine is shared)
 #   EMBEVAL_LLAMA_TOOLS=ON       also build llama.cpp's own `llama-embedding` example (bench/)
-# Idempotent: exits at once when the install stamp exists.
+#   EMBEVAL_LLAMA_SERVER=OFF     skip llama.cpp's `llama-server` (bin/llama-server), which the
+#                                served-model tests start on 127.0.0.1 (default ON; its web UI is
+#                                left out: nothing is downloaded)
+# Idempotent: exits at once when the install stamp exists and every asked-for program is there.
+# A cache built before the server was asked for (stamp, no bin/llama-server) builds just the
+# server into its kept build folder: the libraries' objects are up to date and are not rebuilt.
 set -euo pipefail
 
 readonly NPM_PACKAGE=node-llama-cpp
@@ -36,6 +41,7 @@ patches_dir="$(cd "$(dirname "$0")" && pwd)/llama-patches"
 cuda=${EMBEVAL_LLAMA_CUDA:-OFF}
 jobs=${EMBEVAL_LLAMA_JOBS:-2}
 tools=${EMBEVAL_LLAMA_TOOLS:-OFF}
+server=${EMBEVAL_LLAMA_SERVER:-ON}
 suffix=""
 [ "$cuda" = ON ] && suffix="-cuda"
 
@@ -47,7 +53,8 @@ fi
 cache_root=${EMBEVAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/embeval}
 prefix=${EMBEVAL_LLAMA_DIR:-$cache_root/llama-$key$suffix}
 stamp="$prefix/.embeval-llama-installed"
-if [ -f "$stamp" ] && { [ "$tools" != ON ] || [ -x "$prefix/bin/llama-embedding" ]; }; then
+if [ -f "$stamp" ] && { [ "$tools" != ON ] || [ -x "$prefix/bin/llama-embedding" ]; } &&
+  { [ "$server" != ON ] || [ -x "$prefix/bin/llama-server" ]; }; then
   echo "setup_llama: already built in $prefix" >&2
   echo "$prefix"
   exit 0
@@ -94,16 +101,22 @@ else
 fi
 
 # 2. Configure and build only the libraries (static, position independent so tests and the CLI
-#    link them directly; CPU backend, CUDA by option).
+#    link them directly; CPU backend, CUDA by option) and the asked-for programs. llama.cpp's
+#    common library, which the programs need, comes with them. The server's web UI would be
+#    fetched from Hugging Face or built with npm: both off, the server embeds an empty page.
 build="$prefix/build"
+programs=OFF
+{ [ "$tools" = ON ] || [ "$server" = ON ]; } && programs=ON
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
   -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-  -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES="$tools" -DLLAMA_BUILD_SERVER=OFF \
-  -DLLAMA_BUILD_TOOLS="$tools" -DLLAMA_BUILD_COMMON="$tools" -DLLAMA_CURL=OFF \
+  -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES="$tools" -DLLAMA_BUILD_SERVER="$server" \
+  -DLLAMA_BUILD_TOOLS="$programs" -DLLAMA_BUILD_COMMON="$programs" -DLLAMA_CURL=OFF \
+  -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
   -DLLAMA_OPENSSL=OFF -DGGML_OPENMP=ON -DGGML_CUDA="$cuda" -DGGML_BLAS=OFF \
   -DGGML_METAL=OFF -DGGML_VULKAN=OFF >/dev/null
 targets=(--target llama ggml)
 [ "$tools" = ON ] && targets+=(llama-embedding)
+[ "$server" = ON ] && targets+=(llama-server)
 nice -n 10 cmake --build "$build" -j"$jobs" "${targets[@]}" >&2  # progress on stderr; stdout is the prefix
 
 # 3. Install: headers and static libraries only (`cmake --install` would want every target,
@@ -113,6 +126,7 @@ find "$build" -name '*.a' -exec cp -f {} "$prefix/lib/" \;
 cp -f "$src"/include/llama.h "$src"/include/llama-cpp.h "$prefix/include/" 2>/dev/null || true
 cp -f "$src"/ggml/include/*.h "$prefix/include/"
 [ "$tools" = ON ] && cp -f "$build/bin/llama-embedding" "$prefix/bin/"
+[ "$server" = ON ] && cp -f "$build/bin/llama-server" "$prefix/bin/"
 git -C "$src" rev-parse HEAD >"$prefix/VERSION" 2>/dev/null || echo "$key" >"$prefix/VERSION"
 touch "$stamp"
 echo "setup_llama: installed llama.cpp libraries in $prefix" >&2

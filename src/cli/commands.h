@@ -26,5 +26,6 @@ void add_dataset_queries_command(CLI::App& dataset);    // dataset_queries_comma
 void add_probe_neighbours(CLI::App* probe);             // probe_neighbours_command.cpp
 // `dataset bitext ...`, a subcommand group of `dataset` (dataset_bitext_command.cpp).
 void add_dataset_bitext_command(CLI::App* dataset);
+void add_parity_command(CLI::App& app);  // parity_command.cpp
 
 }  // namespace embeval::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   embeval::cli::add_inspect_command(app);
   embeval::cli::add_word2vec_command(app);
   embeval::cli::add_probe_command(app);
+  embeval::cli::add_parity_command(app);
 
   try {
     app.parse(argc, argv);

@@ -7,7 +7,8 @@ PYTHONPATH pointing at llama.cpp's gguf-py):
   tiny_models.py make OUTDIR BERT_VOCAB.gguf QWEN_VOCAB.gguf
       writes OUTDIR/tiny-bert-cls.gguf and tiny-bert-mean.gguf: the same 2-layer BERT (dim 32,
       4 heads, ffn 64, context 64) with the real tokenizer copied from BERT_VOCAB.gguf (a
-      ggml-vocab-*.gguf of llama.cpp), pooling CLS and MEAN; and OUTDIR/tiny-qwen3-last.gguf, a
+      ggml-vocab-*.gguf of llama.cpp), pooling CLS and MEAN, and tiny-bert-mean-q8_0.gguf, the
+      MEAN one with its matrices quantized to Q8_0 (as llama-quantize q8_0); and OUTDIR/tiny-qwen3-last.gguf, a
       2-layer Qwen3-like decoder (dim 32, 4 query heads, 2 KV heads, ffn 64) with the tokenizer
       of QWEN_VOCAB.gguf, EOS appended, last-token pooling (as Qwen3-Embedding). Weights are
       random (fixed seed).
@@ -166,12 +167,18 @@ def make_bert(outdir: str, vocab_path: str, DIM=DIM, HEADS=HEADS, FFN=FFN, LAYER
         tensors[p + "layer_output_norm.bias"] = w(DIM, scale=0.1)
 
     variants = ((gguf.PoolingType.CLS, f"{outdir}/tiny-bert-cls.gguf"),
-                (gguf.PoolingType.MEAN, f"{outdir}/tiny-bert-mean.gguf"))
+                (gguf.PoolingType.MEAN, f"{outdir}/tiny-bert-mean.gguf"),
+                (gguf.PoolingType.MEAN, f"{outdir}/tiny-bert-mean-q8_0.gguf"))
     if only:
         variants = ((gguf.PoolingType.MEAN, only),)
     if hostile:
         variants = tuple((gguf.PoolingType.MEAN, f"{outdir}/{name}") for name in hostile)
     for pooling, path in variants:
+        # tiny-bert-mean-q8_0.gguf: tiny-bert-mean's twin as llama-quantize q8_0 makes it, the
+        # matrices (token embeddings included) in Q8_0 blocks of 32 (gguf-py's quantizer, the
+        # reference implementation of ggml's), norms, biases and the position and token-type
+        # tables kept F32.
+        q8 = path.endswith("-q8_0.gguf")
         # make-hostile: one metadata value that ggml's parser accepts and llama.cpp does not.
         bad = hostile.get(path.rsplit("/", 1)[-1], {}) if hostile else {}
         writer = VocabWriter(path, "bert")
@@ -184,7 +191,7 @@ def make_bert(outdir: str, vocab_path: str, DIM=DIM, HEADS=HEADS, FFN=FFN, LAYER
         writer.add_float32("bert.attention.layer_norm_epsilon", bad.get("eps", EPS))
         writer.add_causal_attention(False)
         writer.add_uint32("bert.pooling_type", bad.get("pooling", int(pooling)))
-        writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+        writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0 if q8 else gguf.LlamaFileType.ALL_F32)
         file_vocab = vocab
         if "duplicate_token" in bad:
             tv = vocab["tokenizer.ggml.tokens"]
@@ -194,7 +201,14 @@ def make_bert(outdir: str, vocab_path: str, DIM=DIM, HEADS=HEADS, FFN=FFN, LAYER
             file_vocab["tokenizer.ggml.tokens"] = (tv[0], PackedArray(tv[1].sub_type, items))
         copy_tokenizer(file_vocab, writer)
         for name, t in tensors.items():
-            writer.add_tensor(name, t)
+            # llama-quantize's rule (src/llama-quant.cpp): matrices, but never the position and
+            # token-type tables (the graph adds them as they are) nor norms.
+            if (q8 and t.ndim == 2 and t.shape[1] % 32 == 0
+                    and name not in ("position_embd.weight", "token_types.weight")):
+                writer.add_tensor(name, gguf.quants.quantize(t, gguf.GGMLQuantizationType.Q8_0),
+                                  raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+            else:
+                writer.add_tensor(name, t)
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_tensors_to_file()
