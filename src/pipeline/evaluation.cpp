@@ -216,6 +216,7 @@ EvaluationResults assemble(const EvaluationResults& base, const std::vector<Mode
 }
 
 std::string tokens_source(std::size_t reported, std::size_t estimated) {
+  if (reported == 0 && estimated == 0) return "none";  // everything came from the cache
   if (estimated == 0) return "server";
   return reported == 0 ? "estimate" : "server+estimate";
 }
