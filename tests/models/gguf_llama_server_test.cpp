@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -54,21 +53,9 @@ double cosine(const float* a, const std::vector<double>& b) {
   return ab / std::sqrt(aa * bb);
 }
 
-// POST /v1/embeddings {"input": texts}: one row per text, ordered by the rows' "index".
-std::vector<std::vector<double>> served_embeddings(const testing::LlamaServer& server,
-                                                   const std::vector<std::string>& texts) {
-  const nlohmann::json request = {{"input", texts}, {"model", "tiny"}};
-  std::string body;
-  const int status = server.request("POST", "/v1/embeddings", request.dump(), &body);
-  EXPECT_EQ(status, 200) << body << "\n" << server.log_text();
-  std::vector<std::vector<double>> rows(texts.size());
-  if (status != 200) return rows;
-  for (const auto& item : nlohmann::json::parse(body).at("data")) {
-    rows.at(item.at("index").get<std::size_t>()) = item.at("embedding").get<std::vector<double>>();
-  }
-  return rows;
-}
-
+// The served rows through embeval's own client, the `openai:` encoder (remote layer), posting to
+// llama-server's OpenAI-compatible /v1/embeddings as `eval --model openai:...` would; batch=4
+// splits the 6 texts into two requests.
 void expect_served_matches_local(const std::string& model_file, const std::string& pooling) {
   if (!fs::exists(kServerBinary)) {
     GTEST_SKIP() << kServerBinary << " missing: build it with scripts/setup_llama.sh "
@@ -76,21 +63,25 @@ void expect_served_matches_local(const std::string& model_file, const std::strin
   }
   const fs::path model = tiny_model(model_file);
   const testing::LlamaServer server(kServerBinary, model, server_args(pooling));
-  const std::vector<std::vector<double>> served = served_embeddings(server, kTexts);
-
+  std::unique_ptr<Encoder> served =
+      make_encoder("openai:tiny?base_url=" + server.base_url() + "/v1&batch=4", EncoderOptions{1});
   std::unique_ptr<Encoder> local = make_encoder("gguf:" + model.string(), EncoderOptions{1});
   const std::vector<std::string_view> views(kTexts.begin(), kTexts.end());
-  const EmbeddingBatch batch = local->encode(views, Role::kDocument);
-  ASSERT_TRUE(batch.dense.has_value());
-  ASSERT_EQ(batch.dense->rows, kTexts.size());
-  for (std::size_t i = 0; i < kTexts.size(); ++i) {
-    ASSERT_EQ(served[i].size(), batch.dense->cols) << kTexts[i];
-    const double cos = cosine(batch.dense->data.data() + i * batch.dense->cols, served[i]);
-    EXPECT_GE(cos, 0.9999) << "'" << kTexts[i] << "' served by llama-server, " << pooling;
-    // Both are L2-normalised: the served row has norm 1 too.
-    double norm = 0;
-    for (const double v : served[i]) norm += v * v;
-    EXPECT_NEAR(norm, 1.0, 1e-5) << kTexts[i];
+  for (const Role role : {Role::kDocument, Role::kQuery}) {
+    const EmbeddingBatch a = local->encode(views, role);
+    const EmbeddingBatch b = served->encode(views, role);
+    ASSERT_TRUE(a.dense && b.dense);
+    ASSERT_EQ(b.dense->rows, kTexts.size());
+    ASSERT_EQ(b.dense->cols, a.dense->cols);
+    for (std::size_t i = 0; i < kTexts.size(); ++i) {
+      const float* row = b.dense->data.data() + i * b.dense->cols;
+      const std::vector<double> served_row(row, row + b.dense->cols);
+      EXPECT_GE(cosine(a.dense->data.data() + i * a.dense->cols, served_row), 0.9999)
+          << "'" << kTexts[i] << "' served by llama-server, " << pooling;
+      double norm = 0;  // llama-server L2-normalises, as the local encoder does
+      for (const double v : served_row) norm += v * v;
+      EXPECT_NEAR(norm, 1.0, 1e-5) << kTexts[i];
+    }
   }
 }
 
@@ -100,31 +91,6 @@ TEST(GgufLlamaServer, MeanPooledVectorsMatchTheLocalEncoder) {
 
 TEST(GgufLlamaServer, ClsPooledVectorsMatchTheLocalEncoder) {
   expect_served_matches_local("tiny-bert-cls.gguf", "cls");
-}
-
-// The same comparison through embeval's own client: the `openai:` encoder (remote layer) posting
-// to llama-server's OpenAI-compatible /v1/embeddings, as `eval --model openai:...` would.
-TEST(GgufLlamaServer, OpenAiEncoderOnLlamaServerMatchesTheLocalEncoder) {
-  if (!fs::exists(kServerBinary)) GTEST_SKIP() << kServerBinary << " missing";
-  const fs::path model = tiny_model("tiny-bert-mean.gguf");
-  const testing::LlamaServer server(kServerBinary, model, server_args("mean"));
-  std::unique_ptr<Encoder> served =
-      make_encoder("openai:tiny?base_url=" + server.base_url() + "/v1&batch=4", EncoderOptions{1});
-  std::unique_ptr<Encoder> local = make_encoder("gguf:" + model.string(), EncoderOptions{1});
-  const std::vector<std::string_view> views(kTexts.begin(), kTexts.end());
-  for (const Role role : {Role::kDocument, Role::kQuery}) {
-    const EmbeddingBatch a = local->encode(views, role);
-    const EmbeddingBatch b = served->encode(views, role);  // two requests: batch=4 of 6 texts
-    ASSERT_TRUE(a.dense && b.dense);
-    ASSERT_EQ(b.dense->rows, kTexts.size());
-    ASSERT_EQ(b.dense->cols, a.dense->cols);
-    for (std::size_t i = 0; i < kTexts.size(); ++i) {
-      const float* row = b.dense->data.data() + i * b.dense->cols;
-      const std::vector<double> served_row(row, row + b.dense->cols);
-      EXPECT_GE(cosine(a.dense->data.data() + i * a.dense->cols, served_row), 0.9999)
-          << "'" << kTexts[i] << "' through openai: on llama-server";
-    }
-  }
 }
 
 TEST(GgufLlamaServer, StoppedServerLeavesNoProcessBehind) {
