@@ -195,7 +195,7 @@ ExtractedText html_text(std::string_view html) {
     out.title = clean_title;
     out.title_from = "title";
   } else {
-    for (const TextSection& section : out.sections) {
+    for (const ExtractedSection& section : out.sections) {
       if (section.level == 1) {
         out.title = section.heading;
         out.title_from = "h1";

@@ -123,7 +123,7 @@ struct FileResult {
   std::size_t invalid_utf8_replaced = 0;  // sequences
 };
 
-json section_json(const TextSection& s) {
+json section_json(const ExtractedSection& s) {
   return json{{"begin", s.begin},
               {"end", s.end},
               {"level", s.level},
@@ -156,7 +156,7 @@ FileResult document_from(const SourceFile& file, SourceFormat format, ExtractedT
   json metadata{{"source", source_json(file, format, extracted.title_from)}};
   if (!extracted.sections.empty()) {
     json sections = json::array();
-    for (const TextSection& s : extracted.sections) sections.push_back(section_json(s));
+    for (const ExtractedSection& s : extracted.sections) sections.push_back(section_json(s));
     metadata["sections"] = std::move(sections);
   }
   if (format == SourceFormat::kPdf) {

@@ -69,7 +69,7 @@ ExtractedText markdown_text(std::string_view markdown) {
     }
   }
   ExtractedText out = builder.finish();
-  for (const TextSection& section : out.sections) {
+  for (const ExtractedSection& section : out.sections) {
     if (section.level == 1) {
       out.title = section.heading;
       out.title_from = "h1";

@@ -85,7 +85,7 @@ void TextBuilder::begin_heading(int level) {
 void TextBuilder::end_heading() {
   if (!heading_open_) return;
   heading_open_ = false;
-  TextSection& section = sections_.back();
+  ExtractedSection& section = sections_.back();
   section.heading = collapsed(std::string_view(text_).substr(section.begin));
   if (section.heading.empty()) {
     sections_.pop_back();  // an empty heading names nothing
@@ -98,7 +98,7 @@ void TextBuilder::end_heading() {
 ExtractedText TextBuilder::finish() {
   end_heading();
   while (!text_.empty() && is_space(text_.back())) text_.pop_back();
-  for (TextSection& s : sections_) s.begin = std::min(s.begin, text_.size());
+  for (ExtractedSection& s : sections_) s.begin = std::min(s.begin, text_.size());
   ExtractedText out;
   finish_sections(sections_, text_.size());
   out.sections = std::move(sections_);

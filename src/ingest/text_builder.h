@@ -29,7 +29,7 @@ class TextBuilder {
  private:
   void separate();
   std::string text_;
-  std::vector<TextSection> sections_;
+  std::vector<ExtractedSection> sections_;
   enum class Pending { kNone, kLine, kBlank } pending_ = Pending::kNone;
   bool space_pending_ = false;
   bool heading_open_ = false;

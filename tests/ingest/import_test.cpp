@@ -71,8 +71,8 @@ TEST_F(ImportTest, HtmlFromUsrShareDocKeepsTitleHeadingsAndText) {
             std::string::npos);
   EXPECT_NE(t.text.find("Copyright \xC2\xA9 2001, 2002 Joey Hess"), std::string::npos);
   // Headings: the book title (h1), then "Chapter 1. Introduction" (h1) with the text after it.
-  const TextSection* intro = nullptr;
-  for (const TextSection& s : t.sections) {
+  const ExtractedSection* intro = nullptr;
+  for (const ExtractedSection& s : t.sections) {
     if (s.heading == "Chapter 1. Introduction") intro = &s;
   }
   ASSERT_NE(intro, nullptr);
@@ -128,7 +128,7 @@ TEST_F(ImportTest, MarkdownHeadingPathsNestAndCodeStaysAsWritten) {
   ASSERT_FALSE(t.sections.empty());
   // Every "## X" under "# T" has the path [T, X]; offsets point at the heading text.
   std::size_t level2 = 0;
-  for (const TextSection& s : t.sections) {
+  for (const ExtractedSection& s : t.sections) {
     EXPECT_EQ(t.text.substr(s.begin, s.heading.size()), s.heading);
     EXPECT_EQ(s.path.back(), s.heading);
     EXPECT_EQ(s.path.size() <= static_cast<std::size_t>(s.level), true);

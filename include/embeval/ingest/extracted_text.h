@@ -10,7 +10,7 @@
 
 namespace embeval {
 
-struct TextSection {
+struct ExtractedSection {
   std::size_t begin = 0;  // first byte of the heading in `text`
   std::size_t end = 0;    // the next heading's begin (any level), or the end of `text`
   int level = 1;          // 1-6
@@ -28,13 +28,13 @@ struct ExtractedText {
   std::string title;       // "" when the file names none
   std::string title_from;  // "h1", "title", "pdf-info" (or "" when title is empty)
   std::string text;
-  std::vector<TextSection> sections;
+  std::vector<ExtractedSection> sections;
   std::vector<TextPage> pages;
   std::size_t invalid_utf8_replaced = 0;  // invalid sequences that became U+FFFD
   std::string note;                       // a repair worth reporting besides UTF-8 ("" if none)
 };
 
 // Sets each section's `end` and `path` from the begins and levels (sections in text order).
-void finish_sections(std::vector<TextSection>& sections, std::size_t text_size);
+void finish_sections(std::vector<ExtractedSection>& sections, std::size_t text_size);
 
 }  // namespace embeval
