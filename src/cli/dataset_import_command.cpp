@@ -1,12 +1,15 @@
 // embeval dataset import PATH... --out DIR   documents (Markdown, HTML, PDF, text, JSONL, CSV)
 //                                            -> a BEIR corpus with provenance, plus import.json
+//   [--chunk --unit ... --size N ...]        and cut into passages on the way (chunk_flags.h)
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/chunk_flags.h"
 #include "cli/commands.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/dataset/passages.h"
 #include "embeval/ingest/import.h"
 
 namespace embeval::cli {
@@ -16,15 +19,28 @@ struct ImportArgs {
   std::vector<std::string> paths;
   std::string out;
   ImportOptions options;
+  bool chunk = false;
+  ChunkFlags chunk_flags;
 };
 
 void run_import(const ImportArgs& args) {
-  check_dataset_output(args.out);  // fail now, not after reading every file
+  // Bad chunking flags and an unusable --out fail now, not after reading every file.
+  std::unique_ptr<Tokenizer> tokenizer;
+  ChunkOptions chunk_options;
+  if (args.chunk) chunk_options = args.chunk_flags.make(tokenizer);
+  check_dataset_output(args.out);
   ImportOptions options = args.options;
   for (const std::string& path : args.paths) options.roots.emplace_back(path);
-  const ImportResult result = import_documents(options);
-  write_import(args.out, result, options);
+  ImportResult result = import_documents(options);
   std::fputs(import_summary(result.report).c_str(), stdout);
+  if (args.chunk) {
+    // The same passages `dataset chunk` makes from the imported folder (same library call).
+    ChunkingReport report;
+    result.dataset = chunk_dataset(result.dataset, chunk_options, &report);
+    std::printf("chunked %zu documents into %zu passages (%zu documents split, %zu empty)\n",
+                report.documents, report.passages, report.documents_split, report.empty_documents);
+  }
+  write_import(args.out, result, options);
   std::printf("wrote %s (corpus.jsonl, empty queries.jsonl and qrels/test.tsv, import.json)\n",
               args.out.c_str());
 }
@@ -52,6 +68,9 @@ void add_dataset_import_subcommand(CLI::App& dataset) {
                 "JSONL/CSV: use record ids as they are (default: PATH#ID)");
   cmd->add_flag("--include-hidden", args->options.include_hidden,
                 "Also walk files and folders whose name starts with '.'");
+  cmd->add_flag("--chunk", args->chunk,
+                "Cut the documents into passages as `dataset chunk` does, with the flags below");
+  args->chunk_flags.add_to(cmd);
   cmd->callback([args] { run_import(*args); });
 }
 

@@ -54,6 +54,30 @@ TEST(ImportCliTest, FolderToDatasetThatLoadsAndEvaluates) {
   EXPECT_EQ(r.status, 0) << r.output();
 }
 
+TEST(ImportCliTest, ChunkCutsTheImportedDocumentsAsDatasetChunkDoes) {
+  testing::TempDir dir("embeval-import-chunk");
+  dir.write("docs/guide.md",
+            "# Guide\n\nOne two three four five six seven.\n\n## Install\n\nEight nine ten.\n");
+  auto r = run_embeval("dataset import " + q(dir / "docs") + " --out " + q(dir / "whole"));
+  ASSERT_EQ(r.status, 0) << r.output();
+  r = run_embeval("dataset chunk " + q(dir / "whole") + " --out " + q(dir / "chunked") +
+                  " --size 4 --overlap 1 --sections");
+  ASSERT_EQ(r.status, 0) << r.output();
+  r = run_embeval("dataset import " + q(dir / "docs") + " --out " + q(dir / "direct") +
+                  " --chunk --size 4 --overlap 1 --sections");
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.out.find("chunked 1 documents into"), std::string::npos) << r.out;
+  const std::string corpus = read_file(dir / "direct" / "corpus.jsonl");
+  EXPECT_EQ(corpus, read_file(dir / "chunked" / "corpus.jsonl"));
+  EXPECT_NE(corpus.find("\"_id\":\"guide.md#1\""), std::string::npos) << corpus;
+  EXPECT_TRUE(fs::exists(dir / "direct" / "import.json"));
+  // Bad chunking flags fail before anything is read or written.
+  r = run_embeval("dataset import " + q(dir / "docs") + " --out " + q(dir / "bad") +
+                  " --chunk --size 4 --overlap 4");
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
+
 TEST(ImportCliTest, BadInputExitsTwoBeforeAnyWork) {
   testing::TempDir dir("embeval-import-cli");
   dir.write("docs/a.txt", "text\n");
