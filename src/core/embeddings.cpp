@@ -16,4 +16,23 @@ void SparseMatrix::append_row(std::span<const std::uint32_t> ids, std::span<cons
   ++rows;
 }
 
+SparseRowProducts sparse_row_products(const SparseMatrix& a, std::size_t i, const SparseMatrix& b,
+                                      std::size_t j) {
+  const auto ia = a.row_indices(i), ib = b.row_indices(j);
+  const auto va = a.row_values(i), vb = b.row_values(j);
+  SparseRowProducts p;
+  for (const float v : va) p.aa += static_cast<double>(v) * v;
+  for (const float v : vb) p.bb += static_cast<double>(v) * v;
+  for (std::size_t x = 0, y = 0; x < ia.size() && y < ib.size();) {  // term ids increase
+    if (ia[x] < ib[y]) {
+      ++x;
+    } else if (ib[y] < ia[x]) {
+      ++y;
+    } else {
+      p.dot += static_cast<double>(va[x++]) * vb[y++];
+    }
+  }
+  return p;
+}
+
 }  // namespace embeval

@@ -31,22 +31,9 @@ double dense_cosine(const float* a, const float* b, std::size_t dim, bool* zero)
 }
 
 double sparse_cosine(const SparseMatrix& a, const SparseMatrix& b, std::size_t row, bool* zero) {
-  const auto ia = a.row_indices(row), ib = b.row_indices(row);
-  const auto va = a.row_values(row), vb = b.row_values(row);
-  double dot = 0, aa = 0, bb = 0;
-  for (const float v : va) aa += static_cast<double>(v) * v;
-  for (const float v : vb) bb += static_cast<double>(v) * v;
-  for (std::size_t i = 0, j = 0; i < ia.size() && j < ib.size();) {  // term ids increase
-    if (ia[i] < ib[j]) {
-      ++i;
-    } else if (ib[j] < ia[i]) {
-      ++j;
-    } else {
-      dot += static_cast<double>(va[i++]) * vb[j++];
-    }
-  }
-  *zero = aa == 0 || bb == 0;
-  return clamp_cosine(dot, aa, bb);
+  const SparseRowProducts p = sparse_row_products(a, row, b, row);
+  *zero = p.aa == 0 || p.bb == 0;
+  return clamp_cosine(p.dot, p.aa, p.bb);
 }
 
 // numpy.percentile's default ("linear"): position h = (n - 1) q between order statistics.

@@ -51,20 +51,8 @@ double sparse_cosine(const SparseMatrix& a, const SparseMatrix& b, std::size_t r
       std::equal(va.begin(), va.end(), vb.begin(), vb.end())) {
     return 1;
   }
-  double dot = 0, na = 0, nb = 0;
-  for (const float v : va) na += static_cast<double>(v) * v;
-  for (const float v : vb) nb += static_cast<double>(v) * v;
-  std::size_t i = 0, j = 0;
-  while (i < ia.size() && j < ib.size()) {
-    if (ia[i] < ib[j]) {
-      ++i;
-    } else if (ib[j] < ia[i]) {
-      ++j;
-    } else {
-      dot += static_cast<double>(va[i++]) * vb[j++];
-    }
-  }
-  return cosine_of(dot, na, nb);
+  const SparseRowProducts p = sparse_row_products(a, row, b, row);
+  return cosine_of(p.dot, p.aa, p.bb);
 }
 
 // The query vectors the cosine compares, checked once per batch.

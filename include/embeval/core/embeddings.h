@@ -45,6 +45,17 @@ struct SparseMatrix {
   void append_row(std::span<const std::uint32_t> ids, std::span<const float> weights);
 };
 
+// Row i of `a` against row j of `b` (sparse weights, e.g. BM25 or BGE-M3 query vectors), summed
+// in double: the dot product over shared term ids and each row's squared norm. What a cosine of
+// two sparse rows needs; the callers decide how to treat zero rows.
+struct SparseRowProducts {
+  double dot = 0;
+  double aa = 0;
+  double bb = 0;
+};
+[[nodiscard]] SparseRowProducts sparse_row_products(const SparseMatrix& a, std::size_t i,
+                                                    const SparseMatrix& b, std::size_t j);
+
 struct MultiVectorMatrix {
   DenseMatrix vectors;                  // all rows of all texts, text by text
   std::vector<std::size_t> offsets{0};  // texts + 1
