@@ -1,6 +1,9 @@
 #include "embeval/models/generator_registry.h"
 
 #include "embeval/core/error.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf/gguf_chat_generator.h"
+#endif
 
 namespace embeval {
 namespace {
@@ -18,7 +21,14 @@ struct Entry {
 // chat model (gguf layer, only with llama.cpp) and the hosted OpenAI-compatible chat client
 // (remote layer).
 const std::vector<Entry>& entries() {
-  static const std::vector<Entry> kEntries = {};
+  static const std::vector<Entry> kEntries = {
+#ifdef EMBEVAL_HAVE_LLAMA
+      {{"gguf", "A local chat model (GGUF causal LM) through llama.cpp, with its own chat template",
+        &gguf_chat_param_schema()},
+       make_gguf_chat_generator,
+       check_gguf_chat_spec},
+#endif
+  };
   return kEntries;
 }
 
