@@ -190,6 +190,10 @@ void add_dataset_queries_command(CLI::App& dataset) {
   cmd->add_option("--max-words", args->generated.max_words,
                   "--generator: questions with more words are dropped (counted)")
       ->capture_default_str();
+  cmd->add_option("--copy-ngram-words", args->generated.copy_ngram_words,
+                  "--generator: questions sharing this many consecutive words with their passage "
+                  "are dropped (counted; 0 = off)")
+      ->capture_default_str();
   cmd->add_option("--max-passage-words", args->generated.max_passage_words,
                   "--generator: longer passages are cut to this many words in the prompt")
       ->capture_default_str();

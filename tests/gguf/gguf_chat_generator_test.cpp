@@ -132,6 +132,15 @@ TEST(GgufChatGenerator, GreedyDecodingMatchesANumpyForwardPass) {
   EXPECT_EQ(got.text, expected);
 }
 
+TEST(GgufChatGenerator, ThreadsDoNotChangeTheText) {
+  // The spec leaves threads out of what identifies the text: check that it may.
+  GgufChatGenerator two(chat_spec("tiny-qwen3-chat.gguf", "?threads=2"));
+  GenerationOptions o;
+  o.max_tokens = 12;
+  o.seed = 3;
+  EXPECT_EQ(two.generate(kChat, o).text, generator().generate(kChat, o).text);
+}
+
 TEST(GgufChatGenerator, StopsBeforeAStopString) {
   GenerationOptions o;
   o.temperature = 0;
