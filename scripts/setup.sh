@@ -13,6 +13,7 @@
 #   libfaiss-dev libomp-dev            the ANN reference in benchmarks (static lib, needs OpenMP)
 #   zlib1g-dev                         reading gzip'ed man pages
 #   libcurl4-openssl-dev               HTTP for remote models (OpenAI-compatible servers, docs/remote-models.md)
+#   libssl-dev                         SHA-256 of the prompt behind generated queries (docs/query-generation.md)
 #   man-db manpages manpages-dev       the demo's documents: this machine's man pages
 #   manpages-de manpages-fr manpages-es manpages-ja
 #                                      translated man pages: `dataset bitext manpages`,
@@ -37,7 +38,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git ccache
   libgtest-dev libgmock-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
   libutf8proc-dev libstemmer-dev libopenblas-dev liblapack-dev libfaiss-dev libomp-dev
-  zlib1g-dev libcurl4-openssl-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
+  zlib1g-dev libcurl4-openssl-dev libssl-dev man-db manpages manpages-dev python3-numpy openssl dict-gcide
   libzip-dev python3-torch
   wordnet-base
   libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf
