@@ -1,6 +1,7 @@
 #include "embeval/models/generator_registry.h"
 
 #include "embeval/core/error.h"
+#include "embeval/remote/openai_chat_generator.h"
 
 namespace embeval {
 namespace {
@@ -18,7 +19,12 @@ struct Entry {
 // chat model (gguf layer, only with llama.cpp) and the hosted OpenAI-compatible chat client
 // (remote layer).
 const std::vector<Entry>& entries() {
-  static const std::vector<Entry> kEntries = {};
+  static const std::vector<Entry> kEntries = {
+      {{"openai-chat", "a hosted or served OpenAI-compatible /chat/completions endpoint",
+        &openai_chat_param_schema(), false},
+       make_openai_chat_generator,
+       [](const ModelSpec& spec) { return check_openai_chat_spec(spec); }},
+  };
   return kEntries;
 }
 
