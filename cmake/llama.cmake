@@ -108,12 +108,27 @@ add_custom_command(
   DEPENDS ${_gguf_script}
   COMMENT "gguf tests: generating the tiny random-weight models"
   VERBATIM)
+# The tiny chat model (a causal LM with an output head and a ChatML template) for the generator
+# tests: tests/gguf/tiny_chat_model.py, which reuses tiny_models.py's helpers.
+set(_gguf_chat_script "${PROJECT_SOURCE_DIR}/tests/gguf/tiny_chat_model.py")
+set(_gguf_chat_files "${_gguf_models}/tiny-qwen3-chat.gguf"
+    "${_gguf_models}/tiny-qwen3-chat-no-template.gguf")
+add_custom_command(
+  OUTPUT ${_gguf_chat_files}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${_gguf_models}
+  COMMAND ${CMAKE_COMMAND} -E env "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-py" ${_gguf_python}
+          ${_gguf_chat_script} make ${_gguf_models} ${_gguf_vocab}-qwen2.gguf
+  DEPENDS ${_gguf_chat_script} ${_gguf_script}
+  COMMENT "gguf tests: generating the tiny random-weight chat model"
+  VERBATIM)
+list(APPEND _gguf_model_files ${_gguf_chat_files})
 add_custom_target(embeval_gguf_tiny_models DEPENDS ${_gguf_model_files})
 add_library(embeval_gguf_test_support INTERFACE)
 target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_LLAMA_SOURCE_DIR="${EMBEVAL_LLAMA_DIR}/src"
   EMBEVAL_PYTHON="${_gguf_python}"
   EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
+  EMBEVAL_GGUF_CHAT_SCRIPT="${_gguf_chat_script}"
   EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
   EMBEVAL_PARITY_REFERENCE="${PROJECT_SOURCE_DIR}/tests/pipeline/parity_reference.py")
 # Followed transitively: every test linking the support library waits for the models.

@@ -2,6 +2,9 @@
 
 #include "embeval/core/error.h"
 #include "embeval/remote/openai_chat_generator.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf/gguf_chat_generator.h"
+#endif
 
 namespace embeval {
 namespace {
@@ -20,7 +23,13 @@ struct Entry {
 // (remote layer).
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> kEntries = {
-      {{"openai-chat", "a hosted or served OpenAI-compatible /chat/completions endpoint",
+#ifdef EMBEVAL_HAVE_LLAMA
+      {{"gguf", "A local chat model (GGUF causal LM) through llama.cpp, with its own chat template",
+        &gguf_chat_param_schema()},
+       make_gguf_chat_generator,
+       check_gguf_chat_spec},
+#endif
+      {{"openai-chat", "A hosted or served OpenAI-compatible /chat/completions endpoint",
         &openai_chat_param_schema(), false},
        make_openai_chat_generator,
        [](const ModelSpec& spec) { return check_openai_chat_spec(spec); }},
