@@ -1,6 +1,7 @@
 #include "embeval/models/generator_registry.h"
 
 #include "embeval/core/error.h"
+#include "embeval/remote/openai_chat_generator.h"
 #ifdef EMBEVAL_HAVE_LLAMA
 #include "embeval/gguf/gguf_chat_generator.h"
 #endif
@@ -28,6 +29,10 @@ const std::vector<Entry>& entries() {
        make_gguf_chat_generator,
        check_gguf_chat_spec},
 #endif
+      {{"openai-chat", "A hosted or served OpenAI-compatible /chat/completions endpoint",
+        &openai_chat_param_schema(), false},
+       make_openai_chat_generator,
+       [](const ModelSpec& spec) { return check_openai_chat_spec(spec); }},
   };
   return kEntries;
 }

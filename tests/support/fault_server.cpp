@@ -155,6 +155,11 @@ void FaultServer::set_fallback(FaultStep step) {
   fallback_ = std::move(step);
 }
 
+void FaultServer::set_chat_reply(std::function<std::string(const std::vector<ChatTurn>&)> reply) {
+  std::lock_guard lock(mutex_);
+  chat_reply_ = std::move(reply);
+}
+
 std::vector<RecordedRequest> FaultServer::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -238,8 +243,15 @@ void FaultServer::serve(int fd) {
     std::lock_guard lock(mutex_);
     requests_.push_back(request);
   }
-  const bool embeddings = request.path.size() >= 11 &&
-                          request.path.compare(request.path.size() - 11, 11, "/embeddings") == 0;
+  const auto ends_with = [&](std::string_view suffix) {
+    return request.path.size() >= suffix.size() &&
+           request.path.compare(request.path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (request.method == "POST" && ends_with("/chat/completions")) {
+    serve_chat(fd, request, step);
+    return;
+  }
+  const bool embeddings = ends_with("/embeddings");
   if (request.method != "POST" || !embeddings) {
     respond(fd, 404, R"({"error":{"message":"no such endpoint","type":"invalid_request_error"}})",
             {});
@@ -301,6 +313,63 @@ void FaultServer::serve(int fd) {
     texts_answered_ += input.size();
   }
   respond(fd, 200, body, {});
+}
+
+void FaultServer::serve_chat(int fd, const RecordedRequest& request, const FaultStep& step) {
+  switch (step.fault) {
+    case Fault::kStatus:
+      respond(fd, step.status, step.body, step.retry_after);
+      return;
+    case Fault::kClose:
+      return;
+    case Fault::kMalformedJson:
+      respond(fd, 200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"2)", {});
+      return;
+    case Fault::kSlow:
+      pause(step.delay_s);
+      if (stopping_) return;
+      break;
+    default:
+      break;
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(request.body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.contains("messages") || !parsed["messages"].is_array()) {
+    respond(fd, 400, R"({"error":{"message":"messages must be an array"}})", {});
+    return;
+  }
+  std::vector<ChatTurn> turns;
+  std::size_t prompt_tokens = 0;
+  for (const auto& m : parsed["messages"]) {
+    if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content") ||
+        !m["content"].is_string()) {
+      respond(fd, 400, R"({"error":{"message":"each message needs a role and a content"}})", {});
+      return;
+    }
+    turns.emplace_back(m["role"].get<std::string>(), m["content"].get<std::string>());
+    prompt_tokens += fault_server_tokens(turns.back().second);
+  }
+  std::function<std::string(const std::vector<ChatTurn>&)> reply_of;
+  {
+    std::lock_guard lock(mutex_);
+    reply_of = chat_reply_;
+  }
+  const std::string reply = reply_of ? reply_of(turns) : "fault-server reply";
+  nlohmann::json answer = {{"id", "chatcmpl-fault"},
+                           {"object", "chat.completion"},
+                           {"model", "fault-server"},
+                           {"choices", nlohmann::json::array()}};
+  if (step.fault != Fault::kWrongRowCount) {
+    answer["choices"].push_back({{"index", 0},
+                                 {"message", {{"role", "assistant"}, {"content", reply}}},
+                                 {"finish_reason", "stop"}});
+  }
+  if (step.fault != Fault::kNoUsage) {
+    const std::size_t completion_tokens = fault_server_tokens(reply);
+    answer["usage"] = {{"prompt_tokens", prompt_tokens},
+                       {"completion_tokens", completion_tokens},
+                       {"total_tokens", prompt_tokens + completion_tokens}};
+  }
+  respond(fd, 200, answer.dump(), {});
 }
 
 }  // namespace embeval::testing

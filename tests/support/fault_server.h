@@ -6,6 +6,9 @@
 // where each vector is fault_server_vector(text, dim): deterministic, computed from the text, so
 // a test knows the right answer without a model. dim is the request's "dimensions", or
 // default_dimension. usage.prompt_tokens is fault_server_tokens() summed over the inputs.
+// POST <anything>/chat/completions answers one choice whose content is chat_reply(messages)
+// (default: "fault-server reply"), finish_reason "stop", and usage {prompt_tokens: the words of
+// every message's content, completion_tokens: the reply's words} (fault_server_tokens).
 // Each request takes the next scripted FaultStep (then `fallback`, normally kNone): a status
 // with a body and a Retry-After, a closed connection, an answer slower than the client's timeout,
 // malformed JSON, one row too few, rows in shuffled "index" order. One response per connection
@@ -19,11 +22,13 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace embeval::testing {
@@ -34,7 +39,7 @@ enum class Fault {
   kClose,          // read the request, then close without a word
   kSlow,           // wait `delay_s`, then the right answer (past a short client timeout)
   kMalformedJson,  // 200 with a body that is not JSON
-  kWrongRowCount,  // 200 with the last row missing
+  kWrongRowCount,  // 200 with the last row missing (chat: an empty "choices" array)
   kShuffled,       // 200 with the rows in reverse order (their "index" fields still right)
   kNoUsage,        // 200 without the "usage" object
 };
@@ -84,6 +89,11 @@ class FaultServer {
   void set_fallback(FaultStep step);
   std::size_t default_dimension = 8;  // set before the first request
 
+  // A chat message as the server read it: role, content.
+  using ChatTurn = std::pair<std::string, std::string>;
+  // What /chat/completions answers for a conversation (called on the connection's thread).
+  void set_chat_reply(std::function<std::string(const std::vector<ChatTurn>&)> reply);
+
   std::vector<RecordedRequest> requests() const;
   std::size_t request_count() const;
   // Texts answered with status 200 and their right vectors (kNone, kSlow, kShuffled, kNoUsage).
@@ -95,6 +105,7 @@ class FaultServer {
   FaultStep next_step();
   // Sleeps up to `seconds`, returning early when the server stops.
   void pause(double seconds);
+  void serve_chat(int fd, const RecordedRequest& request, const FaultStep& step);
 
   int listen_fd_ = -1;
   int port_ = 0;
@@ -105,6 +116,7 @@ class FaultServer {
   FaultStep fallback_;
   std::vector<RecordedRequest> requests_;
   std::size_t texts_answered_ = 0;
+  std::function<std::string(const std::vector<ChatTurn>&)> chat_reply_;
   std::vector<std::thread> connections_;
   std::thread acceptor_;
 };
