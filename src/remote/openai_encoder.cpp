@@ -15,68 +15,12 @@
 #include "embeval/core/error.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
+#include "remote/openai_protocol.h"
 
 namespace embeval {
 namespace {
 
 using nlohmann::json;
-
-std::string trim_slashes(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-std::string status_text(long status) {
-  switch (status) {
-    case 400:
-      return "400 Bad Request";
-    case 401:
-      return "401 Unauthorized";
-    case 403:
-      return "403 Forbidden";
-    case 404:
-      return "404 Not Found";
-    case 413:
-      return "413 Payload Too Large";
-    case 422:
-      return "422 Unprocessable Entity";
-    case 429:
-      return "429 Too Many Requests";
-    case 500:
-      return "500 Internal Server Error";
-    case 502:
-      return "502 Bad Gateway";
-    case 503:
-      return "503 Service Unavailable";
-    case 504:
-      return "504 Gateway Timeout";
-    default:
-      return std::to_string(status);
-  }
-}
-
-// The server's own words: OpenAI's {"error":{"message":..}}, TEI's {"error":".."}, or the body.
-std::string server_message(const std::string& body) {
-  const json j = json::parse(body, nullptr, false);
-  if (!j.is_discarded() && j.is_object()) {
-    if (j.contains("error")) {
-      const json& e = j["error"];
-      if (e.is_string()) return e.get<std::string>();
-      if (e.is_object() && e.contains("message") && e["message"].is_string()) {
-        return e["message"].get<std::string>();
-      }
-    }
-    if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-  }
-  std::string text = body.substr(0, 300);
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text.empty() ? "(empty body)" : text;
-}
-
-// A 200 answer that is not what the protocol promises; retried like a dropped connection.
-struct BadAnswer : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct ParsedAnswer {
   DenseMatrix rows;
@@ -85,43 +29,43 @@ struct ParsedAnswer {
 
 ParsedAnswer parse_answer(const std::string& body, std::size_t n_inputs) {
   const json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw BadAnswer("the answer is not valid JSON");
+  if (j.is_discarded()) throw MalformedAnswer("the answer is not valid JSON");
   if (!j.is_object() || !j.contains("data") || !j["data"].is_array()) {
-    throw BadAnswer("the answer has no \"data\" array");
+    throw MalformedAnswer("the answer has no \"data\" array");
   }
   const json& data = j["data"];
   if (data.size() != n_inputs) {
-    throw BadAnswer("the answer has " + std::to_string(data.size()) + " rows for " +
-                    std::to_string(n_inputs) + " inputs");
+    throw MalformedAnswer("the answer has " + std::to_string(data.size()) + " rows for " +
+                          std::to_string(n_inputs) + " inputs");
   }
   ParsedAnswer out;
   std::vector<bool> seen(n_inputs, false);
   for (const json& row : data) {
     if (!row.is_object() || !row.contains("index") || !row["index"].is_number_unsigned() ||
         !row.contains("embedding")) {
-      throw BadAnswer("a row lacks \"index\" or \"embedding\"");
+      throw MalformedAnswer("a row lacks \"index\" or \"embedding\"");
     }
     const auto index = row["index"].get<std::size_t>();
     if (index >= n_inputs || seen[index]) {
-      throw BadAnswer("row index " + std::to_string(index) + " is out of range or repeated");
+      throw MalformedAnswer("row index " + std::to_string(index) + " is out of range or repeated");
     }
     seen[index] = true;
     const json& embedding = row["embedding"];
     if (!embedding.is_array()) {
-      throw BadAnswer("an embedding is not an array of floats (encoding_format ignored?)");
+      throw MalformedAnswer("an embedding is not an array of floats (encoding_format ignored?)");
     }
-    if (embedding.empty()) throw BadAnswer("an embedding is empty");
+    if (embedding.empty()) throw MalformedAnswer("an embedding is empty");
     if (out.rows.rows == 0) out.rows = DenseMatrix(n_inputs, embedding.size());
     if (embedding.size() != out.rows.cols) {
-      throw BadAnswer("rows of different dimensions in one answer (" +
-                      std::to_string(out.rows.cols) + " and " + std::to_string(embedding.size()) +
-                      ")");
+      throw MalformedAnswer("rows of different dimensions in one answer (" +
+                            std::to_string(out.rows.cols) + " and " +
+                            std::to_string(embedding.size()) + ")");
     }
     float* dst = out.rows.row(index);
     for (std::size_t d = 0; d < embedding.size(); ++d) {
-      if (!embedding[d].is_number()) throw BadAnswer("an embedding holds a non-number");
+      if (!embedding[d].is_number()) throw MalformedAnswer("an embedding holds a non-number");
       const double v = embedding[d].get<double>();
-      if (!std::isfinite(v)) throw BadAnswer("an embedding holds a non-finite value");
+      if (!std::isfinite(v)) throw MalformedAnswer("an embedding holds a non-finite value");
       dst[d] = static_cast<float>(v);
     }
   }
@@ -233,7 +177,7 @@ OpenAiOptions OpenAiOptions::from_spec(const ModelSpec& raw) {
   }
   OpenAiOptions o;
   o.model = spec.path;
-  o.base_url = trim_slashes(spec.get_string("base_url", o.base_url));
+  o.base_url = trim_trailing_slashes(spec.get_string("base_url", o.base_url));
   o.api_key_env = spec.get_string("api_key_env", o.api_key_env);
   if (spec.params.count("dimensions")) o.dimensions = get_size(spec, "dimensions", 0);
   o.batch = get_size(spec, "batch", o.batch);
@@ -271,14 +215,24 @@ OpenAiEncoder::OpenAiEncoder(const ModelSpec& spec, RetryClock retry_clock)
   identity.params["document_prefix"] = options_.document_prefix;
   identity.params["normalize"] = options_.normalize ? "true" : "false";
   vector_identity_ = identity.to_string();
-  if (const char* key = std::getenv(options_.api_key_env.c_str())) api_key_ = key;
+  api_key_ = std::make_unique<ApiKey>(options_.api_key_env);
+  call_ = std::make_unique<RemoteCall>();
+  call_->label = "openai:" + options_.model;
+  call_->url = url_;
+  call_->base_url = options_.base_url;
+  call_->api_key_env = options_.api_key_env;
+  call_->client_error_hint = "check the model name, base_url and dimensions in the spec";
+  call_->too_large_hint =
+      "a text is longer than the server takes at once: start llama-server with -b and -ub at "
+      "least the longest text's tokens (e.g. -b 8192 -ub 8192), lower batch_tokens for a server "
+      "that counts a whole request, or cut the documents shorter (embeval dataset chunk)";
   retry_policy_.max_retries = options_.max_retries;
   // A short timeout is a test or an impatient user: back off on the same scale.
   retry_policy_.base_delay_s = std::min(0.5, options_.timeout_s);
   usage_.price_per_mtok = options_.price_per_mtok;
 }
 
-OpenAiEncoder::~OpenAiEncoder() { std::fill(api_key_.begin(), api_key_.end(), '\0'); }
+OpenAiEncoder::~OpenAiEncoder() = default;
 
 ModelCard OpenAiEncoder::card() const {
   ModelCard card;
@@ -306,7 +260,7 @@ std::vector<ModelSetting> OpenAiEncoder::settings() const {
   std::vector<ModelSetting> s = {
       {"endpoint", url_},
       {"api key",
-       "$" + options_.api_key_env + (api_key_.empty() ? " (unset: none sent)" : " (set)")},
+       "$" + options_.api_key_env + (api_key_->empty() ? " (unset: none sent)" : " (set)")},
       {"requests", std::to_string(options_.batch) + " texts or ~" +
                        std::to_string(options_.batch_tokens) + " tokens each, " +
                        std::to_string(options_.concurrency) + " at once, " +
@@ -326,14 +280,6 @@ ApiUsage OpenAiEncoder::usage() const {
   return usage_;
 }
 
-std::string OpenAiEncoder::redact(std::string text) const {
-  if (api_key_.empty()) return text;
-  for (std::size_t at = text.find(api_key_); at != std::string::npos; at = text.find(api_key_)) {
-    text.replace(at, api_key_.size(), "[redacted]");
-  }
-  return text;
-}
-
 std::string OpenAiEncoder::request_body(std::span<const std::string_view> texts, Role role) const {
   const std::string& prefix =
       role == Role::kQuery ? options_.query_prefix : options_.document_prefix;
@@ -346,24 +292,12 @@ std::string OpenAiEncoder::request_body(std::span<const std::string_view> texts,
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string OpenAiEncoder::describe_failure(const RetryOutcome& outcome) const {
-  const HttpResponse& r = outcome.response;
-  std::string what = "openai:" + options_.model + ": POST " + url_ + " ";
-  if (r.failure != HttpFailure::kNone) {
-    what += "failed (" + std::string(failure_name(r.failure)) + ": " + r.error + ")";
-  } else {
-    what += "answered " + status_text(r.status) + ": " + server_message(r.body);
-  }
-  if (outcome.attempts > 1) what += " (after " + std::to_string(outcome.attempts) + " attempts)";
-  return redact(what);
-}
-
 DenseMatrix OpenAiEncoder::fetch(HttpClient& client, std::span<const std::string_view> texts,
                                  Role role) {
   HttpRequest request;
   request.url = url_;
   request.body = request_body(texts, role);
-  request.bearer_token = api_key_;
+  request.bearer_token = api_key_->value();
   request.timeout_s = options_.timeout_s;
   request.connect_timeout_s = std::min(10.0, options_.timeout_s);
   std::optional<ParsedAnswer> answer;
@@ -378,7 +312,7 @@ DenseMatrix OpenAiEncoder::fetch(HttpClient& client, std::span<const std::string
         if (r.ok()) {
           try {
             answer = parse_answer(r.body, texts.size());
-          } catch (const BadAnswer& e) {
+          } catch (const MalformedAnswer& e) {
             // Treated like a dropped connection: an answer cut short or mangled on the way.
             bad_answer = e.what();
             r.failure = HttpFailure::kConnectionDropped;
@@ -395,34 +329,18 @@ DenseMatrix OpenAiEncoder::fetch(HttpClient& client, std::span<const std::string
         }
         if (Progress::allowed()) {
           const std::string why = r.failure == HttpFailure::kNone
-                                      ? status_text(r.status)
+                                      ? http_status_text(r.status)
                                       : std::string(failure_name(r.failure));
           std::fprintf(stderr, "embeval: openai:%s: %s, retrying in %.1f s\n",
                        options_.model.c_str(), why.c_str(), wait_s);
         }
       });
-  const HttpResponse& r = outcome.response;
-  if (!r.ok() || !answer) {
-    const std::string message = describe_failure(outcome);
-    // A client error other than 429 is the user's to fix (key, model name, input too long).
-    if (r.failure == HttpFailure::kNone && r.status >= 400 && r.status < 500 && r.status != 429) {
-      const std::string hint =
-          r.status == 401 || r.status == 403
-              ? "check the key in $" + options_.api_key_env + " (it is never printed)"
-              : "check the model name, base_url and dimensions in the spec";
-      throw InputError(message, {}, 0, hint);
-    }
-    if (r.failure == HttpFailure::kConnectionRefused || r.failure == HttpFailure::kDnsFailure) {
-      throw InputError(message, {}, 0,
-                       "is the server running at base_url=" + options_.base_url + "?");
-    }
-    throw std::runtime_error(message);
-  }
+  if (!outcome.response.ok() || !answer) throw_request_failure(outcome, *call_, *api_key_);
   DenseMatrix rows = std::move(answer->rows);
   if (options_.dimensions && rows.cols != *options_.dimensions) {
-    throw std::runtime_error(redact("openai:" + options_.model + ": the server answered " +
-                                    std::to_string(rows.cols) + "-dimensional vectors, not the " +
-                                    std::to_string(*options_.dimensions) + " asked for"));
+    throw std::runtime_error(api_key_->redact(
+        "openai:" + options_.model + ": the server answered " + std::to_string(rows.cols) +
+        "-dimensional vectors, not the " + std::to_string(*options_.dimensions) + " asked for"));
   }
   if (options_.normalize) normalize_rows(rows);
   std::lock_guard lock(mutex_);

@@ -1,16 +1,29 @@
 #include "embeval/remote/retry_policy.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <string>
 #include <thread>
 
 namespace embeval {
 
+bool is_input_too_large(const HttpResponse& response) {
+  if (response.failure != HttpFailure::kNone) return false;
+  if (response.status != 413 && (response.status < 500 || response.status >= 600)) return false;
+  std::string body = response.body.substr(0, 4096);
+  std::transform(body.begin(), body.end(), body.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return body.find("too large") != std::string::npos ||
+         body.find("larger than the max context") != std::string::npos;
+}
+
 bool is_retryable(const HttpResponse& response) {
   switch (response.failure) {
     case HttpFailure::kNone:
+      if (is_input_too_large(response)) return false;
       return response.status == 429 || (response.status >= 500 && response.status < 600);
     case HttpFailure::kTimeout:
     case HttpFailure::kConnectionDropped:

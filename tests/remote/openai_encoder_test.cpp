@@ -174,6 +174,31 @@ TEST_F(OpenAiEncoderTest, GivesUpAfterMaxRetriesNamingTheLastFailure) {
   EXPECT_EQ(server.request_count(), 3u);
 }
 
+TEST_F(OpenAiEncoderTest, AnInputTooLargeForTheServerIsAskedOnceAndExplained) {
+  // llama-server's answer (tools/server/server-context.cpp) to a text beyond its -ub.
+  const std::string message =
+      "input (600 tokens) is too large to process. increase the physical batch size (current "
+      "batch size: 512)";
+  server.set_fallback(FaultStep::http(
+      500, R"({"error":{"code":500,"message":")" + message + R"(","type":"server_error"}})"));
+  auto encoder = make("&max_retries=5");
+  const auto t = texts(1);
+  try {
+    (void)encoder->encode(views(t), Role::kDocument);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("answered 500 Internal Server Error: " + message), std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("attempts"), std::string::npos) << what;
+    EXPECT_NE(e.hint().find("-b and -ub"), std::string::npos) << e.hint();
+    EXPECT_NE(e.hint().find("batch_tokens"), std::string::npos) << e.hint();
+  }
+  EXPECT_EQ(server.request_count(), 1u);
+  EXPECT_TRUE(sleeps.waits.empty());
+  EXPECT_EQ(encoder->usage().retries, 0u);
+}
+
 TEST_F(OpenAiEncoderTest, PersistentTimeoutsEndInAClearError) {
   server.set_fallback(FaultStep::of(Fault::kSlow, 5.0));
   auto encoder = make("&max_retries=1&timeout_s=0.2");

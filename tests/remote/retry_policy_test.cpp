@@ -42,6 +42,30 @@ TEST(RetryPolicy, NeverRetriesOtherClientErrorsOrConfigurationFailures) {
   EXPECT_FALSE(is_retryable(failure(HttpFailure::kTls)));
 }
 
+TEST(RetryPolicy, NeverRetriesAnInputTooLargeForTheServer) {
+  // llama-server's own words (tools/server/server-context.cpp), sent with status 500.
+  HttpResponse batch = status(500);
+  batch.body =
+      R"x({"error":{"code":500,"message":"input (600 tokens) is too large to process. )x"
+      R"x(increase the physical batch size (current batch size: 512)","type":"server_error"}})x";
+  HttpResponse context = status(500);
+  context.body = R"x({"error":{"message":"input (9000 tokens) is larger than the max context )x"
+                 R"x(size (8192 tokens). skipping"}})x";
+  HttpResponse proxy = status(413);
+  proxy.body = "<html><title>413 Request Entity Too Large</title></html>";
+  for (const HttpResponse& r : {batch, context, proxy}) {
+    EXPECT_TRUE(is_input_too_large(r)) << r.body;
+    EXPECT_FALSE(is_retryable(r)) << r.body;
+  }
+  HttpResponse overloaded = status(503);
+  overloaded.body = R"({"error":{"message":"loading model"}})";
+  EXPECT_FALSE(is_input_too_large(overloaded));
+  EXPECT_TRUE(is_retryable(overloaded));
+  HttpResponse bad_request = status(400);  // a 4xx other than 413 is not this case (never retried)
+  bad_request.body = "too large";
+  EXPECT_FALSE(is_input_too_large(bad_request));
+}
+
 TEST(RetryPolicy, BackoffDoublesWithEqualJitterAndIsCapped) {
   RetryPolicy p;
   p.base_delay_s = 0.5;

@@ -41,6 +41,9 @@
 
 namespace embeval {
 
+class ApiKey;
+struct RemoteCall;
+
 struct OpenAiOptions {
   std::string model;  // the spec's path: the model name the server knows
   std::string base_url = "https://api.openai.com/v1";
@@ -105,14 +108,13 @@ class OpenAiEncoder : public Encoder,
   std::string request_body(std::span<const std::string_view> texts, Role role) const;
   // Sends one request (with retries) and returns its rows in input order; throws on failure.
   DenseMatrix fetch(HttpClient& client, std::span<const std::string_view> texts, Role role);
-  std::string describe_failure(const RetryOutcome& outcome) const;
-  std::string redact(std::string text) const;
 
   OpenAiOptions options_;
   std::string spec_;
   std::string vector_identity_;
   std::string url_;
-  std::string api_key_;  // never printed: see above
+  std::unique_ptr<ApiKey> api_key_;   // never printed: see above
+  std::unique_ptr<RemoteCall> call_;  // names the model and endpoint in messages
   RetryClock retry_clock_;
   RetryPolicy retry_policy_;
   std::vector<std::unique_ptr<HttpClient>> clients_;  // one per concurrent request, reused

@@ -1,7 +1,9 @@
 // When and how long to wait before trying an HTTP request again. Retried: 429 (rate limit),
 // every 5xx, timeouts and dropped connections, the failures that a second try can cure. Never
 // retried: every other 4xx (401 bad key, 400 bad request, 404 wrong model: trying again pays
-// for nothing), refused connections and unresolved host names (a wrong base_url), TLS failures.
+// for nothing), refused connections and unresolved host names (a wrong base_url), TLS failures,
+// and an answer saying the input is too large (is_input_too_large): llama-server sends that as a
+// 500 when a text exceeds its batch, and the same text fails the same way every time.
 //
 // The wait before retry r (0-based) is the server's Retry-After when it sent one (capped at
 // max_retry_after_s), otherwise exponential backoff with "equal jitter": half of
@@ -26,6 +28,11 @@ struct RetryPolicy {
   double max_delay_s = 30;         // no computed backoff is longer
   double max_retry_after_s = 120;  // a longer Retry-After is cut to this
 };
+
+// True when `response` is an error whose message says the input is too large for the server:
+// llama-server's "input (N tokens) is too large to process" and "... is larger than the max
+// context size" (both 500), a proxy's "Request Entity Too Large" (status 413 or any 5xx).
+[[nodiscard]] bool is_input_too_large(const HttpResponse& response);
 
 // True when `response` is worth another try (see above).
 [[nodiscard]] bool is_retryable(const HttpResponse& response);
