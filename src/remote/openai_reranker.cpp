@@ -10,17 +10,14 @@
 #include "embeval/core/error.h"
 #include "embeval/core/metered_encoder.h"
 #include "embeval/util/progress.h"
-#include "remote/remote_messages.h"
+#include "remote/openai_protocol.h"
 
 namespace embeval {
 namespace {
 
 using nlohmann::json;
 
-// A 200 answer that is not what the protocol promises; retried like a dropped connection.
-struct BadAnswer : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using BadAnswer = MalformedAnswer;  // retried like a dropped connection
 
 struct ParsedScores {
   std::vector<float> scores;
@@ -153,7 +150,7 @@ OpenAiRerankerOptions OpenAiRerankerOptions::from_spec(const ModelSpec& raw) {
                      "e.g. base_url=http://127.0.0.1:8080/v1 (llama-server), "
                      "https://api.cohere.com/v2, https://api.jina.ai/v1");
   }
-  o.base_url = remote::trim_slashes(spec.params.at("base_url"));
+  o.base_url = trim_trailing_slashes(spec.params.at("base_url"));
   o.api = spec.get_string("api", o.api);
   o.api_key_env = spec.get_string("api_key_env", o.api_key_env);
   if (spec.params.count("top_n")) o.top_n = get_size(spec, "top_n", 0);
@@ -174,23 +171,14 @@ OpenAiReranker::OpenAiReranker(const ModelSpec& spec, RetryClock retry_clock)
     : options_(OpenAiRerankerOptions::from_spec(spec)),
       spec_(canonicalise(openai_reranker_param_schema(), spec).to_string()),
       url_(options_.base_url + "/rerank"),
+      api_key_(std::make_unique<ApiKey>(options_.api_key_env)),
       retry_clock_(std::move(retry_clock)) {
-  if (const char* key = std::getenv(options_.api_key_env.c_str())) api_key_ = key;
   retry_policy_.max_retries = options_.max_retries;
   retry_policy_.base_delay_s = std::min(0.5, options_.timeout_s);
   stats_.tokens_source = "none";
 }
 
-OpenAiReranker::~OpenAiReranker() { std::fill(api_key_.begin(), api_key_.end(), '\0'); }
-
-std::string OpenAiReranker::redact(std::string text) const {
-  if (api_key_.empty()) return text;
-  for (std::size_t at = text.find(api_key_); at != std::string::npos;
-       at = text.find(api_key_, at)) {
-    text.replace(at, api_key_.size(), "[redacted]");
-  }
-  return text;
-}
+OpenAiReranker::~OpenAiReranker() = default;
 
 RerankStats OpenAiReranker::stats() const {
   RerankStats s = stats_;
@@ -225,7 +213,7 @@ std::vector<float> OpenAiReranker::score(std::string_view query,
   request.url = url_;
   // Invalid UTF-8 in a document is replaced rather than refused: the corpus was read as is.
   request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  request.bearer_token = api_key_;
+  request.bearer_token = api_key_->value();
   request.timeout_s = options_.timeout_s;
   request.connect_timeout_s = std::min(10.0, options_.timeout_s);
   std::optional<ParsedScores> answer;
@@ -249,32 +237,23 @@ std::vector<float> OpenAiReranker::score(std::string_view query,
         ++stats_.retries;
         if (Progress::allowed()) {
           const std::string why = r.failure == HttpFailure::kNone
-                                      ? remote::status_text(r.status)
+                                      ? http_status_text(r.status)
                                       : std::string(failure_name(r.failure));
           std::fprintf(stderr, "embeval: openai-rerank:%s: %s, retrying in %.1f s\n",
                        options_.model.c_str(), why.c_str(), wait_s);
         }
       });
-  const HttpResponse& r = outcome.response;
-  if (!r.ok() || !answer) {
-    std::string what = "openai-rerank:" + options_.model + ": POST " + url_ + " ";
-    if (r.failure != HttpFailure::kNone) {
-      what += "failed (" + std::string(failure_name(r.failure)) + ": " + r.error + ")";
-    } else {
-      what += "answered " + remote::status_text(r.status) + ": " + remote::server_message(r.body);
-    }
-    if (outcome.attempts > 1) what += " (after " + std::to_string(outcome.attempts) + " attempts)";
-    what = redact(what);
-    if (r.failure == HttpFailure::kNone && r.status >= 400 && r.status < 500 && r.status != 429) {
-      throw InputError(what, {}, 0,
-                       r.status == 401 || r.status == 403
-                           ? "check the key in $" + options_.api_key_env + " (it is never printed)"
-                           : "check the model name, base_url and api= in the spec");
-    }
-    if (r.failure == HttpFailure::kConnectionRefused || r.failure == HttpFailure::kDnsFailure) {
-      throw InputError(what, {}, 0, "is the server running at base_url=" + options_.base_url + "?");
-    }
-    throw std::runtime_error(what);
+  if (!outcome.response.ok() || !answer) {
+    RemoteCall call;
+    call.label = "openai-rerank:" + options_.model;
+    call.url = url_;
+    call.base_url = options_.base_url;
+    call.api_key_env = options_.api_key_env;
+    call.client_error_hint = "check the model name, base_url and api= in the spec";
+    call.too_large_hint =
+        "a query with its document is longer than the server takes: raise llama-server's "
+        "-b/-ub (and -c), or lower top";
+    throw_request_failure(outcome, call, *api_key_);
   }
   stats_.pairs += documents.size();
   if (answer->tokens) {

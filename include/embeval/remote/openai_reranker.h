@@ -35,6 +35,8 @@
 
 namespace embeval {
 
+class ApiKey;  // remote/openai_protocol.h
+
 struct OpenAiRerankerOptions {
   std::string model;  // sent as "model" (api=cohere)
   std::string base_url;
@@ -66,12 +68,10 @@ class OpenAiReranker : public Reranker, public CountedReranker {
   const OpenAiRerankerOptions& options() const { return options_; }
 
  private:
-  std::string redact(std::string text) const;
-
   OpenAiRerankerOptions options_;
   std::string spec_;
   std::string url_;
-  std::string api_key_;  // never printed
+  std::unique_ptr<ApiKey> api_key_;  // never printed
   RetryClock retry_clock_;
   RetryPolicy retry_policy_;
   HttpClient client_;
