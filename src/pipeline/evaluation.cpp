@@ -121,9 +121,7 @@ records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
   records::ResultKey key;
   key.spec = model.canonical;
   if (model.rerank) {
-    // The first stage's files and the reranker's; the first stage's run file joins at run time.
-    key.model_files =
-        records::model_files_of(ModelSpec::parse(model.rerank->first_stage_canonical));
+    // The reranker's file; the first stage's files and run join at run time (run_evaluation).
     if (reranker_kind(model.rerank->reranker).path_is_file &&
         !model.rerank->reranker.path.empty()) {
       key.model_files.push_back(
@@ -846,6 +844,8 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
         return m.label == model.rerank->first_stage_label;
       });
       EMBEVAL_CHECK(first != current.end(), "a reranked run's first stage is evaluated before it");
+      key.model_files.insert(key.model_files.begin(), first->model_files.begin(),
+                             first->model_files.end());
       key.model_files.push_back({"runs/" + first->label + ".trec", first->run_checksum});
     }
     std::string why;

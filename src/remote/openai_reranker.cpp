@@ -109,6 +109,13 @@ const ParamSchema& openai_reranker_param_schema() {
         .absent = ParamAbsent::kLeftOut,
         .help = "asked of the server; documents it leaves out rank after the scored ones",
         .default_help = "every document scored"},
+       {.key = "max_document_bytes",
+        .type = ParamType::kInteger,
+        .min = 1,
+        .absent = ParamAbsent::kLeftOut,
+        .help = "cut each document to this many bytes (at a UTF-8 boundary) before sending: "
+                "llama-server refuses a pair longer than its batch",
+        .default_help = "sent whole"},
        {.key = "max_retries",
         .type = ParamType::kInteger,
         .fallback = "5",
@@ -154,6 +161,9 @@ OpenAiRerankerOptions OpenAiRerankerOptions::from_spec(const ModelSpec& raw) {
   o.api = spec.get_string("api", o.api);
   o.api_key_env = spec.get_string("api_key_env", o.api_key_env);
   if (spec.params.count("top_n")) o.top_n = get_size(spec, "top_n", 0);
+  if (spec.params.count("max_document_bytes")) {
+    o.max_document_bytes = get_size(spec, "max_document_bytes", 0);
+  }
   o.max_retries = get_size(spec, "max_retries", o.max_retries);
   o.timeout_s = spec.get_double("timeout_s", o.timeout_s);
   if (spec.params.count("price_per_mtok")) o.price_per_mtok = spec.get_double("price_per_mtok", 0);
@@ -200,10 +210,19 @@ std::vector<float> OpenAiReranker::score(std::string_view query,
   if (documents.empty()) return {};
   json body;
   json texts = json::array();
-  for (const std::string_view d : documents) texts.push_back(std::string(d));
+  for (std::string_view d : documents) {
+    if (options_.max_document_bytes && d.size() > *options_.max_document_bytes) {
+      std::size_t cut = *options_.max_document_bytes;
+      while (cut > 0 && (static_cast<unsigned char>(d[cut]) & 0xC0) == 0x80) --cut;
+      d = d.substr(0, cut);
+      ++stats_.truncated_pairs;
+    }
+    texts.push_back(std::string(d));
+  }
   body["query"] = std::string(query);
   if (options_.api == "tei") {
     body["texts"] = std::move(texts);
+    body["truncate"] = true;  // TEI cuts a pair to the model's window instead of answering 413
   } else {
     body["model"] = options_.model;
     body["documents"] = std::move(texts);

@@ -110,6 +110,18 @@ TEST_F(OpenAiRerankerTest, TeiRequestAndAnswerShape) {
   EXPECT_DOUBLE_EQ(*stats.cost_usd, static_cast<double>(expected) * 2 / 1e6);
 }
 
+TEST_F(OpenAiRerankerTest, LongDocumentsAreCutAtAUtf8BoundaryBeforeSending) {
+  server.set_fallback(FaultStep::http(200, tei_answer()));
+  auto r = make("&api=tei&max_document_bytes=4");
+  const std::vector<std::string> docs{"Größe", "abc", "abcdef"};  // "Gr" + 2-byte ö + ...
+  const std::vector<std::string_view> views(docs.begin(), docs.end());
+  (void)r->score("q", views);
+  const json body = json::parse(server.requests().at(0).body);
+  EXPECT_EQ(body["texts"], json({"Grö", "abc", "abcd"}));
+  EXPECT_EQ(body["truncate"], true);
+  EXPECT_EQ(r->stats().truncated_pairs, 2u);
+}
+
 TEST_F(OpenAiRerankerTest, DocumentsLeftOutByTopNScoreMinusInfinity) {
   server.set_fallback(FaultStep::http(200, R"({"results":[{"index":1,"relevance_score":2.0}]})"));
   auto r = make("&top_n=1");

@@ -1,12 +1,15 @@
 // Rerank scores from a served /rerank endpoint: llama-server (--reranking; /rerank and
 // /v1/rerank), text-embeddings-inference (TEI), Jina, Cohere, vLLM. Spec (docs/reranking.md):
-//   openai-rerank:MODEL?base_url=URL&api=cohere|tei&api_key_env=NAME&top_n=N&max_retries=N
-//                      &timeout_s=X&price_per_mtok=X&allow_http=false&top=100
+//   openai-rerank:MODEL?base_url=URL&api=cohere|tei&api_key_env=NAME&top_n=N
+//                      &max_document_bytes=N&max_retries=N&timeout_s=X&price_per_mtok=X
+//                      &allow_http=false&top=100
 //
 // One POST {base_url}/rerank per query. api=cohere (Cohere, Jina, llama-server, vLLM) sends
-// {"model","query","documents":[...],"top_n"?}; api=tei sends {"query","texts":[...]} (TEI's
-// own field; llama-server reads it too). Either answer shape is read: {"results":[{"index",
-// "relevance_score"}]} or a bare [{"index","score"}]; "usage" ({"prompt_tokens"} or
+// {"model","query","documents":[...],"top_n"?}; api=tei sends {"query","texts":[...],
+// "truncate":true} (TEI's own fields; llama-server reads "texts" too and does not truncate:
+// max_document_bytes cuts documents before they are sent, counted as truncated pairs). Either
+// answer shape is read: {"results":[{"index", "relevance_score"}]} or a bare [{"index","score"}];
+// "usage" ({"prompt_tokens"} or
 // {"total_tokens"}) is summed when present, and 4-bytes-per-token estimates stand in otherwise.
 // Every index must be in range and appear once; a document the server leaves out (top_n) scores
 // -infinity, so it ranks after every scored one.
@@ -43,6 +46,7 @@ struct OpenAiRerankerOptions {
   std::string api = "cohere";  // cohere | tei
   std::string api_key_env = "RERANK_API_KEY";
   std::optional<std::size_t> top_n;  // asked of the server; absent: every document scored
+  std::optional<std::size_t> max_document_bytes;  // documents cut to this before sending
   std::size_t max_retries = 5;
   double timeout_s = 60;
   std::optional<double> price_per_mtok;
