@@ -268,10 +268,12 @@ std::vector<float> OpenAiReranker::score(std::string_view query,
     call.url = url_;
     call.base_url = options_.base_url;
     call.api_key_env = options_.api_key_env;
-    call.client_error_hint = "check the model name, base_url and api= in the spec";
+    call.client_error_hint =
+        "check the model name, base_url and api= in the spec; for a pair longer than the "
+        "model's context, cut documents with max_document_bytes=N";
     call.too_large_hint =
-        "a query with its document is longer than the server takes: raise llama-server's "
-        "-b/-ub (and -c), or lower top";
+        "a query with its document is longer than the server takes: cut documents with "
+        "max_document_bytes=N, or raise llama-server's -b/-ub";
     throw_request_failure(outcome, call, *api_key_);
   }
   stats_.pairs += documents.size();
