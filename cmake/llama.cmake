@@ -122,6 +122,19 @@ add_custom_command(
   COMMENT "gguf tests: generating the tiny random-weight chat model"
   VERBATIM)
 list(APPEND _gguf_model_files ${_gguf_chat_files})
+# The tiny cross-encoder (reranker) of tests/gguf/tiny_reranker.py, which imports tiny_models.py.
+set(_gguf_reranker "${_gguf_models}/tiny-bert-reranker.gguf")
+add_custom_command(
+  OUTPUT ${_gguf_reranker}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${_gguf_models}
+  COMMAND ${CMAKE_COMMAND} -E env
+          "PYTHONPATH=${EMBEVAL_LLAMA_DIR}/src/gguf-py:${PROJECT_SOURCE_DIR}/tests/gguf"
+          ${_gguf_python} ${PROJECT_SOURCE_DIR}/tests/gguf/tiny_reranker.py make ${_gguf_reranker}
+          ${_gguf_vocab}-bert-bge.gguf
+  DEPENDS ${PROJECT_SOURCE_DIR}/tests/gguf/tiny_reranker.py ${_gguf_script}
+  COMMENT "gguf tests: generating the tiny random-weight reranker"
+  VERBATIM)
+list(APPEND _gguf_model_files ${_gguf_reranker})
 add_custom_target(embeval_gguf_tiny_models DEPENDS ${_gguf_model_files})
 add_library(embeval_gguf_test_support INTERFACE)
 target_compile_definitions(embeval_gguf_test_support INTERFACE
@@ -129,6 +142,7 @@ target_compile_definitions(embeval_gguf_test_support INTERFACE
   EMBEVAL_PYTHON="${_gguf_python}"
   EMBEVAL_GGUF_SCRIPT="${_gguf_script}"
   EMBEVAL_GGUF_CHAT_SCRIPT="${_gguf_chat_script}"
+  EMBEVAL_RERANKER_SCRIPT="${PROJECT_SOURCE_DIR}/tests/gguf/tiny_reranker.py"
   EMBEVAL_GGUF_MODEL_DIR="${_gguf_models}"
   EMBEVAL_PARITY_REFERENCE="${PROJECT_SOURCE_DIR}/tests/pipeline/parity_reference.py")
 # Followed transitively: every test linking the support library waits for the models.

@@ -11,6 +11,7 @@
 #include "embeval/core/model_spec.h"
 #include "embeval/dataset/dataset.h"
 #include "embeval/models/registry.h"
+#include "embeval/models/reranker_registry.h"
 #include "embeval/pipeline/evaluation.h"
 #include "embeval/report/results_table.h"
 #include "embeval/util/output_paths.h"
@@ -30,6 +31,7 @@ struct EvalOptions {
   std::string cache_dir;  // empty: OUT/cache
   bool no_cache = false;
   std::string score_at = "passage";
+  std::vector<std::string> rerank;
   ThreadsFlag threads;
 };
 
@@ -58,6 +60,7 @@ std::size_t parse_depth(const std::string& text) {
 void run(const EvalOptions& o) {
   EvaluationConfig config;
   config.model_specs = o.models;
+  config.rerank_specs = o.rerank;
   config.k = parse_depth(o.k);
   config.ignore_identical_ids = o.ignore_identical_ids;
   config.out_dir = o.out;
@@ -117,6 +120,10 @@ void add_eval_command(CLI::App& app) {
                       "combsum, combmnz, dbsf-mteb, dbsf-qdrant, rsf) [k=60 norm=minmax "
                       "weights=W,W depth=0 cv=FOLDS] (docs/fusion.md)")
       ->required();
+  cmd->add_option("--rerank", options->rerank,
+                  "Reranker spec, repeatable: re-scores the top `top` documents of every model's "
+                  "run, one more row each (\"MODEL -> RERANKER\"). " +
+                      reranker_kinds_help() + " (docs/reranking.md)");
   cmd->add_option("--out", options->out, "Output folder (runs/, models/, results.json)")
       ->capture_default_str();
   cmd->add_option("--k", options->k,

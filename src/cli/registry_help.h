@@ -7,12 +7,24 @@
 #include "embeval/ann/index_registry.h"
 #include "embeval/core/param_schema.h"
 #include "embeval/models/registry.h"
+#include "embeval/models/reranker_registry.h"
 
 namespace embeval::cli {
 
 inline std::string model_kinds_help() {
   std::string out = "Families:";
   for (const auto& kind : encoder_kinds()) {
+    out += "\n  " + kind.scheme + ": " + kind.summary;
+    const std::string parameters = parameters_line(*kind.schema);
+    if (!parameters.empty()) out += " [" + parameters + "]";
+  }
+  return out;
+}
+
+// One line per reranker family, as model_kinds_help().
+inline std::string reranker_kinds_help() {
+  std::string out = "Reranker families:";
+  for (const auto& kind : reranker_kinds()) {
     out += "\n  " + kind.scheme + ": " + kind.summary;
     const std::string parameters = parameters_line(*kind.schema);
     if (!parameters.empty()) out += " [" + parameters + "]";

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "embeval/ann/index_registry.h"
 #include "embeval/core/error.h"
@@ -18,6 +21,7 @@
 #include "embeval/models/dataset_encoding.h"
 #include "embeval/models/embedding_cache.h"
 #include "embeval/models/registry.h"
+#include "embeval/models/reranker_registry.h"
 #include "embeval/pipeline/results_json.h"
 #include "embeval/util/atomic_file.h"
 #include "embeval/util/memory_usage.h"
@@ -116,7 +120,14 @@ struct SharedKey {
 records::ResultKey key_for(const PlannedModel& model, const SharedKey& shared) {
   records::ResultKey key;
   key.spec = model.canonical;
-  if (model.hybrid) {
+  if (model.rerank) {
+    // The reranker's file; the first stage's files and run join at run time (run_evaluation).
+    if (reranker_kind(model.rerank->reranker).path_is_file &&
+        !model.rerank->reranker.path.empty()) {
+      key.model_files.push_back(
+          {model.rerank->reranker.path, file_fingerprint(model.rerank->reranker.path)});
+    }
+  } else if (model.hybrid) {
     for (const std::string& component : model.hybrid->components) {
       for (auto& f : records::model_files_of(ModelSpec::parse(component))) {
         key.model_files.push_back(std::move(f));
@@ -371,6 +382,62 @@ std::string hybrid_label(const HybridSpec& h) {
   return label;
 }
 
+// Every (first-stage model, reranker) pair, after the first stages: label
+// "<first>_rerank_<reranker>", canonical "<first canonical> -> <reranker canonical>".
+void plan_reranks(const EvaluationConfig& config, const ExistingLabels& existing,
+                  std::set<std::string>& used, EvaluationPlan& plan) {
+  if (config.rerank_specs.empty()) return;
+  if (config.score_at == ScoreLevel::kDocument) {
+    throw InputError("--rerank with --score-at document is not supported", {}, 0,
+                     "rerank at passage level (the default): a reranker reads one passage's text");
+  }
+  std::vector<PlannedModel> reranked;
+  std::set<std::string> seen;
+  const std::size_t first_stages = plan.models.size();
+  for (const std::string& text : config.rerank_specs) {
+    ModelSpec spec = ModelSpec::parse(text);
+    const std::string canonical = check_reranker_spec(spec);
+    if (!seen.insert(canonical).second) {
+      plan.notes.push_back("--rerank '" + text + "' repeats an earlier reranker: used once");
+      continue;
+    }
+    const ModelSpec canonical_spec = ModelSpec::parse(canonical);
+    for (std::size_t i = 0; i < first_stages; ++i) {
+      const PlannedModel& first = plan.models[i];
+      PlannedModel m;
+      m.spec = spec;
+      m.canonical = first.canonical + " -> " + canonical;
+      PlannedModel::Rerank r;
+      r.first_stage_label = first.label;
+      r.first_stage_canonical = first.canonical;
+      r.reranker = spec;
+      r.reranker_canonical = canonical;
+      r.reranker_label = spec_label(spec);
+      r.top = rerank_top(canonical_spec);
+      const auto known = existing.label_of_spec.find(m.canonical);
+      if (known != existing.label_of_spec.end() && used.count(known->second) == 0) {
+        m.label = known->second;
+      } else {
+        std::string base = first.label + "_rerank_" + r.reranker_label;
+        for (char& c : base) {
+          if (!is_label_char(c)) c = '_';
+        }
+        base = short_label(spec, plan.notes, base);
+        std::string label = base;
+        for (int n = 2; used.count(label) != 0 || existing.spec_of_label.count(label) != 0; ++n) {
+          label = base + "-" + std::to_string(n);
+        }
+        m.label = label;
+      }
+      check_label(m.label, m.canonical);
+      used.insert(m.label);
+      m.rerank = std::move(r);
+      reranked.push_back(std::move(m));
+    }
+  }
+  for (auto& m : reranked) plan.models.push_back(std::move(m));
+}
+
 // A hybrid model: its components' runs (already written by this evaluation, computed or
 // resumed) read back and fused; with cv, tuned fold by fold on held-out queries.
 ModelResult evaluate_hybrid(const Dataset& dataset, const PlannedModel& planned,
@@ -435,6 +502,137 @@ ModelResult evaluate_hybrid(const Dataset& dataset, const PlannedModel& planned,
     result.timings.queries_per_s = static_cast<double>(dataset.queries.size()) / query_time;
   }
   result.hybrid = std::move(record);
+  return result;
+}
+
+// The first stage's run re-scored: each query's first `top` documents (in trec_eval's order)
+// ordered by the reranker's score, the rest below them in their first-stage order.
+ModelResult evaluate_rerank(const Dataset& dataset, const std::vector<std::string>& doc_texts,
+                            const PlannedModel& planned, const std::vector<ModelResult>& done,
+                            const MeasureSet& measures, const EvaluationConfig& config,
+                            const Qrels& qrels) {
+  const PlannedModel::Rerank& plan = *planned.rerank;
+  const auto first = std::find_if(done.begin(), done.end(), [&](const ModelResult& m) {
+    return m.label == plan.first_stage_label;
+  });
+  EMBEVAL_CHECK(first != done.end(), "a reranked run's first stage is evaluated before it");
+  const TrecRun first_run = read_run(first->run_file);
+  std::unordered_map<std::string_view, std::size_t> doc_index;
+  for (std::size_t i = 0; i < dataset.corpus.size(); ++i)
+    doc_index.emplace(dataset.corpus[i].id, i);
+  std::unordered_map<std::string_view, std::string_view> query_text;
+  for (const auto& q : dataset.queries) query_text.emplace(q.id, q.text);
+
+  ModelResult result;
+  result.spec = planned.canonical;
+  result.label = planned.label;
+  result.card = first->card;
+  result.timings = first->timings;
+  result.index_bytes = first->index_bytes;
+  result.document_lengths = first->document_lengths;
+  result.query_lengths = first->query_lengths;
+  reset_peak_rss();
+  RerankRecord record;
+  record.first_stage_label = first->label;
+  record.first_stage_spec = first->spec;
+  record.reranker_label = plan.reranker_label;
+  record.top = plan.top;
+  Stopwatch clock;
+  const std::unique_ptr<Reranker> reranker =
+      make_reranker(plan.reranker, EncoderOptions{config.threads});
+  record.load_s = clock.seconds();
+  record.reranker_spec = reranker->spec();
+
+  TrecRun run;
+  run.tag = planned.label;
+  clock.restart();
+  Progress progress("rerank " + planned.label, first_run.by_query.size(), "queries",
+                    first_run.by_query.size() >= 50);
+  std::vector<std::string_view> texts;
+  for (const auto& [qid, entries] : first_run.by_query) {
+    // trec_eval's order of the first stage: score (as float) descending, then docno descending.
+    std::vector<const RunEntry*> order;
+    for (const auto& e : entries) order.push_back(&e);
+    std::sort(order.begin(), order.end(), [](const RunEntry* a, const RunEntry* b) {
+      const float sa = static_cast<float>(a->score);
+      const float sb = static_cast<float>(b->score);
+      if (sa != sb) return sa > sb;
+      return a->docno > b->docno;
+    });
+    const auto q = query_text.find(qid);
+    const std::size_t top = q == query_text.end() ? 0 : std::min(plan.top, order.size());
+    texts.clear();
+    for (std::size_t i = 0; i < top; ++i) {
+      const auto d = doc_index.find(order[i]->docno);
+      if (d == doc_index.end()) {
+        throw InputError("runs/" + first->label + ".trec names document '" + order[i]->docno +
+                             "', which is not in the corpus",
+                         first->run_file.string(), 0, "recompute it with --no-resume");
+      }
+      texts.push_back(doc_texts[d->second]);
+    }
+    std::vector<float> scores;
+    if (top > 0) scores = reranker->score(q->second, texts);
+    EMBEVAL_CHECK(scores.size() == top, "a reranker returned one score per document");
+    // Re-scored documents by score; those a server left unscored (-inf) join the tail.
+    std::vector<std::size_t> ranked(top);
+    std::iota(ranked.begin(), ranked.end(), std::size_t{0});
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+    std::vector<RunEntry>& out = run.by_query[qid];
+    double lowest = 0;
+    bool any = false;
+    for (const std::size_t i : ranked) {
+      if (!std::isfinite(scores[i])) continue;
+      out.push_back({order[i]->docno, static_cast<double>(scores[i])});
+      lowest = any ? std::min(lowest, static_cast<double>(scores[i])) : scores[i];
+      any = true;
+    }
+    // The tail keeps its first-stage order: scores lowest - 1, lowest - 2, ... (whole steps
+    // stay distinct as float, which trec_eval compares).
+    double next = lowest - 1;
+    for (const std::size_t i : ranked) {
+      if (std::isfinite(scores[i])) continue;
+      out.push_back({order[i]->docno, next});
+      next -= 1;
+    }
+    for (std::size_t i = top; i < order.size(); ++i) {
+      out.push_back({order[i]->docno, next});
+      next -= 1;
+    }
+    if (top > 0) ++record.queries;
+    progress.add(1);
+  }
+  record.rerank_s = clock.seconds();
+  if (const auto* counted = dynamic_cast<const CountedReranker*>(reranker.get())) {
+    const RerankStats stats = counted->stats();
+    record.pairs = stats.pairs;
+    record.truncated_pairs = stats.truncated_pairs;
+    record.requests = stats.requests;
+    record.retries = stats.retries;
+    record.tokens = stats.tokens;
+    record.tokens_source = stats.tokens_source;
+    record.cost_usd = stats.cost_usd;
+  }
+  if (record.rerank_s > 0) {
+    record.pairs_per_s = static_cast<double>(record.pairs) / record.rerank_s;
+  }
+  result.timings.load_s += record.load_s;
+  result.timings.rerank_s = record.rerank_s;
+  const double query_time =
+      result.timings.encode_queries_s + result.timings.search_s + result.timings.rerank_s;
+  result.timings.queries_per_s =
+      query_time > 0 ? static_cast<double>(dataset.queries.size()) / query_time : 0;
+  result.peak_rss_bytes = std::max(first->peak_rss_bytes, peak_rss_bytes());
+
+  result.run_file = config.out_dir / "runs" / (planned.label + ".trec");
+  write_run(result.run_file, run);
+  result.run_checksum = file_fingerprint(result.run_file);
+  EvalOptions options;
+  options.complete = true;
+  result.metrics = evaluate(qrels, run, measures, options);
+  result.headline_interval = bootstrap_interval(result.metrics, headline_measure(config.k));
+  result.rerank = std::move(record);
   return result;
 }
 
@@ -541,6 +739,7 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
     used.insert(m.label);
     plan.models.push_back(std::move(m));
   }
+  plan_reranks(config, existing, used, plan);
   for (auto& m : plan.models) {
     if (!m.hybrid) continue;
     for (const std::string& component : m.hybrid->components) {
@@ -638,7 +837,17 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
 
   std::vector<ModelResult> current;
   for (const PlannedModel& model : plan.models) {
-    const records::ResultKey key = key_for(model, shared);
+    records::ResultKey key = key_for(model, shared);
+    if (model.rerank) {
+      // A reranked run depends on the first stage's run as it stands now.
+      const auto first = std::find_if(current.begin(), current.end(), [&](const ModelResult& m) {
+        return m.label == model.rerank->first_stage_label;
+      });
+      EMBEVAL_CHECK(first != current.end(), "a reranked run's first stage is evaluated before it");
+      key.model_files.insert(key.model_files.begin(), first->model_files.begin(),
+                             first->model_files.end());
+      key.model_files.push_back({"runs/" + first->label + ".trec", first->run_checksum});
+    }
     std::string why;
     std::optional<ModelResult> saved;
     // A hybrid is always fused again: it is cheap, and its components may have been recomputed.
@@ -660,13 +869,19 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
 
     // A hybrid fuses its components' runs as written (document-level when --score-at document
     // rolled passages up) and is scored against the same qrels as they are.
-    ModelResult r = model.hybrid ? evaluate_hybrid(dataset, model, current, measures, config,
-                                                   results.run_depth, scored_qrels)
-                                 : evaluate_model(dataset, doc_texts, model, measures, config,
-                                                  results.run_depth,
-                                                  by_document ? &parents : nullptr, scored_qrels);
+    ModelResult r =
+        model.rerank
+            ? evaluate_rerank(dataset, doc_texts, model, current, measures, config, scored_qrels)
+        : model.hybrid
+            ? evaluate_hybrid(dataset, model, current, measures, config, results.run_depth,
+                              scored_qrels)
+            : evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth,
+                             by_document ? &parents : nullptr, scored_qrels);
     r.model_files = key.model_files;
-    for (auto& f : r.model_files) f.path = records::portable_path(f.path, config.out_dir);
+    for (auto& f : r.model_files) {
+      if (f.path.rfind("runs/", 0) == 0) continue;  // a first stage's run: already relative to OUT
+      f.path = records::portable_path(f.path, config.out_dir);
+    }
     r.environment = results.written_by;
     records::write_record(config.out_dir, r, key);
     current.push_back(std::move(r));

@@ -43,16 +43,19 @@ ModelCard card_from_json(const json& j) {
   return c;
 }
 
-json timings_to_json(const StageTimings& t) {
-  return {{"load_s", t.load_s},
-          {"fit_s", t.fit_s},
-          {"encode_documents_s", t.encode_documents_s},
-          {"index_s", t.index_s},
-          {"encode_queries_s", t.encode_queries_s},
-          {"search_s", t.search_s},
-          {"documents_per_s", t.documents_per_s},
-          {"queries_per_s", t.queries_per_s},
-          {"total_s", t.total_s()}};
+json timings_to_json(const StageTimings& t, bool reranked) {
+  json j = {{"load_s", t.load_s},
+            {"fit_s", t.fit_s},
+            {"encode_documents_s", t.encode_documents_s},
+            {"index_s", t.index_s},
+            {"encode_queries_s", t.encode_queries_s},
+            {"search_s", t.search_s},
+            {"documents_per_s", t.documents_per_s},
+            {"queries_per_s", t.queries_per_s},
+            {"total_s", t.total_s()}};
+  // Only reranked results have a rerank stage: other models' records stay as they were.
+  if (reranked) j["rerank_s"] = t.rerank_s;
+  return j;
 }
 
 StageTimings timings_from_json(const json& j) {
@@ -65,6 +68,7 @@ StageTimings timings_from_json(const json& j) {
   t.search_s = j.at("search_s").get<double>();
   t.documents_per_s = j.at("documents_per_s").get<double>();
   t.queries_per_s = j.at("queries_per_s").get<double>();
+  t.rerank_s = j.value("rerank_s", 0.0);
   return t;
 }
 
@@ -285,6 +289,49 @@ std::optional<HybridRecord> hybrid_from_json(const json& j) {
   return h;
 }
 
+json rerank_to_json(const RerankRecord& r) {
+  return {{"first_stage", r.first_stage_label},
+          {"first_stage_spec", r.first_stage_spec},
+          {"reranker", r.reranker_spec},
+          {"reranker_label", r.reranker_label},
+          {"name", r.first_stage_label + " -> " + r.reranker_label},
+          {"top", r.top},
+          {"queries", r.queries},
+          {"pairs", r.pairs},
+          {"truncated_pairs", r.truncated_pairs},
+          {"load_s", r.load_s},
+          {"rerank_s", r.rerank_s},
+          {"pairs_per_s", r.pairs_per_s},
+          {"requests", r.requests},
+          {"retries", r.retries},
+          {"tokens", r.tokens},
+          {"tokens_source", r.tokens_source},
+          {"cost_usd", r.cost_usd ? json(*r.cost_usd) : json(nullptr)}};
+}
+
+std::optional<RerankRecord> rerank_from_json(const json& j) {
+  if (!j.contains("rerank") || j.at("rerank").is_null()) return std::nullopt;
+  const json& o = j.at("rerank");
+  RerankRecord r;
+  r.first_stage_label = o.at("first_stage").get<std::string>();
+  r.first_stage_spec = o.at("first_stage_spec").get<std::string>();
+  r.reranker_spec = o.at("reranker").get<std::string>();
+  r.reranker_label = o.at("reranker_label").get<std::string>();
+  r.top = o.at("top").get<std::size_t>();
+  r.queries = o.at("queries").get<std::size_t>();
+  r.pairs = o.at("pairs").get<std::size_t>();
+  r.truncated_pairs = o.at("truncated_pairs").get<std::size_t>();
+  r.load_s = o.at("load_s").get<double>();
+  r.rerank_s = o.at("rerank_s").get<double>();
+  r.pairs_per_s = o.at("pairs_per_s").get<double>();
+  r.requests = o.at("requests").get<std::size_t>();
+  r.retries = o.at("retries").get<std::size_t>();
+  r.tokens = o.at("tokens").get<std::size_t>();
+  r.tokens_source = o.at("tokens_source").get<std::string>();
+  if (!o.at("cost_usd").is_null()) r.cost_usd = o.at("cost_usd").get<double>();
+  return r;
+}
+
 }  // namespace
 
 json to_json(const ModelResult& m) {
@@ -294,7 +341,7 @@ json to_json(const ModelResult& m) {
   json j = {{"spec", m.spec},
             {"label", m.label},
             {"card", card_to_json(m.card)},
-            {"timings", timings_to_json(m.timings)},
+            {"timings", timings_to_json(m.timings, m.rerank.has_value())},
             {"index_bytes", m.index_bytes},
             {"peak_rss_bytes", m.peak_rss_bytes},
             {"run_file", run_file},
@@ -311,6 +358,7 @@ json to_json(const ModelResult& m) {
             {"metrics", metrics_to_json(m.metrics)}};
   // Only paid models have a cost: other models' records stay as they were.
   if (m.api_cost) j["api_cost"] = api_cost_to_json(*m.api_cost);
+  if (m.rerank) j["rerank"] = rerank_to_json(*m.rerank);
   return j;
 }
 
@@ -338,6 +386,7 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.vocabulary = vocabulary_coverage_from_json(j, "vocabulary");
     m.hybrid = hybrid_from_json(j);
     m.api_cost = api_cost_from_json(j);
+    m.rerank = rerank_from_json(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,

@@ -82,6 +82,13 @@ std::string format_results_table(const EvaluationResults& results) {
   for (const auto& m : results.models) {
     any_price = any_price || (m.api_cost && m.api_cost->cost_usd.has_value());
   }
+  // Rerank columns only when some result is a reranked run (--rerank).
+  bool any_rerank = false;
+  for (const auto& m : results.models) any_rerank = any_rerank || m.rerank.has_value();
+  if (any_rerank) {
+    columns.push_back({"rerank", {}, false});
+    columns.push_back({"pairs/s", {}, false});
+  }
   if (any_price) {
     columns.push_back({"$ total", {}, false});
     columns.push_back({"$ per 1M docs", {}, false});
@@ -89,7 +96,7 @@ std::string format_results_table(const EvaluationResults& results) {
 
   for (const auto& m : results.models) {
     std::size_t c = 0;
-    columns[c++].cells.push_back(m.label + (m.resumed ? " *" : ""));
+    columns[c++].cells.push_back(m.display_name() + (m.resumed ? " *" : ""));
     for (const auto& q : quality) {
       const int i = measure_index(m, q.measure);
       std::string cell = "-";
@@ -115,6 +122,10 @@ std::string format_results_table(const EvaluationResults& results) {
     columns[c++].cells.push_back(
         m.peak_rss_bytes ? human_bytes(static_cast<double>(m.peak_rss_bytes)) : "-");
     columns[c++].cells.push_back(format("%.2fs", t.total_s()));
+    if (any_rerank) {
+      columns[c++].cells.push_back(m.rerank ? format("%.2fs", m.rerank->rerank_s) : "-");
+      columns[c++].cells.push_back(m.rerank ? human_rate(m.rerank->pairs_per_s) : "-");
+    }
     if (any_price) {
       const bool priced = m.api_cost && m.api_cost->cost_usd.has_value();
       columns[c++].cells.push_back(priced ? format("%.4f", *m.api_cost->cost_usd) : "-");
@@ -134,6 +145,12 @@ std::string format_results_table(const EvaluationResults& results) {
       "load+fit: loading the model and fitting corpus statistics (BM25 IDF, SIF weights); "
       "docs/s: documents encoded per second after that;\nQPS: queries encoded and searched per "
       "second; time: all of it, load to run (encode, index, queries, search).\n";
+  if (any_rerank) {
+    out +=
+        "A -> R: A's run with its top documents re-scored by reranker R (the rest keep A's order "
+        "below them; load+fit, QPS and time include R);\nrerank: scoring the (query, document) "
+        "pairs; pairs/s: pairs scored per second.\n";
+  }
   if (any_price) {
     out +=
         "$ total: USD this run paid (tokens x price_per_mtok; cached texts are free); $ per 1M "

@@ -52,6 +52,15 @@ std::string doc_of(const std::string& scheme) {
   return "";
 }
 
+TEST(SpecDocs, EveryRerankerFamilysParameterTableMatchesItsSchema) {
+  for (const auto& kind : reranker_kinds()) {
+    ASSERT_NE(kind.schema, nullptr) << kind.scheme;
+    EXPECT_EQ(kind.schema->family, kind.scheme);
+    expect_block("reranking.md", kind.scheme + " reranker parameters",
+                 markdown_table(*kind.schema));
+  }
+}
+
 TEST(SpecDocs, EveryEncoderFamilysParameterTableMatchesItsSchema) {
   for (const auto& kind : encoder_kinds()) {
     ASSERT_NE(kind.schema, nullptr) << kind.scheme;

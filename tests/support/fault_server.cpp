@@ -86,6 +86,48 @@ std::string format_float(float v) {
   return buffer;
 }
 
+// POST .../rerank: scripted faults as for embeddings; otherwise each document's score is
+// fault_server_vector(query + "\n" + document, 1)[0], answered in Cohere's shape ({"results":
+// [{"index","relevance_score"}], "usage"}) for "documents", in TEI's ([{"index","score"}]) for
+// "texts". kSlow is not delayed here; kWrongRowCount drops the last result.
+void serve_rerank(int fd, const std::string& body, const FaultStep& step) {
+  if (step.fault == Fault::kStatus) {
+    respond(fd, step.status, step.body, step.retry_after);
+    return;
+  }
+  if (step.fault == Fault::kClose) return;
+  if (step.fault == Fault::kMalformedJson) {
+    respond(fd, 200, R"({"results":[{"index":0,"relevance_score":)", {});
+    return;
+  }
+  const nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
+  const bool tei = !request.is_discarded() && request.contains("texts");
+  const char* field = tei ? "texts" : "documents";
+  if (request.is_discarded() || !request.contains("query") || !request["query"].is_string() ||
+      !request.contains(field) || !request[field].is_array()) {
+    respond(fd, 400, R"({"error":"query and documents (or texts) are required"})", {});
+    return;
+  }
+  const std::string query = request["query"].get<std::string>();
+  nlohmann::json results = nlohmann::json::array();
+  std::size_t tokens = fault_server_tokens(query) * request[field].size();
+  std::size_t index = 0;
+  for (const auto& d : request[field]) {
+    const std::string text = d.get<std::string>();
+    tokens += fault_server_tokens(text);
+    const float score = fault_server_vector(query + "\n" + text, 1)[0];
+    results.push_back({{"index", index++}, {tei ? "score" : "relevance_score", score}});
+  }
+  if (step.fault == Fault::kWrongRowCount && !results.empty()) results.erase(results.end() - 1);
+  if (step.fault == Fault::kShuffled) std::reverse(results.begin(), results.end());
+  nlohmann::json answer = results;
+  if (!tei) {
+    answer = {{"results", results}};
+    if (step.fault != Fault::kNoUsage) answer["usage"] = {{"prompt_tokens", tokens}};
+  }
+  respond(fd, 200, answer.dump(), {});
+}
+
 }  // namespace
 
 std::vector<float> fault_server_vector(std::string_view text, std::size_t dim) {
@@ -239,6 +281,15 @@ void FaultServer::serve(int fd) {
 
   const FaultStep step = next_step();
   request.fault = step.fault;
+  if (request.method == "POST" && request.path.size() >= 7 &&
+      request.path.compare(request.path.size() - 7, 7, "/rerank") == 0) {
+    {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(request);
+    }
+    serve_rerank(fd, request.body, step);
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     requests_.push_back(request);

@@ -14,6 +14,10 @@
 // malformed JSON, one row too few, rows in shuffled "index" order. One response per connection
 // ("Connection: close").
 //
+// POST <anything>/rerank answers rerank requests the same way (fault_server.cpp, serve_rerank):
+// scripted faults, or each document scored fault_server_vector(query + "\n" + document, 1)[0]
+// in Cohere's answer shape ("documents") or TEI's ("texts").
+//
 // Thread-safety: every public member may be called from any thread while the server runs; each
 // connection is served on its own thread.
 #pragma once

@@ -45,6 +45,9 @@ struct EvaluationConfig {
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
   std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
   ScoreLevel score_at = ScoreLevel::kPassage;  // --score-at
+  // --rerank: reranker specs (models/reranker_registry.h). Each re-scores the top `top` documents
+  // of every first-stage model's run, giving one more result per (model, reranker) pair.
+  std::vector<std::string> rerank_specs;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -55,11 +58,13 @@ struct StageTimings {
   double index_s = 0;  // adding document embeddings to the index
   double encode_queries_s = 0;
   double search_s = 0;
+  double rerank_s = 0;  // reranked results: scoring the (query, document) pairs (load in load_s)
   double documents_per_s = 0;  // documents encoded (not from cache) / encode_documents_s
-  double queries_per_s = 0;    // queries / (encode_queries_s + search_s)
-  // Everything the model cost from loading to its run: load + fit + encode + index + search.
+  double queries_per_s = 0;    // queries / (encode_queries_s + search_s + rerank_s)
+  // Everything the model cost from loading to its run: load + fit + encode + index + search
+  // (+ rerank).
   double total_s() const {
-    return load_s + fit_s + encode_documents_s + index_s + encode_queries_s + search_s;
+    return load_s + fit_s + encode_documents_s + index_s + encode_queries_s + search_s + rerank_s;
   }
 };
 
@@ -103,6 +108,29 @@ struct ApiCost {
   std::optional<double> usd_per_million_documents;  // mean_document_tokens * price_per_mtok
 };
 
+// A first-stage run re-scored by a reranker (`eval --rerank`, docs/reranking.md): each query's
+// first `top` documents ordered by the reranker's score, the rest after them in their
+// first-stage order. The result's timings are the first stage's plus the reranker's load
+// (load_s) and scoring (rerank_s).
+struct RerankRecord {
+  std::string first_stage_label;    // runs/<label>.trec that was re-scored
+  std::string first_stage_spec;     // its canonical spec
+  std::string reranker_spec;        // canonical (check_reranker_spec)
+  std::string reranker_label;       // spec_label of the reranker: the table shows "first -> this"
+  std::size_t top = 0;              // documents re-scored per query at most
+  std::size_t queries = 0;          // queries re-scored
+  std::size_t pairs = 0;            // (query, document) pairs scored
+  std::size_t truncated_pairs = 0;  // pairs cut to the reranker's context window
+  double load_s = 0;                // building the reranker (also in timings.load_s)
+  double rerank_s = 0;              // scoring every pair (also timings.rerank_s)
+  double pairs_per_s = 0;           // pairs / rerank_s
+  std::size_t requests = 0;         // served rerankers: HTTP requests, retries included
+  std::size_t retries = 0;
+  std::size_t tokens = 0;          // tokens read (the model's count, the server's, or an estimate)
+  std::string tokens_source;       // "model" | "server" | "estimate" | "server+estimate" | "none"
+  std::optional<double> cost_usd;  // served rerankers with price_per_mtok
+};
+
 struct ModelResult {
   std::string spec;   // canonical spec: the encoder's spec() (rebuilds the encoder)
   std::string label;  // file-name-safe, unique within the results folder
@@ -128,7 +156,13 @@ struct ModelResult {
   // Hybrid models: the components fused. Their timings, index bytes and peak memory are the
   // sums (peak: the maximum) of the components', plus the fusion in search_s.
   std::optional<HybridRecord> hybrid;
-  std::optional<ApiCost> api_cost;  // paid models: requests, tokens, USD
+  std::optional<ApiCost> api_cost;     // paid models: requests, tokens, USD
+  std::optional<RerankRecord> rerank;  // a reranked first-stage run (--rerank)
+
+  // What the table prints: the label, or "<first stage> -> <reranker>" for a reranked run.
+  [[nodiscard]] std::string display_name() const {
+    return rerank ? rerank->first_stage_label + " -> " + rerank->reranker_label : label;
+  }
 };
 
 struct EvaluationResults {
@@ -173,6 +207,16 @@ struct PlannedModel {
   // evaluates first (they are planned models too), never encoded itself.
   std::optional<HybridSpec> hybrid;
   std::vector<std::string> component_labels;  // hybrid: the components' labels, in order
+  // A reranked run (--rerank): the first stage's label (planned before it) and the reranker.
+  struct Rerank {
+    std::string first_stage_label;
+    std::string first_stage_canonical;
+    ModelSpec reranker;              // as parsed
+    std::string reranker_canonical;  // check_reranker_spec()
+    std::string reranker_label;      // spec_label(reranker)
+    std::size_t top = 0;
+  };
+  std::optional<Rerank> rerank;
 };
 
 struct EvaluationPlan {
@@ -180,10 +224,11 @@ struct EvaluationPlan {
   std::vector<std::string> notes;  // duplicates dropped, labels shortened
 };
 
-// Checks everything that can be checked without the dataset or a model: k, every spec (no model
-// is loaded), labels (length and characters), and that config.out_dir is a writable directory
-// (creating it). Equal canonical specs are planned once, with a note. A model keeps the label
-// its canonical spec already has in OUT/models/. Throws InputError.
+// Checks everything that can be checked without the dataset or a model: k, every spec and
+// reranker spec (no model is loaded), labels (length and characters), and that config.out_dir is a
+// writable directory (creating it). Equal canonical specs are planned once, with a note. A model
+// keeps the label its canonical spec already has in OUT/models/. Every reranker follows every
+// first-stage model (labels "<first>_rerank_<reranker>"). Throws InputError.
 [[nodiscard]] EvaluationPlan plan_evaluation(const EvaluationConfig& config);
 
 // Runs every planned model on `dataset`. Writes each run and its record as the model finishes
