@@ -64,6 +64,7 @@ void run(const AnnArgs& a) {
   config.out_dir = a.out;
   config.skip_truncation = a.no_truncation;
   // Bad specs fail before the corpus is read.
+  refuse_hybrid_in_ann(config.model_spec);
   (void)check_model_spec(ModelSpec::parse(config.model_spec));
   prepare_output_directory(config.out_dir);  // a read-only or non-folder --out fails now
   if (!a.no_cache && !a.cache_dir.empty()) prepare_output_directory(a.cache_dir);

@@ -22,6 +22,7 @@ namespace {
 struct EvalOptions {
   std::string dataset;
   std::string split = "test";
+  std::string tune_on;  // --tune-on SPLIT: "" = off
   std::vector<std::string> models;
   std::string out = "embeval-results";
   std::string k = "100";  // parsed by parse_depth(): CLI11 would wrap "-1" or overflow silently
@@ -66,6 +67,7 @@ void run(const EvalOptions& o) {
   config.out_dir = o.out;
   config.resume = !o.no_resume;
   config.split = o.split;
+  config.tune_split = o.tune_on;
   config.threads = o.threads.threads;
   config.score_at = o.score_at == "document" ? ScoreLevel::kDocument : ScoreLevel::kPassage;
   if (!o.no_cache) {
@@ -114,11 +116,15 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--split", options->split, "qrels split: qrels/<split>.tsv")
       ->capture_default_str();
+  cmd->add_option("--tune-on", options->tune_on,
+                  "Tune hybrids that fix no weights, k or cv on qrels/<SPLIT>.tsv (their "
+                  "components run on SPLIT's queries in OUT/tune-SPLIT/), then evaluate on --split "
+                  "(docs/fusion.md)");
   cmd->add_option("-m,--model", options->models,
                   "Model spec, repeatable. " + model_kinds_help() +
                       "\n  hybrid:METHOD(SPEC,SPEC,...): the components' runs fused (rrf, wsum, "
                       "combsum, combmnz, dbsf-mteb, dbsf-qdrant, rsf) [k=60 norm=minmax "
-                      "weights=W,W depth=0 cv=FOLDS] (docs/fusion.md)")
+                      "weights=W,W depth=0 cv=FOLDS tune=SPLIT] (docs/fusion.md)")
       ->required();
   cmd->add_option("--rerank", options->rerank,
                   "Reranker spec, repeatable: re-scores the top `top` documents of every model's "

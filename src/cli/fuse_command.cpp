@@ -9,6 +9,7 @@
 #include "embeval/core/error.h"
 #include "embeval/eval/run.h"
 #include "embeval/fusion/fuse_runs.h"
+#include "embeval/fusion/fused_run_file.h"
 #include "embeval/util/output_paths.h"
 
 namespace embeval::cli {
@@ -52,7 +53,7 @@ void run(const FuseFlags& f) {
   const FusedRun fused = fuse_runs(pointers, options);
   const std::string tag =
       f.tag.empty() ? "fuse-" + std::string(fusion_method_name(options.method)) : f.tag;
-  write_run(f.out, to_trec_run(fused, tag));
+  write_fused_run(f.out, fused, tag);
   std::printf("fused %zu runs (%s) over %zu queries: %zu lines -> %s\n", runs.size(),
               std::string(fusion_method_name(options.method)).c_str(), fused.query_ids.size(),
               fused.entries.size(), f.out.c_str());

@@ -36,25 +36,39 @@ bool ranks_before(float sa, std::string_view da, float sb, std::string_view db) 
   return da > db;
 }
 
-// A hash of a short id: the first and last 8 bytes (overlapping when shorter) and the length,
-// mixed by multiplication; document ids are short, and a collision only costs a string compare.
-std::uint64_t hash_id(std::string_view id) {
+// The first and last 8 bytes of an id (overlapping when shorter than 16, zero-padded when
+// shorter than 8) and its length: for ids of at most 16 bytes these determine the id, so two
+// such ids compare equal exactly when their words do, without touching the ids' memory again.
+struct IdWords {
   std::uint64_t head = 0;
   std::uint64_t tail = 0;
-  const std::size_t n = id.size();
-  if (n >= 8) {
-    std::memcpy(&head, id.data(), 8);
-    std::memcpy(&tail, id.data() + n - 8, 8);
+  std::size_t size = 0;
+
+  bool operator==(const IdWords&) const = default;
+};
+
+IdWords id_words(std::string_view id) {
+  IdWords w;
+  w.size = id.size();
+  if (w.size >= 8) {
+    std::memcpy(&w.head, id.data(), 8);
+    std::memcpy(&w.tail, id.data() + w.size - 8, 8);
   } else {
-    std::memcpy(&head, id.data(), n);
+    std::memcpy(&w.head, id.data(), w.size);
   }
-  std::uint64_t h = (head ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-  h ^= (tail + n) * 0x94D049BB133111EBull;
-  if (n > 16) {  // long ids: fold in the middle too
-    for (std::size_t i = 8; i + 8 < n; i += 8) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, id.data() + i, 8);
-      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+  return w;
+}
+
+// A hash of an id from its words, mixed by multiplication; long ids fold in the middle too.
+// Document ids are short, and a collision only costs a comparison.
+std::uint64_t hash_id(const IdWords& w, std::string_view id) {
+  std::uint64_t h = (w.head ^ 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+  h ^= (w.tail + w.size) * 0x94D049BB133111EBull;
+  if (w.size > 16) {
+    for (std::size_t i = 8; i + 8 < w.size; i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, id.data() + i, 8);
+      h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
     }
   }
   return h ^ (h >> 29);
@@ -62,13 +76,15 @@ std::uint64_t hash_id(std::string_view id) {
 
 // Local ids for one query's documents: an open-addressing table (linear probing) whose slots
 // hold the upper hash bits and the id, cleared slot by slot after each query so that reusing it
-// costs nothing.
+// costs nothing. Each id's words are kept beside it, so a lookup compares in the workspace
+// (in cache) rather than in the input runs' memory.
 class LocalIds {
  public:
   void reset(std::size_t expected) {
     for (const std::uint32_t slot : used_slots_) slots_[slot] = 0;
     used_slots_.clear();
     docnos_.clear();
+    words_.clear();
     std::size_t capacity = 64;
     while (capacity < 2 * expected) capacity *= 2;
     if (capacity > slots_.size()) slots_.assign(capacity, 0);
@@ -76,13 +92,14 @@ class LocalIds {
   }
   // The id of `docno`, a new one if unseen.
   std::uint32_t intern(std::string_view docno) {
-    const std::uint64_t h = hash_id(docno);
+    const IdWords words = id_words(docno);
+    const std::uint64_t h = hash_id(words, docno);
     const std::uint64_t tag = h & 0xFFFFFFFF00000000ull;
     std::size_t i = h & mask_;
     while (slots_[i] != 0) {
       if ((slots_[i] & 0xFFFFFFFF00000000ull) == tag) {
         const auto id = static_cast<std::uint32_t>(slots_[i] - 1);
-        if (docnos_[id] == docno) return id;
+        if (words_[id] == words && (words.size <= 16 || docnos_[id] == docno)) return id;
       }
       i = (i + 1) & mask_;
     }
@@ -90,6 +107,7 @@ class LocalIds {
     slots_[i] = tag | (static_cast<std::uint64_t>(id) + 1);
     used_slots_.push_back(static_cast<std::uint32_t>(i));
     docnos_.push_back(docno);
+    words_.push_back(words);
     return id;
   }
   std::size_t size() const { return docnos_.size(); }
@@ -99,6 +117,7 @@ class LocalIds {
   std::vector<std::uint64_t> slots_;  // upper 32 hash bits | (id + 1); 0 = empty
   std::vector<std::uint32_t> used_slots_;
   std::vector<std::string_view> docnos_;
+  std::vector<IdWords> words_;
   std::size_t mask_ = 0;
 };
 
@@ -111,6 +130,36 @@ std::uint32_t descending_key(float score) {
   std::memcpy(&bits, &score, sizeof bits);
   const std::uint32_t ascending = (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
   return ~ascending;
+}
+
+// Sorts `keys` ascending by their upper 32 bits (the order of the lower half among equal upper
+// halves is left as it comes): least-significant-digit radix sort, 8 bits a pass, skipping the
+// passes whose digit is the same for every key (the high byte of scores of one magnitude).
+void radix_sort_by_upper_half(std::vector<std::uint64_t>& keys,
+                              std::vector<std::uint64_t>& buffer) {
+  const std::size_t n = keys.size();
+  if (n < 2) return;
+  std::array<std::array<std::uint32_t, 256>, 4> counts{};
+  for (const std::uint64_t k : keys) {
+    for (std::size_t pass = 0; pass < 4; ++pass) ++counts[pass][(k >> (32 + 8 * pass)) & 0xFF];
+  }
+  buffer.resize(n);
+  std::uint64_t* from = keys.data();
+  std::uint64_t* to = buffer.data();
+  for (std::size_t pass = 0; pass < 4; ++pass) {
+    auto& count = counts[pass];
+    const unsigned shift = static_cast<unsigned>(32 + 8 * pass);
+    if (count[(from[0] >> shift) & 0xFF] == n) continue;  // one digit value: nothing to do
+    std::uint32_t offset = 0;
+    for (std::uint32_t& c : count) {
+      const std::uint32_t here = c;
+      c = offset;
+      offset += here;
+    }
+    for (std::size_t i = 0; i < n; ++i) to[count[(from[i] >> shift) & 0xFF]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != keys.data()) std::memcpy(keys.data(), from, n * sizeof(std::uint64_t));
 }
 
 // One run's list for the current query, after ranking and the depth cut.
@@ -129,6 +178,8 @@ struct Workspace {
   std::vector<std::uint32_t> last_run;   // run index + 1 that last listed it (duplicate check)
   std::vector<double> contribution;      // borda: one run's value for every candidate
   std::vector<std::uint64_t> selection;  // descending_key << 32 | local id
+  std::vector<std::uint64_t> radix_buffer;
+  std::vector<double> rrf_values;  // 1 / (k + r) for r = 1, 2, ...: computed once per call
 };
 
 void rank_list(const std::vector<RunEntry>& entries, std::size_t depth, RankedList& list) {
@@ -151,8 +202,8 @@ void rank_list(const std::vector<RunEntry>& entries, std::size_t depth, RankedLi
   if (depth != 0 && depth < n) list.order.resize(depth);
 }
 
-void normalize_list(const FusionOptions& options, std::span<double> values,
-                    std::size_t candidates) {
+void normalize_list(const FusionOptions& options, std::span<double> values, std::size_t candidates,
+                    std::vector<double>& rrf_values) {
   switch (options.method) {
     case FusionMethod::wsum:
     case FusionMethod::combsum:
@@ -160,9 +211,11 @@ void normalize_list(const FusionOptions& options, std::span<double> values,
       normalize_scores(options.norm, values, candidates);
       return;
     case FusionMethod::rrf:
-      for (std::size_t r = 0; r < values.size(); ++r) {
-        values[r] = 1.0 / (options.rrf_k + static_cast<double>(r + 1));
+      // The same expression per rank as ever, evaluated once per rank per call.
+      for (std::size_t r = rrf_values.size(); r < values.size(); ++r) {
+        rrf_values.push_back(1.0 / (options.rrf_k + static_cast<double>(r + 1)));
       }
+      std::copy_n(rrf_values.begin(), values.size(), values.begin());
       return;
     case FusionMethod::dbsf_mteb:
       dbsf_mteb_normalize(values);
@@ -215,7 +268,7 @@ void fuse_query(std::string_view qid, const std::vector<const std::vector<RunEnt
   for (std::size_t i = 0; i < run_count; ++i) {
     RankedList& list = ws.lists[i];
     const double w = weights[i];
-    normalize_list(options, list.values, m);
+    normalize_list(options, list.values, m, ws.rrf_values);
     if (borda) {
       // Every candidate gets a value from every run, listed or not (ranx's borda).
       ws.contribution.assign(m, borda_unlisted_score(list.values.size(), m));
@@ -238,35 +291,23 @@ void fuse_query(std::string_view qid, const std::vector<const std::vector<RunEnt
                        {}, 0, "the runs' scores are too large for the normalisation; rescale them");
     }
   }
-  // Selection on packed 64-bit keys (descending float score, then id): integer comparisons
-  // only. Equal float scores are then put in document-id order (descending) group by group.
+  // Selection on packed 64-bit keys (descending float score above, local id below), ordered by
+  // the score part with a radix sort (integer digits, no comparisons); then equal float scores
+  // are put in document-id order (descending) group by group, only for the groups that reach
+  // into the first `keep`.
   ws.selection.resize(m);
   for (std::size_t d = 0; d < m; ++d) {
     ws.selection[d] =
         (static_cast<std::uint64_t>(descending_key(static_cast<float>(ws.fused[d]))) << 32) | d;
   }
+  radix_sort_by_upper_half(ws.selection, ws.radix_buffer);
   const std::size_t keep = options.top == 0 ? m : std::min(options.top, m);
-  const auto begin = ws.selection.begin();
-  if (keep < m) {
-    std::nth_element(begin, begin + static_cast<std::ptrdiff_t>(keep), ws.selection.end());
-    // The keep-th and later may tie with the last kept score: take the whole tied group so the
-    // document-id rule, not the partition, decides who stays.
-    const std::uint64_t boundary =
-        *std::min_element(begin + static_cast<std::ptrdiff_t>(keep), ws.selection.end()) >> 32;
-    const auto tied_end =
-        std::partition(begin + static_cast<std::ptrdiff_t>(keep), ws.selection.end(),
-                       [&](std::uint64_t k) { return (k >> 32) == boundary; });
-    std::sort(begin, tied_end);
-    ws.selection.resize(static_cast<std::size_t>(tied_end - begin));
-  } else {
-    std::sort(begin, ws.selection.end());
-  }
   const auto docno_of = [&](std::uint64_t k) {
     return ws.local.docno(static_cast<std::uint32_t>(k & 0xFFFFFFFFu));
   };
-  for (std::size_t i = 0; i < ws.selection.size();) {
+  for (std::size_t i = 0; i < keep;) {
     std::size_t j = i + 1;
-    while (j < ws.selection.size() && (ws.selection[j] >> 32) == (ws.selection[i] >> 32)) ++j;
+    while (j < m && (ws.selection[j] >> 32) == (ws.selection[i] >> 32)) ++j;
     if (j - i > 1) {
       std::sort(ws.selection.begin() + static_cast<std::ptrdiff_t>(i),
                 ws.selection.begin() + static_cast<std::ptrdiff_t>(j),
@@ -354,6 +395,16 @@ FusedRun fuse_runs(std::span<const TrecRun* const> runs, const FusionOptions& op
 
   FusedRun fused;
   fused.offsets.push_back(0);
+  // Room for the fused entries up front (growing a vector of millions copies it repeatedly): at
+  // most `top` per query of the run with the most queries, and never more than all the input.
+  std::size_t input_entries = 0;
+  std::size_t most_queries = 0;
+  for (const TrecRun* run : runs) {
+    most_queries = std::max(most_queries, run->by_query.size());
+    for (const auto& [qid, list] : run->by_query) input_entries += list.size();
+  }
+  fused.entries.reserve(options.top == 0 ? input_entries
+                                         : std::min(input_entries, options.top * most_queries));
   Workspace ws;
   ws.lists.resize(run_count);
   std::vector<const std::vector<RunEntry>*> entries(run_count);

@@ -160,4 +160,45 @@ TunedFusion cross_validate_fusion(std::span<const TrecRun* const> runs, const Qr
   return tuned;
 }
 
+FoldChoice tune_fusion(std::span<const TrecRun* const> runs, const Qrels& qrels,
+                       const FusionOptions& base, const std::string& measure) {
+  check_fusion_options(base, runs.size());
+  if (!fusion_method_uses_weights(base.method)) {
+    throw InputError(std::string(fusion_method_name(base.method)) + " has nothing to tune", {}, 0,
+                     "tune wsum, rrf, dbsf-mteb, dbsf-qdrant or rsf");
+  }
+  if (qrels.judgments.empty()) {
+    throw InputError("the tuning split judges no query", {}, 0,
+                     "tune on a split whose qrels judge queries of the dataset");
+  }
+  const std::vector<std::string> names = {measure};
+  const MeasureSet set = parse_measures(names);
+  EvalOptions eval_options;
+  eval_options.complete = true;
+  const std::vector<FusionGridPoint> grid = fusion_grid(base.method, runs.size(), base.rrf_k);
+  FoldChoice choice;
+  choice.train_queries = qrels.judgments.size();
+  double best_score = -1.0;
+  for (const FusionGridPoint& point : grid) {
+    FusionOptions options = base;
+    options.weights = point.weights;
+    options.rrf_k = point.rrf_k;
+    const EvalResult result =
+        evaluate(qrels, to_trec_run(fuse_runs(runs, options), "tune"), set, eval_options);
+    double total = 0.0;  // in query-id order, as cross-validation sums
+    for (const auto& [qid, docs] : qrels.judgments) {
+      const auto it = result.per_query.find(qid);
+      EMBEVAL_CHECK(it != result.per_query.end(), "complete mode lists every judged query");
+      total += it->second[0];
+    }
+    const double mean = total / static_cast<double>(choice.train_queries);
+    if (mean > best_score) {  // strict: ties keep the first grid point
+      best_score = mean;
+      choice.chosen = point;
+    }
+  }
+  choice.train_score = best_score;
+  return choice;
+}
+
 }  // namespace embeval

@@ -2,6 +2,8 @@
 // take the first '?' inside the parentheses for the hybrid's own parameters).
 #include "embeval/fusion/hybrid_spec.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -109,18 +111,31 @@ HybridSpec HybridSpec::parse(std::string_view text) {
         }
       } else if (key == "depth") {
         spec.fusion.depth = parse_count(text, key, value);
+      } else if (key == "tune") {
+        spec.tune_split = std::string(value);
+        const bool plain = !value.empty() && value != "." && value != ".." &&
+                           std::all_of(value.begin(), value.end(), [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' ||
+                                    c == '_' || c == '.';
+                           });
+        if (!plain) bad(text, "tune=" + std::string(value) + " is not a split name");
       } else if (key == "cv") {
         spec.cv_folds = parse_count(text, key, value);
         if (spec.cv_folds < 2) bad(text, "cv needs at least 2 folds");
       } else {
-        bad(text, "unknown key '" + key + "' (known: cv, depth, k, norm, weights)");
+        bad(text, "unknown key '" + key + "' (known: cv, depth, k, norm, tune, weights)");
       }
     }
   }
   if (k_given && spec.fusion.method != FusionMethod::rrf) bad(text, "k applies to rrf only");
-  if (spec.cv_folds != 0) {
+  spec.rrf_k_given = k_given;
+  if (spec.cv_folds != 0 && !spec.tune_split.empty()) {
+    bad(text, "cv and tune are two ways to tune: give one");
+  }
+  if (spec.cv_folds != 0 || !spec.tune_split.empty()) {
     if (!spec.fusion.weights.empty() || k_given) {
-      bad(text, "cv tunes the weights (and k for rrf): do not give them too");
+      bad(text, std::string(spec.cv_folds != 0 ? "cv" : "tune") +
+                    " tunes the weights (and k for rrf): do not give them too");
     }
     if (!fusion_method_uses_weights(spec.fusion.method)) {
       bad(text, std::string(fusion_method_name(spec.fusion.method)) + " has nothing to tune");
@@ -137,15 +152,16 @@ std::string HybridSpec::to_string() const {
     out += components[i];
   }
   out += ')';
-  std::vector<std::string> pairs;  // in key order: cv, depth, k, norm, weights
+  std::vector<std::string> pairs;  // in key order: cv, depth, k, norm, tune, weights
   if (cv_folds != 0) pairs.push_back("cv=" + std::to_string(cv_folds));
   if (fusion.depth != 0) pairs.push_back("depth=" + std::to_string(fusion.depth));
-  if (fusion.method == FusionMethod::rrf && cv_folds == 0) {
+  if (fusion.method == FusionMethod::rrf && cv_folds == 0 && tune_split.empty()) {
     pairs.push_back("k=" + number_text(fusion.rrf_k));
   }
   if (fusion_method_uses_norm(fusion.method)) {
     pairs.push_back("norm=" + std::string(score_normalization_name(fusion.norm)));
   }
+  if (!tune_split.empty()) pairs.push_back("tune=" + tune_split);
   if (!fusion.weights.empty()) {
     std::string list;
     for (const double w : fusion.weights) {

@@ -9,6 +9,7 @@
 #include "embeval/ann/recall.h"
 #include "embeval/core/error.h"
 #include "embeval/eval/metrics.h"
+#include "embeval/fusion/hybrid_spec.h"
 #include "embeval/index/exact_index.h"
 #include "embeval/models/dataset_encoding.h"
 #include "embeval/models/registry.h"
@@ -417,7 +418,18 @@ SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target
   return s;
 }
 
+void refuse_hybrid_in_ann(const std::string& model_spec) {
+  if (!is_hybrid_spec(model_spec)) return;
+  throw InputError(
+      "ann measures one model's vectors in one index (exact vs ANN, truncation, precision); '" +
+          model_spec + "' fuses several models' runs, each searched in an index of its own",
+      {}, 0,
+      "run ann on each component (--model bm25, --model gguf:m.gguf, ...) to choose its index, "
+      "and evaluate the hybrid with embeval eval (docs/fusion.md)");
+}
+
 AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
+  refuse_hybrid_in_ann(config.model_spec);
   // Every spec is checked before the (possibly long) encoding.
   std::unique_ptr<Encoder> encoder =
       open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch,

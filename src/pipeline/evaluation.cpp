@@ -359,6 +359,99 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   return result;
 }
 
+// A hybrid tuned on another split (tune=SPLIT, --tune-on): the grid point chosen there.
+struct SplitTuning {
+  std::string split;
+  std::string measure;  // trec_eval name, nDCG@min(10, k)
+  FoldChoice choice;    // fold 0; test_queries filled when the hybrid is fused
+  std::vector<std::string> queries_in_both_splits;
+};
+
+// For every hybrid with tune=SPLIT: its components are evaluated on SPLIT's queries in
+// OUT/tune-SPLIT/ (an evaluation of its own, so resumed like any), and the grid point with the
+// best mean measure on SPLIT's judged queries is chosen. Keyed by the hybrid's canonical spec.
+std::map<std::string, SplitTuning> tune_on_splits(const Dataset& dataset,
+                                                  const fs::path& dataset_path,
+                                                  const EvaluationConfig& config,
+                                                  const EvaluationPlan& plan,
+                                                  std::vector<std::string>& notes) {
+  std::map<std::string, std::vector<const PlannedModel*>> by_split;
+  for (const PlannedModel& m : plan.models) {
+    if (m.hybrid && !m.hybrid->tune_split.empty()) by_split[m.hybrid->tune_split].push_back(&m);
+  }
+  std::map<std::string, SplitTuning> out;
+  const std::string measure = "ndcg_cut." + std::to_string(std::min<std::size_t>(10, config.k));
+  std::set<std::string> evaluated;
+  for (const Query& q : dataset.queries) evaluated.insert(q.id);
+  for (const auto& [split, hybrids] : by_split) {
+    BeirLoadOptions load;
+    load.split = split;
+    const Dataset tune = load_beir(dataset_path, load);
+    EvaluationConfig sub = config;
+    sub.tune_split.clear();
+    sub.split = split;
+    sub.out_dir = config.out_dir / ("tune-" + split);
+    sub.model_specs.clear();
+    for (const PlannedModel* h : hybrids) {
+      for (const std::string& c : h->hybrid->components) {
+        if (std::find(sub.model_specs.begin(), sub.model_specs.end(), c) == sub.model_specs.end()) {
+          sub.model_specs.push_back(c);
+        }
+      }
+    }
+    std::fprintf(stderr, "tuning on split '%s': %zu components on its %zu queries, in %s\n",
+                 split.c_str(), sub.model_specs.size(), tune.queries.size(),
+                 sub.out_dir.string().c_str());
+    const EvaluationResults tuned_on = run_evaluation(tune, dataset_path, sub);
+    const bool by_document = config.score_at == ScoreLevel::kDocument;
+    const Qrels qrels = by_document ? document_qrels(tune, passage_parents(tune)) : tune.qrels;
+    std::vector<std::string> both;
+    for (const Query& q : tune.queries) {
+      if (evaluated.count(q.id) != 0) both.push_back(q.id);
+    }
+    std::sort(both.begin(), both.end());
+    for (const PlannedModel* h : hybrids) {
+      std::vector<TrecRun> runs;
+      for (const std::string& c : h->hybrid->components) {
+        const auto at = static_cast<std::size_t>(
+            std::find(sub.model_specs.begin(), sub.model_specs.end(), c) - sub.model_specs.begin());
+        EMBEVAL_CHECK(at < tuned_on.models.size(), "a tuning component was evaluated");
+        runs.push_back(read_run(sub.out_dir / "runs" / (tuned_on.models[at].label + ".trec")));
+      }
+      std::vector<const TrecRun*> pointers;
+      for (const TrecRun& r : runs) pointers.push_back(&r);
+      FusionOptions options = h->hybrid->fusion;
+      options.top = tuned_on.run_depth;
+      SplitTuning t;
+      t.split = split;
+      t.measure = measure;
+      t.choice = tune_fusion(pointers, qrels, options, measure);
+      t.queries_in_both_splits = both;
+      std::string weights;
+      for (const double w : t.choice.chosen.weights) {
+        weights += (weights.empty() ? "" : ",") + std::to_string(w).substr(0, 3);
+      }
+      std::string line = h->label + ": tuned on split '" + split + "' (" +
+                         std::to_string(t.choice.train_queries) + " judged queries): weights " +
+                         weights;
+      if (h->hybrid->fusion.method == FusionMethod::rrf) {
+        line += ", k " + std::to_string(static_cast<long long>(t.choice.chosen.rrf_k));
+      }
+      note(notes, line);
+      if (!both.empty()) {
+        std::string ids;
+        for (std::size_t i = 0; i < both.size() && i < 5; ++i) ids += (i ? ", " : "") + both[i];
+        if (both.size() > 5) ids += ", ...";
+        note(notes, "warning: " + h->label + ": " + std::to_string(both.size()) +
+                        " queries are judged in both '" + split + "' and '" + config.split +
+                        "' (leakage: the tuning saw them): " + ids);
+      }
+      out.emplace(h->canonical, std::move(t));
+    }
+  }
+  return out;
+}
+
 // A hybrid's label: "hybrid-METHOD", its components' labels and its settings, e.g.
 // hybrid-rrf_bm25_static-w_k-60.
 std::string hybrid_label(const HybridSpec& h) {
@@ -443,7 +536,7 @@ void plan_reranks(const EvaluationConfig& config, const ExistingLabels& existing
 ModelResult evaluate_hybrid(const Dataset& dataset, const PlannedModel& planned,
                             const std::vector<ModelResult>& done, const MeasureSet& measures,
                             const EvaluationConfig& config, std::size_t run_depth,
-                            const Qrels& qrels) {
+                            const Qrels& qrels, const SplitTuning* tuning) {
   const HybridSpec& spec = *planned.hybrid;
   Stopwatch start;
   ModelResult result;
@@ -474,7 +567,17 @@ ModelResult evaluate_hybrid(const Dataset& dataset, const PlannedModel& planned,
   FusionOptions options = spec.fusion;
   options.top = run_depth;
   TrecRun run;
-  if (spec.cv_folds != 0) {
+  if (tuning != nullptr) {
+    options.weights = tuning->choice.chosen.weights;
+    options.rrf_k = tuning->choice.chosen.rrf_k;
+    run = to_trec_run(fuse_runs(pointers, options), planned.label);
+    FoldChoice choice = tuning->choice;
+    choice.test_queries = qrels.judgments.size();
+    record.tuned_measure = tuning->measure;
+    record.folds = {choice};
+    record.tune_split = tuning->split;
+    record.queries_in_both_splits = tuning->queries_in_both_splits;
+  } else if (spec.cv_folds != 0) {
     const std::string measure = "ndcg_cut." + std::to_string(std::min<std::size_t>(10, config.k));
     TunedFusion tuned =
         cross_validate_fusion(pointers, qrels, options, spec.cv_folds, measure, planned.label);
@@ -661,6 +764,10 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
   }
   if (config.k == 0) throw InputError("--k must be at least 1");
   if (config.out_dir.empty()) throw InputError("no output folder", {}, 0, "pass --out DIR");
+  if (!config.tune_split.empty() && config.tune_split == config.split) {
+    throw InputError("--tune-on " + config.tune_split + " is the split being evaluated", {}, 0,
+                     "tune on another split of the dataset (e.g. --tune-on dev --split test)");
+  }
   EvaluationPlan plan;
   // Every spec is checked (loading no model) before anything else, so a typo in the third model
   // fails in the first second.
@@ -681,6 +788,19 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
     if (is_hybrid_spec(text)) {
       // Components first, as models of their own (their runs are what the hybrid fuses).
       HybridSpec hybrid = HybridSpec::parse(text);
+      if (!config.tune_split.empty() && hybrid.tune_split.empty() && hybrid.cv_folds == 0 &&
+          hybrid.fusion.weights.empty() && !hybrid.rrf_k_given &&
+          fusion_method_uses_weights(hybrid.fusion.method)) {
+        hybrid.tune_split = config.tune_split;  // --tune-on: recorded in the spec
+      }
+      if (!hybrid.tune_split.empty() && hybrid.tune_split == config.split) {
+        throw InputError("'" + text + "' would be tuned on split '" + config.split +
+                             "', the split it is evaluated on: its scores would be training "
+                             "scores",
+                         {}, 0,
+                         "tune on another split (e.g. --tune-on dev with --split test) or use "
+                         "cv=FOLDS");
+      }
       // Labelled by the components as written (bm25, not its canonical spec with defaults).
       const std::string label = hybrid_label(hybrid);
       for (std::string& component : hybrid.components) {
@@ -835,6 +955,8 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
   const std::vector<std::string> doc_texts = document_texts(dataset.corpus);
   const fs::path results_path = config.out_dir / "results.json";
 
+  const std::map<std::string, SplitTuning> split_tunings =
+      tune_on_splits(dataset, dataset_path, config, plan, results.notes);
   std::vector<ModelResult> current;
   for (const PlannedModel& model : plan.models) {
     records::ResultKey key = key_for(model, shared);
@@ -873,8 +995,10 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
         model.rerank
             ? evaluate_rerank(dataset, doc_texts, model, current, measures, config, scored_qrels)
         : model.hybrid
-            ? evaluate_hybrid(dataset, model, current, measures, config, results.run_depth,
-                              scored_qrels)
+            ? evaluate_hybrid(
+                  dataset, model, current, measures, config, results.run_depth, scored_qrels,
+                  split_tunings.count(model.canonical) != 0 ? &split_tunings.at(model.canonical)
+                                                            : nullptr)
             : evaluate_model(dataset, doc_texts, model, measures, config, results.run_depth,
                              by_document ? &parents : nullptr, scored_qrels);
     r.model_files = key.model_files;

@@ -263,10 +263,15 @@ json hybrid_to_json(const std::optional<HybridRecord>& h) {
                      {"k", f.chosen.rrf_k},
                      {"train_score", f.train_score}});
   }
-  return {{"components", h->component_labels},
-          {"fusion_s", h->fusion_s},
-          {"tuned_measure", h->tuned_measure},
-          {"folds", folds}};
+  json out = {{"components", h->component_labels},
+              {"fusion_s", h->fusion_s},
+              {"tuned_measure", h->tuned_measure},
+              {"folds", folds}};
+  if (!h->tune_split.empty()) {
+    out["tune_split"] = h->tune_split;
+    out["queries_in_both_splits"] = h->queries_in_both_splits;
+  }
+  return out;
 }
 
 std::optional<HybridRecord> hybrid_from_json(const json& j) {
@@ -276,6 +281,8 @@ std::optional<HybridRecord> hybrid_from_json(const json& j) {
   h.component_labels = o.at("components").get<std::vector<std::string>>();
   h.fusion_s = o.at("fusion_s").get<double>();
   h.tuned_measure = o.at("tuned_measure").get<std::string>();
+  h.tune_split = o.value("tune_split", std::string());
+  h.queries_in_both_splits = o.value("queries_in_both_splits", std::vector<std::string>());
   for (const json& f : o.at("folds")) {
     FoldChoice c;
     c.fold = f.at("fold").get<std::size_t>();

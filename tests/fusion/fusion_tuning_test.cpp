@@ -171,3 +171,32 @@ TEST(FusionTuning, NothingToTuneIsAnInputError) {
 }
 
 }  // namespace
+
+// tune_fusion (eval --tune-on): the same planted queries as one tuning split find (0.7, 0.3);
+// queries of type 3 only (r first iff w < 0.375) find (0, 1), the first grid point there.
+TEST(FusionTuning, TuningOnASplitFindsThePlantedWeights) {
+  FusionOptions options;
+  options.method = FusionMethod::wsum;
+  options.norm = ScoreNormalization::minmax;
+  TrecRun a, b;
+  Qrels qrels;
+  const auto ids = query_ids();
+  for (std::size_t i = 0; i < ids.size(); ++i) add_query(a, b, qrels, ids[i], i % 2 == 0 ? 1 : 2);
+  const std::vector<const TrecRun*> runs = {&a, &b};
+  const embeval::FoldChoice choice = embeval::tune_fusion(runs, qrels, options, "ndcg_cut.10");
+  ASSERT_EQ(choice.chosen.weights.size(), 2u);
+  EXPECT_NEAR(choice.chosen.weights[0], 0.7, 1e-12);
+  EXPECT_NEAR(choice.chosen.weights[1], 0.3, 1e-12);
+  EXPECT_EQ(choice.train_queries, 20u);
+  EXPECT_DOUBLE_EQ(choice.train_score, 1.0);
+
+  TrecRun c, d;
+  Qrels other;
+  for (const auto& q : ids) add_query(c, d, other, q, 3);
+  const std::vector<const TrecRun*> type3 = {&c, &d};
+  const embeval::FoldChoice first = embeval::tune_fusion(type3, other, options, "ndcg_cut.10");
+  EXPECT_NEAR(first.chosen.weights[0], 0.0, 1e-12);
+  EXPECT_NEAR(first.chosen.weights[1], 1.0, 1e-12);
+  EXPECT_THROW((void)embeval::tune_fusion(runs, Qrels{}, options, "ndcg_cut.10"),
+               embeval::InputError);
+}

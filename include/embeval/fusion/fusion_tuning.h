@@ -5,7 +5,8 @@
 // every query with settings chosen without it: what it reports is held-out quality only.
 // The grid is ranx's (optimize_fusion): weights in steps of 0.1 summing to 1, and for rrf k in
 // 10, 20, ..., 100. Ties between grid points go to the first in grid order (weights ascending
-// lexicographically, then k). Stateless; thread-safe on shared const inputs.
+// lexicographically, then k). tune_fusion is the same grid search on another split's queries
+// (all of them train, none is scored). Stateless; thread-safe on shared const inputs.
 #pragma once
 
 #include <cstddef>
@@ -56,5 +57,13 @@ struct TunedFusion {
                                                 const Qrels& qrels, const FusionOptions& base,
                                                 std::size_t folds, const std::string& measure,
                                                 std::string tag);
+
+// Tunes `base` on a separate split (eval --tune-on): the grid point with the best mean `measure`
+// over every judged query of `qrels` (complete mode), ties to the first in grid order. `runs` are
+// the components' runs on that split's queries. Returns the choice as a FoldChoice with fold 0,
+// train_queries = the judged queries it was chosen on, test_queries 0 (the caller's to fill).
+// Throws InputError like cross_validate_fusion, or when `qrels` judges no query.
+[[nodiscard]] FoldChoice tune_fusion(std::span<const TrecRun* const> runs, const Qrels& qrels,
+                                     const FusionOptions& base, const std::string& measure);
 
 }  // namespace embeval

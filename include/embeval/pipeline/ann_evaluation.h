@@ -125,6 +125,11 @@ struct AnnResults {
 // sparse output.
 [[nodiscard]] AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config);
 
+// Throws InputError for a spec `ann` cannot measure: a hybrid (hybrid:METHOD(...)), which is a
+// fusion of several models' runs, each searched in its own index, not one model's vectors in one
+// index (docs/fusion.md, "Hybrid models and ann"). run_ann_evaluation() calls it first.
+void refuse_hybrid_in_ann(const std::string& model_spec);
+
 // Pareto frontier of (recall@10 up, QPS up) over `points`, and the cheapest points meeting
 // `recall_target` (AnnPoint::pareto is set on frontier points).
 [[nodiscard]] SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target);

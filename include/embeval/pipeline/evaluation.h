@@ -48,6 +48,10 @@ struct EvaluationConfig {
   // --rerank: reranker specs (models/reranker_registry.h). Each re-scores the top `top` documents
   // of every first-stage model's run, giving one more result per (model, reranker) pair.
   std::vector<std::string> rerank_specs;
+  // --tune-on: hybrids that fix neither weights, k nor cv are tuned on qrels/<tune_split>.tsv
+  // (their spec gains tune=SPLIT). Their components run on that split's queries in
+  // OUT/tune-SPLIT/ (a results folder of its own). Must differ from `split`. "": off.
+  std::string tune_split;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -93,6 +97,11 @@ struct HybridRecord {
   double fusion_s = 0.0;                      // reading the component runs, fusing (and tuning)
   std::string tuned_measure;                  // cv: the measure optimised; "" when not tuned
   std::vector<FoldChoice> folds;              // cv: each fold's choice, in fold order
+  // tune=SPLIT (--tune-on): the split tuned on, its one choice in `folds` (fold 0: train_queries
+  // judged in SPLIT, test_queries judged in the evaluated split), and the queries judged in both
+  // splits (leakage: their scores here were seen by the tuning).
+  std::string tune_split;
+  std::vector<std::string> queries_in_both_splits;
 };
 
 // What a paid model (a MeteredEncoder: openai:...) cost in this invocation, and what encoding a
