@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/decision_flags.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
 #include "embeval/core/error.h"
@@ -31,6 +32,8 @@ struct EvalOptions {
   bool no_cache = false;
   std::string score_at = "passage";
   ThreadsFlag threads;
+  SignificanceFlags significance;
+  CostFlags cost;
 };
 
 void print_load_report(const LoadReport& report) {
@@ -65,6 +68,8 @@ void run(const EvalOptions& o) {
   config.split = o.split;
   config.threads = o.threads.threads;
   config.score_at = o.score_at == "document" ? ScoreLevel::kDocument : ScoreLevel::kPassage;
+  config.significance = o.significance.settings();
+  config.cost = o.cost.settings();
   if (!o.no_cache) {
     config.cache_dir =
         o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
@@ -139,6 +144,8 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"passage", "document"}))
       ->capture_default_str();
   options->threads.add_to(cmd, "encoding and exact search");
+  options->significance.add_to(cmd);
+  options->cost.add_to(cmd);
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");
   cmd->callback([options] { run(*options); });

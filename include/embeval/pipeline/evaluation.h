@@ -22,6 +22,8 @@
 #include "embeval/eval/statistics.h"
 #include "embeval/fusion/fusion_tuning.h"
 #include "embeval/fusion/hybrid_spec.h"
+#include "embeval/pipeline/cost_model.h"
+#include "embeval/pipeline/model_comparisons.h"
 
 namespace embeval {
 
@@ -45,6 +47,9 @@ struct EvaluationConfig {
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
   std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
   ScoreLevel score_at = ScoreLevel::kPassage;  // --score-at
+  // After the last model: every pair of the folder's models tested (results.json "comparisons").
+  SignificanceSettings significance;
+  CostSettings cost;  // each model's cost (results.json "cost"), from these flags
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -129,6 +134,9 @@ struct ModelResult {
   // sums (peak: the maximum) of the components', plus the fusion in search_s.
   std::optional<HybridRecord> hybrid;
   std::optional<ApiCost> api_cost;  // paid models: requests, tokens, USD
+  // The cost estimate (cost_model.h) under this invocation's flags; recomputed for every model
+  // of the folder after the last one ran, not part of the saved per-model record.
+  std::optional<ModelCost> cost;
 };
 
 struct EvaluationResults {
@@ -150,6 +158,9 @@ struct EvaluationResults {
   // models in the order asked, then earlier invocations' (by label).
   std::vector<ModelResult> models;
   std::vector<std::string> notes;  // one line per decision: duplicates, labels, left-out records
+  // Every pair of `models` tested, once all have run (absent: fewer than two models or
+  // queries, or --no-significance).
+  std::optional<ModelComparisons> comparisons;
   // What this invocation recomputed and why (a changed model file, a run without its record).
   // Printed and returned but not written to results.json: the file must be the same whether or
   // not an earlier run was interrupted.
