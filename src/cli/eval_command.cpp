@@ -11,6 +11,7 @@
 #include "embeval/core/error.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/decide/recommendation.h"
 #include "embeval/models/registry.h"
 #include "embeval/pipeline/evaluation.h"
 #include "embeval/report/results_table.h"
@@ -99,6 +100,9 @@ void run(const EvalOptions& o) {
   std::printf("%s", format_results_table(results).c_str());
   for (const ModelResult& m : results.models) {
     if (m.vocabulary) std::printf("%s", format_vocabulary_coverage(m.label, *m.vocabulary).c_str());
+  }
+  if (results.models.size() > 1) {
+    std::printf("%s", format_recommendation_line(recommend(results, {})).c_str());
   }
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
               (config.out_dir / "runs").c_str());
