@@ -1,5 +1,7 @@
 #include "embeval/pipeline/cost_model.h"
 
+#include <algorithm>
+
 #include "embeval/core/error.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/pipeline/evaluation.h"
@@ -96,11 +98,25 @@ ModelCost model_cost(const ModelResult& model, const CorpusShape& shape,
                                                 ? std::optional(1.0 / model.timings.queries_per_s)
                                                 : std::nullopt;
 
-  if (const PriceRow* row = price_for(model, settings, table)) {
-    c.encode_basis = "price table";
+  const PriceRow* row = price_for(model, settings, table);
+  // The spec's own price_per_mtok (openai:...?price_per_mtok=X) is the user's word for this
+  // model: it wins over a table row matched from the spec, not over an explicit LABEL=NAME.
+  PriceRow from_spec;
+  const bool labelled =
+      std::any_of(settings.price_models.begin(), settings.price_models.end(),
+                  [&](const std::string& e) { return e.rfind(model.label + "=", 0) == 0; });
+  if (!labelled && model.api_cost && model.api_cost->usage.price_per_mtok) {
+    from_spec = {model.label, "spec", *model.api_cost->usage.price_per_mtok,
+                 "the model spec's price_per_mtok"};
+    row = &from_spec;
+  }
+  if (row) {
+    c.encode_basis = row == &from_spec ? "spec price" : "price table";
     c.price = *row;
-    c.price_table_date = table->date;
-    c.price_table_path = table->path;
+    if (row != &from_spec) {
+      c.price_table_date = table->date;
+      c.price_table_path = table->path;
+    }
     const double per_doc = c.document_tokens * row->usd_per_mtok / kMillion;
     const double per_query = c.query_tokens * row->usd_per_mtok / kMillion;
     // The search still runs on the user's machine: its share of query time, when priced.

@@ -80,8 +80,11 @@ std::string format_cost_table(const EvaluationResults& results) {
     std::string basis = c.encode_basis;
     if (c.price) {
       basis = c.price->model + format(" $%.3g/1M tok", c.price->usd_per_mtok);
-      const std::string line = "  " + c.price->model + ": " + c.price->source_url + " (table " +
-                               c.price_table_path + ", dated " + c.price_table_date + ")\n";
+      const std::string line = c.encode_basis == "spec price"
+                                   ? "  " + m.label + ": " + c.price->source_url + "\n"
+                                   : "  " + c.price->model + ": " + c.price->source_url +
+                                         " (table " + c.price_table_path + ", dated " +
+                                         c.price_table_date + ")\n";
       if (sources.find(line) == std::string::npos) sources += line;
     } else if (c.encode_basis == "self-hosted") {
       basis = "self-hosted " + c.hardware;
@@ -109,7 +112,7 @@ std::string format_cost_table(const EvaluationResults& results) {
     if (!settings.empty()) out += settings + "\n";
   }
   if (!sources.empty()) {
-    out += "hosted prices (estimates from the price table: check before use):\n" + sources;
+    out += "hosted prices (price table rows are estimates: check before use):\n" + sources;
   }
   return out;
 }

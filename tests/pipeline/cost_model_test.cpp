@@ -109,6 +109,24 @@ TEST(CostModel, TokensFromTheServerOrTheModelsTokenizerBeforeTheEstimate) {
   EXPECT_EQ(c.api_measured_usd, 0.25);
 }
 
+TEST(CostModel, TheSpecsOwnPriceWinsOverAMatchedRowNotOverLabelEqualsName) {
+  ModelResult m = self_hosted();
+  m.label = "oai";
+  m.spec = "openai:https://api.openai.com/v1?model=text-embedding-3-large&price_per_mtok=0.5";
+  m.api_cost = ApiCost{};
+  m.api_cost->usage.price_per_mtok = 0.5;
+  const PriceTable t = table();
+  ModelCost c = model_cost(m, shape(), {}, &t);
+  EXPECT_EQ(c.encode_basis, "spec price");
+  EXPECT_TRUE(c.price_table_date.empty());
+  EXPECT_NEAR(*c.per_million_documents.encode_usd, 200 * 0.5, 1e-12);  // 200 tokens x $0.50
+  CostSettings s;
+  s.price_models = {"oai=voyage-3.5"};
+  c = model_cost(m, shape(), s, &t);
+  EXPECT_EQ(c.encode_basis, "price table");
+  EXPECT_NEAR(*c.per_million_documents.encode_usd, 200 * 0.06, 1e-12);
+}
+
 TEST(CostModel, PriceModelFlagAndMissingInputs) {
   const PriceTable t = table();
   CostSettings s;

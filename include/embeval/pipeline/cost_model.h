@@ -1,5 +1,6 @@
 // What a model costs to run, estimated offline from what eval measured (docs/cost.md):
-//   encode, hosted     tokens x the price table's USD per million tokens (price_table.h);
+//   encode, hosted     tokens x the price table's USD per million tokens (price_table.h), or
+//                      the openai: spec's own price_per_mtok;
 //   encode, self-hosted seconds measured (documents / documents_per_s, queries / queries_per_s)
 //                      x --usd-per-hour / 3600, on the machine eval ran on (CPU or GPU: a label);
 //   storage            index bytes / 2^30 x --usd-per-gib-month x --replicas, per month.
@@ -51,8 +52,8 @@ struct CostFigures {
 };
 
 struct ModelCost {
-  std::string encode_basis;       // "price table" | "self-hosted" | "none"
-  std::optional<PriceRow> price;  // the row used (encode_basis "price table")
+  std::string encode_basis;       // "price table" | "spec price" | "self-hosted" | "none"
+  std::optional<PriceRow> price;  // the price used ("price table" or "spec price")
   std::string price_table_date;   // the table's "# date:", printed with every estimate
   std::string price_table_path;
   double document_tokens = 0;          // mean tokens per document
