@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "embeval/dataset/dataset.h"
 #include "embeval/dataset/manpages.h"
+#include "embeval/decide/recommendation.h"
 #include "embeval/models/registry.h"
 #include "embeval/pipeline/evaluation.h"
 #include "embeval/probe/tokenizer_comparison.h"
@@ -84,6 +85,9 @@ void run(const DemoOptions& o) {
   std::fflush(stdout);
   const EvaluationResults results = run_evaluation(dataset, out / "dataset", config);
   std::printf("%s", format_results_table(results).c_str());
+  if (results.models.size() > 1) {
+    std::printf("%s", format_recommendation_line(recommend(results, {})).c_str());
+  }
   if (has_encoder_family("gguf")) {
     std::fflush(stdout);
     print_tokenizer_comparison(

@@ -5,11 +5,13 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/decision_flags.h"
 #include "cli/registry_help.h"
 #include "cli/threads_flag.h"
 #include "embeval/core/error.h"
 #include "embeval/core/model_spec.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/decide/recommendation.h"
 #include "embeval/models/registry.h"
 #include "embeval/models/reranker_registry.h"
 #include "embeval/pipeline/evaluation.h"
@@ -34,6 +36,8 @@ struct EvalOptions {
   std::string score_at = "passage";
   std::vector<std::string> rerank;
   ThreadsFlag threads;
+  SignificanceFlags significance;
+  CostFlags cost;
 };
 
 void print_load_report(const LoadReport& report) {
@@ -70,6 +74,8 @@ void run(const EvalOptions& o) {
   config.tune_split = o.tune_on;
   config.threads = o.threads.threads;
   config.score_at = o.score_at == "document" ? ScoreLevel::kDocument : ScoreLevel::kPassage;
+  config.significance = o.significance.settings();
+  config.cost = o.cost.settings();
   if (!o.no_cache) {
     config.cache_dir =
         o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
@@ -99,6 +105,9 @@ void run(const EvalOptions& o) {
   std::printf("%s", format_results_table(results).c_str());
   for (const ModelResult& m : results.models) {
     if (m.vocabulary) std::printf("%s", format_vocabulary_coverage(m.label, *m.vocabulary).c_str());
+  }
+  if (results.models.size() > 1) {
+    std::printf("%s", format_recommendation_line(recommend(results, {})).c_str());
   }
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
               (config.out_dir / "runs").c_str());
@@ -152,6 +161,8 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"passage", "document"}))
       ->capture_default_str();
   options->threads.add_to(cmd, "encoding and exact search");
+  options->significance.add_to(cmd);
+  options->cost.add_to(cmd);
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");
   cmd->callback([options] { run(*options); });

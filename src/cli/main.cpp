@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   embeval::cli::add_eval_command(app);
   embeval::cli::add_metrics_command(app);
   embeval::cli::add_compare_command(app);
+  embeval::cli::add_recommend_command(app);
   embeval::cli::add_fuse_command(app);
   embeval::cli::add_knn_command(app);
   embeval::cli::add_ann_command(app);

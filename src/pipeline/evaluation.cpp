@@ -739,6 +739,44 @@ ModelResult evaluate_rerank(const Dataset& dataset, const std::vector<std::strin
   return result;
 }
 
+// Every model's cost under this invocation's flags (cost_model.h), scaled from this corpus.
+void add_costs(EvaluationResults& all, const Dataset& dataset,
+               const std::vector<std::string>& doc_texts) {
+  const CostSettings& settings = all.config.cost;
+  std::optional<PriceTable> table;
+  if (!settings.price_table.empty()) table = read_price_table(settings.price_table);
+  CorpusShape shape;
+  shape.documents = dataset.corpus.size();
+  shape.queries = dataset.queries.size();
+  double bytes = 0;
+  for (const std::string& t : doc_texts) bytes += static_cast<double>(t.size());
+  shape.mean_document_bytes = doc_texts.empty() ? 0 : bytes / static_cast<double>(doc_texts.size());
+  bytes = 0;
+  for (const Query& q : dataset.queries) bytes += static_cast<double>(q.text.size());
+  shape.mean_query_bytes =
+      dataset.queries.empty() ? 0 : bytes / static_cast<double>(dataset.queries.size());
+  for (ModelResult& m : all.models) {
+    m.cost = model_cost(m, shape, settings, table ? &*table : nullptr);
+  }
+}
+
+// compare's tests on every pair of the folder's models, in results order, against the qrels the
+// runs were scored with, in complete mode like eval's measures (model_comparisons.h).
+void add_comparisons(EvaluationResults& all, const Dataset& dataset, const Qrels& scored_qrels) {
+  const SignificanceSettings& s = all.config.significance;
+  if (!s.enabled || all.models.size() < 2) return;
+  if (dataset.queries.size() < 2) {
+    note(all.notes, "significance: one judged query cannot be tested; no comparisons");
+    return;
+  }
+  CompareOptions options = s.options;
+  options.complete = true;
+  options.threads = all.config.threads;
+  const std::vector<std::string> measures =
+      s.measures.empty() ? significance_measures(all.config.k) : s.measures;
+  all.comparisons = compare_models(scored_qrels, all.models, measures, options);
+}
+
 }  // namespace
 
 const char* score_level_name(ScoreLevel level) {
@@ -1011,7 +1049,11 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
     current.push_back(std::move(r));
     write_results_json(results_path, assemble(results, current, earlier));
   }
-  return assemble(results, current, earlier);
+  EvaluationResults all = assemble(results, current, earlier);
+  add_costs(all, dataset, doc_texts);
+  add_comparisons(all, dataset, scored_qrels);
+  write_results_json(results_path, all);
+  return all;
 }
 
 }  // namespace embeval

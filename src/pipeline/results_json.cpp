@@ -339,6 +339,114 @@ std::optional<RerankRecord> rerank_from_json(const json& j) {
   return r;
 }
 
+json figures_to_json(const CostFigures& f) {
+  return {{"encode_usd", optional_number(f.encode_usd)},
+          {"storage_usd_per_month", optional_number(f.storage_usd_per_month)},
+          {"total_usd", optional_number(f.total_usd)}};
+}
+
+CostFigures figures_from_json(const json& j) {
+  CostFigures f;
+  f.encode_usd = number_or_null(j, "encode_usd");
+  f.storage_usd_per_month = number_or_null(j, "storage_usd_per_month");
+  f.total_usd = number_or_null(j, "total_usd");
+  return f;
+}
+
+json cost_to_json(const ModelCost& c) {
+  json price = nullptr;
+  if (c.price) {
+    price = {{"model", c.price->model},
+             {"provider", c.price->provider},
+             {"usd_per_mtok", c.price->usd_per_mtok},
+             {"source_url", c.price->source_url},
+             {"table_date", c.price_table_date},
+             {"table_file", c.price_table_path}};
+  }
+  return {{"encode_basis", c.encode_basis},
+          {"price", price},
+          {"document_tokens", c.document_tokens},
+          {"document_tokens_source", c.document_tokens_source},
+          {"query_tokens", c.query_tokens},
+          {"query_tokens_source", c.query_tokens_source},
+          {"usd_per_hour", optional_number(c.usd_per_hour)},
+          {"hardware", c.hardware},
+          {"usd_per_gib_month", optional_number(c.usd_per_gib_month)},
+          {"replicas", c.replicas},
+          {"index_bytes", c.index_bytes},
+          {"api_measured_usd", optional_number(c.api_measured_usd)},
+          {"corpus", figures_to_json(c.corpus)},
+          {"per_million_documents", figures_to_json(c.per_million_documents)},
+          {"per_million_queries", figures_to_json(c.per_million_queries)}};
+}
+
+std::optional<ModelCost> cost_from_json(const json& j) {
+  if (!j.contains("cost") || j.at("cost").is_null()) return std::nullopt;
+  const json& o = j.at("cost");
+  ModelCost c;
+  c.encode_basis = o.at("encode_basis").get<std::string>();
+  if (!o.at("price").is_null()) {
+    const json& p = o.at("price");
+    c.price = PriceRow{p.at("model").get<std::string>(), p.at("provider").get<std::string>(),
+                       p.at("usd_per_mtok").get<double>(), p.at("source_url").get<std::string>()};
+    c.price_table_date = p.at("table_date").get<std::string>();
+    c.price_table_path = p.at("table_file").get<std::string>();
+  }
+  c.document_tokens = o.at("document_tokens").get<double>();
+  c.document_tokens_source = o.at("document_tokens_source").get<std::string>();
+  c.query_tokens = o.at("query_tokens").get<double>();
+  c.query_tokens_source = o.at("query_tokens_source").get<std::string>();
+  c.usd_per_hour = number_or_null(o, "usd_per_hour");
+  c.hardware = o.at("hardware").get<std::string>();
+  c.usd_per_gib_month = number_or_null(o, "usd_per_gib_month");
+  c.replicas = o.at("replicas").get<std::size_t>();
+  c.index_bytes = o.at("index_bytes").get<std::size_t>();
+  c.api_measured_usd = number_or_null(o, "api_measured_usd");
+  c.corpus = figures_from_json(o.at("corpus"));
+  c.per_million_documents = figures_from_json(o.at("per_million_documents"));
+  c.per_million_queries = figures_from_json(o.at("per_million_queries"));
+  return c;
+}
+
+// {"tests": [...], "settings": {...}}: comparison_json()'s document, compare --json's fields.
+json comparisons_to_json(const ModelComparisons& c) {
+  return json::parse(comparison_json(c.tests, c.options));
+}
+
+ModelComparisons comparisons_from_json(const json& o) {
+  ModelComparisons c;
+  const json& s = o.at("settings");
+  c.options.test.test = parse_significance_test(s.at("test").get<std::string>());
+  c.options.test.samples = s.at("samples").get<int>();
+  c.options.test.seed = s.at("seed").get<std::uint64_t>();
+  c.options.test.p_rule = s.at("p_rule").get<std::string>() == "count/B (ranx)"
+                              ? PValueRule::kRanx
+                              : PValueRule::kPlusOne;
+  c.options.alpha = s.at("alpha").get<double>();
+  c.options.correction = parse_p_correction(s.at("correction").get<std::string>());
+  c.options.complete = s.at("complete").get<bool>();
+  for (const json& t : o.at("tests")) {
+    PairComparison p;
+    p.measure = t.at("measure").get<std::string>();
+    p.a = t.at("a").get<std::string>();
+    p.b = t.at("b").get<std::string>();
+    p.result.n_queries = t.at("n_queries").get<std::size_t>();
+    p.result.mean_a = t.at("mean_a").get<double>();
+    p.result.mean_b = t.at("mean_b").get<double>();
+    p.result.diff = t.at("diff").get<double>();
+    p.result.p = t.at("p").get<double>();
+    p.p_adjusted = t.at("p_adjusted").get<double>();
+    p.result.ci_low = t.at("ci_low").get<double>();
+    p.result.ci_high = t.at("ci_high").get<double>();
+    p.result.wins = t.at("wins").get<std::size_t>();
+    p.result.ties = t.at("ties").get<std::size_t>();
+    p.result.losses = t.at("losses").get<std::size_t>();
+    p.significant = t.at("significant").get<bool>();
+    c.tests.push_back(std::move(p));
+  }
+  return c;
+}
+
 }  // namespace
 
 json to_json(const ModelResult& m) {
@@ -366,6 +474,7 @@ json to_json(const ModelResult& m) {
   // Only paid models have a cost: other models' records stay as they were.
   if (m.api_cost) j["api_cost"] = api_cost_to_json(*m.api_cost);
   if (m.rerank) j["rerank"] = rerank_to_json(*m.rerank);
+  if (m.cost) j["cost"] = cost_to_json(*m.cost);
   return j;
 }
 
@@ -394,6 +503,7 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.hybrid = hybrid_from_json(j);
     m.api_cost = api_cost_from_json(j);
     m.rerank = rerank_from_json(j);
+    m.cost = cost_from_json(j);
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,
@@ -404,31 +514,34 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
 json to_json(const EvaluationResults& r) {
   json models = json::array();
   for (const auto& m : r.models) models.push_back(to_json(m));
-  return {{"format", kResultsFormat},
-          {"version", kResultsVersion},
-          {"written_by", environment_to_json(r.written_by)},
-          {"dataset",
-           {{"name", r.dataset_name},
-            {"path", r.dataset_path},
-            {"fingerprint", r.dataset_fingerprint},
-            {"files", files_to_json(r.dataset_files)},
-            {"documents", r.num_documents},
-            {"queries", r.num_queries},
-            {"judgments", r.num_judgments},
-            {"passages", r.num_passages},
-            {"scored_documents", r.num_scored_documents},
-            {"scored_judgments", r.num_scored_judgments},
-            {"load_report", load_report_to_json(r.load_report)}}},
-          {"settings",
-           {{"k", r.config.k},
-            {"run_depth", r.run_depth},
-            {"ignore_identical_ids", r.config.ignore_identical_ids},
-            {"split", r.config.split},
-            {"score_at", score_level_name(r.config.score_at)},
-            {"encode_batch", r.config.encode_batch},
-            {"evaluation_mode", "complete"}}},
-          {"notes", r.notes},
-          {"models", std::move(models)}};
+  json j = {{"format", kResultsFormat},
+            {"version", kResultsVersion},
+            {"written_by", environment_to_json(r.written_by)},
+            {"dataset",
+             {{"name", r.dataset_name},
+              {"path", r.dataset_path},
+              {"fingerprint", r.dataset_fingerprint},
+              {"files", files_to_json(r.dataset_files)},
+              {"documents", r.num_documents},
+              {"queries", r.num_queries},
+              {"judgments", r.num_judgments},
+              {"passages", r.num_passages},
+              {"scored_documents", r.num_scored_documents},
+              {"scored_judgments", r.num_scored_judgments},
+              {"load_report", load_report_to_json(r.load_report)}}},
+            {"settings",
+             {{"k", r.config.k},
+              {"run_depth", r.run_depth},
+              {"ignore_identical_ids", r.config.ignore_identical_ids},
+              {"split", r.config.split},
+              {"score_at", score_level_name(r.config.score_at)},
+              {"encode_batch", r.config.encode_batch},
+              {"evaluation_mode", "complete"}}},
+            {"notes", r.notes},
+            {"models", std::move(models)}};
+  // Only when tested (two models or more): older readers see the file they knew.
+  if (r.comparisons) j["comparisons"] = comparisons_to_json(*r.comparisons);
+  return j;
 }
 
 void write_results_json(const std::filesystem::path& path, const EvaluationResults& results) {
@@ -491,6 +604,14 @@ EvaluationResults read_results_json(const std::filesystem::path& path) {
   const std::filesystem::path base = path.parent_path();
   for (const auto& m : j.at("models")) {
     r.models.push_back(model_result_from_json(m, path.string(), base));
+  }
+  if (j.contains("comparisons") && !j.at("comparisons").is_null()) {
+    try {
+      r.comparisons = comparisons_from_json(j.at("comparisons"));
+    } catch (const json::exception& e) {
+      throw InputError(std::string("results file has a broken \"comparisons\": ") + e.what(),
+                       path.string());
+    }
   }
   return r;
 }

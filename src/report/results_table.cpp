@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 #include "embeval/eval/statistics.h"
@@ -27,7 +28,94 @@ int measure_index(const ModelResult& m, const std::string& name) {
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
 }
 
+// The table's name for model i: a, b, ..., z, A, ..., Z, then m53, m54, ...
+std::string model_letter(std::size_t i) {
+  if (i < 26) return std::string(1, static_cast<char>('a' + i));
+  if (i < 52) return std::string(1, static_cast<char>('A' + (i - 26)));
+  return "m" + std::to_string(i + 1);
+}
+
+std::string usd(const std::optional<double>& v) {
+  if (!v) return "-";
+  if (*v != 0 && *v < 0.01) return format("%.2g", *v);
+  return format("%.2f", *v);
+}
+
 }  // namespace
+
+std::string format_significance_legend(const EvaluationResults& results) {
+  if (!results.comparisons) return {};
+  const CompareOptions& o = results.comparisons->options;
+  std::string out =
+      "letters: the models in table order; a value followed by ^LETTERS is significantly better "
+      "than those models' on that measure\n(paired ";
+  out += significance_test_name(o.test.test);
+  out += o.test.test == SignificanceTest::kT ? " test" : format(" test, B=%d", o.test.samples);
+  out += format(", %s over %zu tests, alpha %.3g; results.json \"comparisons\", docs/compare.md)\n",
+                o.correction == PCorrection::kHolm ? "Holm" : "no correction",
+                results.comparisons->tests.size(), o.alpha);
+  return out;
+}
+
+std::string format_cost_table(const EvaluationResults& results) {
+  bool any = false;
+  for (const auto& m : results.models) {
+    any = any || (m.cost && (m.cost->encode_basis != "none" ||
+                             m.cost->corpus.storage_usd_per_month.has_value()));
+  }
+  if (!any) return {};
+  std::vector<Column> columns = {{"model", {}, true},
+                                 {"encode by", {}, true},
+                                 {"$ corpus", {}, false},
+                                 {"$/month index", {}, false},
+                                 {"$ per 1M docs", {}, false},
+                                 {"$/month per 1M docs", {}, false},
+                                 {"$ per 1M queries", {}, false}};
+  std::string sources;
+  const ModelCost* any_cost = nullptr;
+  for (const auto& m : results.models) {
+    const ModelCost none;
+    const ModelCost& c = m.cost ? *m.cost : none;
+    if (m.cost) any_cost = &*m.cost;
+    std::string basis = c.encode_basis;
+    if (c.price) {
+      basis = c.price->model + format(" $%.3g/1M tok", c.price->usd_per_mtok);
+      const std::string line = c.encode_basis == "spec price"
+                                   ? "  " + m.label + ": " + c.price->source_url + "\n"
+                                   : "  " + c.price->model + ": " + c.price->source_url +
+                                         " (table " + c.price_table_path + ", dated " +
+                                         c.price_table_date + ")\n";
+      if (sources.find(line) == std::string::npos) sources += line;
+    } else if (c.encode_basis == "self-hosted") {
+      basis = "self-hosted " + c.hardware;
+    }
+    columns[0].cells.push_back(m.label);
+    columns[1].cells.push_back(basis);
+    columns[2].cells.push_back(usd(c.corpus.encode_usd));
+    columns[3].cells.push_back(usd(c.corpus.storage_usd_per_month));
+    columns[4].cells.push_back(usd(c.per_million_documents.encode_usd));
+    columns[5].cells.push_back(usd(c.per_million_documents.storage_usd_per_month));
+    columns[6].cells.push_back(usd(c.per_million_queries.encode_usd));
+  }
+  std::string out = "cost (USD; docs/cost.md):\n" + report::render_table(columns);
+  if (any_cost) {
+    std::string settings;
+    if (any_cost->usd_per_hour) {
+      settings += format("self-hosted: $%.4g/hour", *any_cost->usd_per_hour) + " (" +
+                  any_cost->hardware + ") x the measured docs/s and QPS";
+    }
+    if (any_cost->usd_per_gib_month) {
+      if (!settings.empty()) settings += "; ";
+      settings += format("storage: index bytes x $%.4g/GiB-month", *any_cost->usd_per_gib_month) +
+                  format(" x %.0f replicas", static_cast<double>(any_cost->replicas));
+    }
+    if (!settings.empty()) out += settings + "\n";
+  }
+  if (!sources.empty()) {
+    out += "hosted prices (price table rows are estimates: check before use):\n" + sources;
+  }
+  return out;
+}
 
 std::string format_length_notes(const EvaluationResults& results) {
   std::string out;
@@ -94,9 +182,16 @@ std::string format_results_table(const EvaluationResults& results) {
     columns.push_back({"$ per 1M docs", {}, false});
   }
 
-  for (const auto& m : results.models) {
+  const bool marked = results.comparisons.has_value();
+  std::map<std::string, std::string> letter_of;
+  for (std::size_t i = 0; i < results.models.size(); ++i) {
+    letter_of[results.models[i].label] = model_letter(i);
+  }
+  for (std::size_t row = 0; row < results.models.size(); ++row) {
+    const ModelResult& m = results.models[row];
     std::size_t c = 0;
-    columns[c++].cells.push_back(m.display_name() + (m.resumed ? " *" : ""));
+    columns[c++].cells.push_back((marked ? model_letter(row) + " " : std::string()) +
+                                 m.display_name() + (m.resumed ? " *" : ""));
     for (const auto& q : quality) {
       const int i = measure_index(m, q.measure);
       std::string cell = "-";
@@ -109,6 +204,15 @@ std::string format_results_table(const EvaluationResults& results) {
                   ? *m.headline_interval
                   : bootstrap_interval(m.metrics, q.measure).value();
           cell += " (" + format("%.3f", ci.low) + "-" + format("%.3f", ci.high) + ")";
+        }
+        if (marked) {
+          std::string marks;
+          for (const std::string& worse :
+               significantly_better_than(*results.comparisons, q.measure, m.label)) {
+            const auto it = letter_of.find(worse);
+            if (it != letter_of.end()) marks += it->second;
+          }
+          if (!marks.empty()) cell += "^" + marks;
         }
       }
       columns[c++].cells.push_back(cell);
@@ -159,7 +263,9 @@ std::string format_results_table(const EvaluationResults& results) {
   bool any_resumed = false;
   for (const auto& m : results.models) any_resumed = any_resumed || m.resumed;
   if (any_resumed) out += "* reused from an earlier run with the same dataset and settings\n";
+  out += format_significance_legend(results);
   out += format_length_notes(results);
+  out += format_cost_table(results);
   return out;
 }
 

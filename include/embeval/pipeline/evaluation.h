@@ -22,6 +22,8 @@
 #include "embeval/eval/statistics.h"
 #include "embeval/fusion/fusion_tuning.h"
 #include "embeval/fusion/hybrid_spec.h"
+#include "embeval/pipeline/cost_model.h"
+#include "embeval/pipeline/model_comparisons.h"
 
 namespace embeval {
 
@@ -52,6 +54,9 @@ struct EvaluationConfig {
   // (their spec gains tune=SPLIT). Their components run on that split's queries in
   // OUT/tune-SPLIT/ (a results folder of its own). Must differ from `split`. "": off.
   std::string tune_split;
+  // After the last model: every pair of the folder's models tested (results.json "comparisons").
+  SignificanceSettings significance;
+  CostSettings cost;  // each model's cost (results.json "cost"), from these flags
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -167,6 +172,9 @@ struct ModelResult {
   std::optional<HybridRecord> hybrid;
   std::optional<ApiCost> api_cost;     // paid models: requests, tokens, USD
   std::optional<RerankRecord> rerank;  // a reranked first-stage run (--rerank)
+  // The cost estimate (cost_model.h) under this invocation's flags; recomputed for every model
+  // of the folder after the last one ran, not part of the saved per-model record.
+  std::optional<ModelCost> cost;
 
   // What the table prints: the label, or "<first stage> -> <reranker>" for a reranked run.
   [[nodiscard]] std::string display_name() const {
@@ -193,6 +201,9 @@ struct EvaluationResults {
   // models in the order asked, then earlier invocations' (by label).
   std::vector<ModelResult> models;
   std::vector<std::string> notes;  // one line per decision: duplicates, labels, left-out records
+  // Every pair of `models` tested, once all have run (absent: fewer than two models or
+  // queries, or --no-significance).
+  std::optional<ModelComparisons> comparisons;
   // What this invocation recomputed and why (a changed model file, a run without its record).
   // Printed and returned but not written to results.json: the file must be the same whether or
   // not an earlier run was interrupted.

@@ -16,6 +16,19 @@ namespace embeval {
 // covers. Ends with format_length_notes() and a line for results reused from an earlier run.
 [[nodiscard]] std::string format_results_table(const EvaluationResults& results);
 
+// With results.comparisons, the model column starts with a letter per model (a, b, ...) and a
+// quality value ends in "^" and the letters of the models it is significantly better than on that
+// measure (TREC papers' superscripts); format_significance_legend() under the table says so.
+// With a cost for some model (cost_model.h), format_cost_table() follows, with the price table's
+// source and date for every hosted estimate.
+
+// Two lines: what the letters and marks mean, which test and correction; empty without tests.
+[[nodiscard]] std::string format_significance_legend(const EvaluationResults& results);
+
+// The cost table (USD per corpus, per million documents, per million queries; storage per
+// month), the flags' prices and the price rows' sources; empty when no model has a cost figure.
+[[nodiscard]] std::string format_cost_table(const EvaluationResults& results);
+
 // One line per model and role whose texts were truncated or split by the context window
 // ("gguf-bge: 312 of 18057 documents (1.7%) truncated (context window 512 tokens)"); empty when
 // nothing was. Truncation is never silent.
