@@ -474,6 +474,7 @@ std::optional<ReportSection> win_loss_section(const ReportInputs& in, const Repo
       t.rows.push_back({it->qid, text == texts.end() ? "" : text->second, fixed(it->a, 4),
                         fixed(it->b, 4), fixed(d, 4)});
     }
+    if (t.rows.empty()) t.rows.push_back({"(none)", "", "", "", ""});
     return t;
   };
   s.tables.push_back(table("Biggest wins of " + a->label, true, diffs.begin(), diffs.end()));
