@@ -152,19 +152,31 @@ std::optional<double> usd_per_million_documents(const nlohmann::json& model) {
   if (auto v = number_at(model.value("api_cost", nlohmann::json()), "usd_per_million_documents")) {
     return v;
   }
-  // A "cost" object of a newer results.json: its first number named per million documents.
+  // A "cost" object of a newer results.json: its number, or its total (else encode) figure,
+  // under a key naming per million documents ("per_million_documents": {"total_usd", ...}).
   const nlohmann::json cost = model.value("cost", nlohmann::json());
   if (cost.is_object()) {
     for (const auto& [key, value] : cost.items()) {
-      if (value.is_number() && key.find("million_documents") != std::string::npos) {
-        return value.get<double>();
-      }
-      if (value.is_object() && key.find("million_documents") != std::string::npos) {
-        if (auto usd = number_at(value, "usd")) return usd;
+      if (key.find("million_documents") == std::string::npos) continue;
+      if (value.is_number()) return value.get<double>();
+      for (const char* figure : {"total_usd", "encode_usd", "usd"}) {
+        if (auto usd = number_at(value, figure)) return usd;
       }
     }
   }
   return std::nullopt;
+}
+
+std::string price_source(const nlohmann::json& model) {
+  const nlohmann::json cost = model.value("cost", nlohmann::json());
+  if (!cost.is_object() || !cost.contains("price") || !cost["price"].is_object()) return "";
+  const nlohmann::json& price = cost["price"];
+  std::string text = cell_of(price.value("provider", nlohmann::json())) + " " +
+                     cell_of(price.value("model", nlohmann::json()));
+  if (auto usd = number_at(price, "usd_per_mtok")) text += ", $" + fixed(usd, 4) + "/1M tokens";
+  text += " (" + cell_of(price.value("source_url", nlohmann::json())) + ", table of " +
+          cell_of(price.value("table_date", nlohmann::json())) + ")";
+  return text;
 }
 
 std::vector<const nlohmann::json*> pairwise_tests(const JsonFile& results) {

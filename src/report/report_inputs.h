@@ -44,6 +44,8 @@ struct ReportInputs {
 [[nodiscard]] double headline_mean(const ModelEntry& m);
 // USD per million documents, from api_cost or a "cost" object when results.json has one.
 [[nodiscard]] std::optional<double> usd_per_million_documents(const nlohmann::json& model);
+// The price a hosted model's cost used, with its source and the price table's date; "" if none.
+[[nodiscard]] std::string price_source(const nlohmann::json& model);
 // Pairwise tests when results.json carries them ({"measure","a","b","p",...} objects).
 [[nodiscard]] std::vector<const nlohmann::json*> pairwise_tests(const JsonFile& results);
 

@@ -147,11 +147,11 @@ ReportSection card_section(const ReportInputs& in) {
       "The eight factors per model: what the model file says (family, architecture, tokenizer, "
       "context window, dimension, vocabulary, training data, parameters), with the measured "
       "score on this dataset and the cost when known.";
-  ReportTable t{
-      "",
-      {"model", "spec", "family", "architecture", "tokenizer", "context window", "dimension",
-       "vocabulary", "training data", "parameters", "score", "$ per 1M docs"},
-      {}};
+  ReportTable t{"",
+                {"model", "spec", "family", "architecture", "tokenizer", "context window",
+                 "dimension", "vocabulary", "training data", "parameters", "score", "$ per 1M docs",
+                 "price (source, date)"},
+                {}};
   for (const ModelEntry& m : in.models) {
     const json card = m.model->value("card", json::object());
     std::vector<std::string> row = {m.label, m.model->value("spec", "")};
@@ -161,6 +161,7 @@ ReportSection card_section(const ReportInputs& in) {
     }
     row.push_back(fixed(headline_mean(m), 4));
     row.push_back(fixed(usd_per_million_documents(*m.model), 2));
+    row.push_back(price_source(*m.model));
     t.rows.push_back(std::move(row));
   }
   s.tables.push_back(std::move(t));

@@ -98,7 +98,10 @@ json scatter_spec(const std::string& title, const std::string& x_title, const st
                       {"y", p.y},
                       {"front", p.front ? "Pareto front" : "dominated"}});
   }
-  json x = {{"field", "x"}, {"type", "quantitative"}, {"title", x_title}};
+  json x = {{"field", "x"},
+            {"type", "quantitative"},
+            {"title", x_title},
+            {"axis", {{"labelOverlap", "greedy"}}}};
   if (log_x) x["scale"] = {{"type", "log"}};
   const json y = {
       {"field", "y"}, {"type", "quantitative"}, {"title", y_title}, {"scale", {{"zero", false}}}};
@@ -177,6 +180,13 @@ ReportSection summary_section(const ReportInputs& in) {
                     {}};
   bool any_tests = false;
   for (const JsonFile& f : in.results) {
+    const json comparisons = f.json.value("comparisons", json());
+    if (comparisons.is_object() && comparisons.contains("settings")) {
+      const json settings = comparisons["settings"];
+      tests.caption = "Pairwise tests: " + cell_of(settings.value("test", json())) + ", " +
+                      cell_of(settings.value("correction", json())) + " correction, alpha " +
+                      cell_of(settings.value("alpha", json()));
+    }
     for (const json* t : pairwise_tests(f)) {
       any_tests = true;
       const std::string a = cell_of(t->value("a", json())), b = cell_of(t->value("b", json()));
@@ -189,8 +199,10 @@ ReportSection summary_section(const ReportInputs& in) {
            cell_of(t->value("wins", json())) + "/" + cell_of(t->value("ties", json())) + "/" +
                cell_of(t->value("losses", json())),
            significant(*t) ? "yes" : "no"});
-      const bool same_measure = measure == headline || measure == "ndcg_cut.10" ||
-                                short_name(measure) == short_name(headline);
+      // compare names measures as -m does ("ndcg_cut.10"), results.json as trec_eval prints.
+      std::string underscored = measure;
+      std::replace(underscored.begin(), underscored.end(), '.', '_');
+      const bool same_measure = underscored == headline;
       if (!same_measure || !significant(*t)) continue;
       const auto diff = number_at(*t, "diff").value_or(0);
       const std::string& winner = diff > 0 ? a : b;

@@ -62,20 +62,33 @@ void write_folder(const testing::TempDir& dir, bool with_tests) {
        json::array({model("A", 0.8, 100, 1000, 3, per_a), model("B", 0.6, 200, 500, 1, per_b),
                     model("C", 0.5, 50, 2000, 2, json::object())})}};
   if (with_tests) {
-    results["significance"] = {{"tests", json::array({{{"measure", "ndcg_cut_10"},
-                                                       {"a", "A"},
-                                                       {"b", "C"},
-                                                       {"p", 0.01},
-                                                       {"p_adjusted", 0.03},
-                                                       {"diff", 0.3},
-                                                       {"significant", true}},
-                                                      {{"measure", "ndcg_cut_10"},
-                                                       {"a", "B"},
-                                                       {"b", "C"},
-                                                       {"p", 0.2},
-                                                       {"p_adjusted", 0.4},
-                                                       {"diff", 0.1},
-                                                       {"significant", false}}})}};
+    // As eval writes them (compare --json's document): -m style measure names.
+    results["comparisons"] = {
+        {"settings", {{"test", "t"}, {"correction", "holm"}, {"alpha", 0.05}}},
+        {"tests", json::array({{{"measure", "ndcg_cut.10"},
+                                {"a", "A"},
+                                {"b", "C"},
+                                {"p", 0.01},
+                                {"p_adjusted", 0.03},
+                                {"diff", 0.3},
+                                {"significant", true}},
+                               {{"measure", "ndcg_cut.10"},
+                                {"a", "B"},
+                                {"b", "C"},
+                                {"p", 0.2},
+                                {"p_adjusted", 0.4},
+                                {"diff", 0.1},
+                                {"significant", false}}})}};
+  }
+  if (with_tests) {  // and a cost for A, as eval's cost model writes it
+    results["models"][0]["cost"] = {
+        {"per_million_documents", {{"encode_usd", 10.0}, {"total_usd", 12.5}}},
+        {"price",
+         {{"provider", "acme"},
+          {"model", "embed-1"},
+          {"usd_per_mtok", 0.02},
+          {"source_url", "https://example.com/prices"},
+          {"table_date", "2026-11-30"}}}};
   }
   dir.write("results.json", results.dump());
 }
@@ -99,12 +112,17 @@ TEST(ReportGather, ParetoFrontsRecallCurvesWinsAndSignificance) {
   // and C; B is slower and worse than A. Storage: A (best score) and B (smallest); C is bigger
   // and worse than B.
   const ReportTable& fronts = section(doc, "tradeoffs").tables.at(0);
+  // Cost: only A has one, alone on its front.
   ASSERT_EQ(fronts.columns,
-            (std::vector<std::string>{"model", "throughput", "latency", "storage"}));
-  EXPECT_EQ(fronts.rows.at(0), (std::vector<std::string>{"A", "yes", "yes", "yes"}));
-  EXPECT_EQ(fronts.rows.at(1), (std::vector<std::string>{"B", "yes", "no", "yes"}));
-  EXPECT_EQ(fronts.rows.at(2), (std::vector<std::string>{"C", "no", "yes", "no"}));
-  EXPECT_EQ(section(doc, "tradeoffs").charts.size(), 3u);  // no cost: no cost plot
+            (std::vector<std::string>{"model", "throughput", "latency", "storage", "cost"}));
+  EXPECT_EQ(fronts.rows.at(0), (std::vector<std::string>{"A", "yes", "yes", "yes", "yes"}));
+  EXPECT_EQ(fronts.rows.at(1), (std::vector<std::string>{"B", "yes", "no", "yes", "-"}));
+  EXPECT_EQ(fronts.rows.at(2), (std::vector<std::string>{"C", "no", "yes", "no", "-"}));
+  EXPECT_EQ(section(doc, "tradeoffs").charts.size(), 4u);
+  const ReportTable& cards = section(doc, "cards").tables.at(0);
+  EXPECT_EQ(cards.rows.at(0).at(cards.columns.size() - 2), "12.50");
+  EXPECT_EQ(cards.rows.at(0).back(),
+            "acme embed-1, $0.0200/1M tokens (https://example.com/prices, table of 2026-11-30)");
 
   const ReportTable& recall = section(doc, "recall").tables.at(0);
   ASSERT_EQ(recall.columns, (std::vector<std::string>{"model", "R@1", "R@2", "R@3"}));
@@ -123,11 +141,15 @@ TEST(ReportGather, ParetoFrontsRecallCurvesWinsAndSignificance) {
   const ReportSection& summary = section(doc, "summary");
   const ReportTable& table = summary.tables.at(0);
   EXPECT_EQ(table.columns.back(), "significantly better than");
+  EXPECT_EQ(table.columns.at(table.columns.size() - 2), "$ per 1M docs");
+  EXPECT_EQ(table.rows.at(0).at(table.columns.size() - 2), "12.50");
+  EXPECT_EQ(table.rows.at(1).at(table.columns.size() - 2), "-");
   EXPECT_EQ(table.rows.at(0).back(), "> C (p 0.0300)");
   EXPECT_EQ(table.rows.at(1).back(), "");
   EXPECT_EQ(table.rows.at(0).at(2), "0.700-0.900");
   ASSERT_EQ(summary.tables.size(), 2u);
   EXPECT_EQ(summary.tables.at(1).rows.size(), 2u);
+  EXPECT_EQ(summary.tables.at(1).caption, "Pairwise tests: t, holm correction, alpha 0.0500");
 }
 
 TEST(ReportGather, WithoutTestsTheMarksAreLeftOutAndCompareCanBeChosen) {
