@@ -2,8 +2,9 @@
 // probe), opened in headless Chromium (Debian's `chromium`). The page must load with no console
 // error and no network request, draw every chart (an <svg> in each chart element), and leave the
 // hostile strings planted in the title and the query texts as text. The screenshot and the DOM
-// are kept under the build folder (tests/cli/artifacts/) for a person to look at. Skips, saying
-// so, only when chromium is not installed (scripts/setup.sh installs it; CI runs setup.sh).
+// are kept under the build folder (build/<preset>/tests/artifacts/report_browser/) for a person to
+// look at. Skips, saying so, only when chromium is not installed (scripts/setup.sh installs it; CI
+// runs setup.sh).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -81,7 +82,8 @@ class ReportBrowser : public ::testing::Test {
       GTEST_SKIP() << "chromium is not installed: the browser check of `embeval report` needs "
                       "it (apt-get install chromium; scripts/setup.sh installs it)";
     }
-    artifacts_ = fs::path(EMBEVAL_TEST_ARTIFACT_DIR) / "report_browser";
+    // Beside the test binary, in the build folder (never /tmp): kept for people to look at.
+    artifacts_ = fs::read_symlink("/proc/self/exe").parent_path() / "artifacts" / "report_browser";
     fs::create_directories(artifacts_);
   }
 
