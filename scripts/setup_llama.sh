@@ -6,7 +6,7 @@
 #   EMBEVAL_LLAMA_SOURCE_DIR=/path/to/llama.cpp   a checkout the user names (built as is)
 #   otherwise the npm package node-llama-cpp@3.22.1, whose tarball carries llama.cpp as a git
 #   bundle (llama/gitRelease.bundle) plus node-llama-cpp's patch for it; the tarball is verified
-#   against npm's sha512 integrity before anything is unpacked.
+#   against npm's sha512 integrity before anything is unpacked (scripts/npm_fetch.sh).
 #
 # embeval's own patches (scripts/llama-patches/*.diff, e.g. no output layer when only pooled
 # embeddings are wanted) are applied after node-llama-cpp's. PATCH_LEVEL names that set: bump it
@@ -72,17 +72,8 @@ if [ -n "${EMBEVAL_LLAMA_SOURCE_DIR:-}" ]; then
   src=$(cd "$EMBEVAL_LLAMA_SOURCE_DIR" && pwd)
   ln -sfn "$src" "$prefix/src"
 elif [ ! -f "$prefix/src/.embeval-source-ok" ]; then
-  command -v npm >/dev/null || { echo "setup_llama: npm is needed to fetch $NPM_PACKAGE" >&2; exit 1; }
-  (cd "$work" && npm pack --silent "$NPM_PACKAGE@$NPM_VERSION" >/dev/null)
-  tarball="$work/$NPM_PACKAGE-$NPM_VERSION.tgz"
-  actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-  if [ "$actual" != "$NPM_INTEGRITY" ]; then
-    echo "setup_llama: checksum mismatch for $tarball" >&2
-    echo "  expected $NPM_INTEGRITY" >&2
-    echo "  actual   $actual" >&2
-    exit 1
-  fi
-  tar -xzf "$tarball" -C "$work" package/llama/gitRelease.bundle package/llama/patches
+  "$(dirname "$0")/npm_fetch.sh" "$NPM_PACKAGE" "$NPM_VERSION" "$NPM_INTEGRITY" "$work/package" \
+    llama/gitRelease.bundle llama/patches
   rm -rf "$prefix/src"
   git clone -q "$work/package/llama/gitRelease.bundle" "$prefix/src" 2>/dev/null
   head=$(git -C "$prefix/src" rev-parse HEAD)

