@@ -22,6 +22,7 @@
 #include "embeval/eval/statistics.h"
 #include "embeval/fusion/fusion_tuning.h"
 #include "embeval/fusion/hybrid_spec.h"
+#include "embeval/probe/model_probes.h"
 
 namespace embeval {
 
@@ -45,6 +46,10 @@ struct EvaluationConfig {
   std::string split = "test";  // which qrels/<split>.tsv the dataset came from (checksummed)
   std::size_t threads = 0;     // encoder and search threads (--threads); 0: physical cores
   ScoreLevel score_at = ScoreLevel::kPassage;  // --score-at
+  // --probes: the cheap probes run on each model right after its run, on the same encoder and
+  // index (model_probes.h). Empty kinds: none. A saved result is reused only when it carries
+  // probes computed with these same settings.
+  ModelProbeSettings probes;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -129,6 +134,9 @@ struct ModelResult {
   // sums (peak: the maximum) of the components', plus the fusion in search_s.
   std::optional<HybridRecord> hybrid;
   std::optional<ApiCost> api_cost;  // paid models: requests, tokens, USD
+  // eval --probes: robustness, tokenizer factors, hubness, with the spec, seed and the dataset's
+  // provenance (docs/results-format.md, "probes"). Hybrids record every probe as skipped.
+  std::optional<ModelProbes> probes;
 };
 
 struct EvaluationResults {
