@@ -43,10 +43,33 @@ std::string format_probes_table(const EvaluationResults& results) {
   for (const char* h : {"tok/word", "unk %", "byte %", "hub skew", "antihubs", "probe s"}) {
     columns.push_back(report::right_aligned(h));
   }
-  std::string skipped;
+  // Skipped probes, grouped: one line per (probes, reason) naming every model it applies to.
+  std::vector<std::pair<std::string, std::vector<std::string>>> skipped;  // "probes: reason"
   for (const ModelResult& m : results.models) {
     if (!m.probes) continue;
     const ModelProbes& p = *m.probes;
+    std::vector<std::pair<std::string, std::string>> by_reason;  // reason -> probe names
+    for (const auto& [probe, why] : p.skipped) {
+      auto it = std::find_if(by_reason.begin(), by_reason.end(),
+                             [&](const auto& e) { return e.first == why; });
+      if (it == by_reason.end()) {
+        by_reason.emplace_back(why, probe);
+      } else {
+        it->second += ", " + probe;
+      }
+    }
+    for (const auto& [why, probes] : by_reason) {
+      const std::string key = probes + " not run: " + why;
+      auto it = std::find_if(skipped.begin(), skipped.end(),
+                             [&](const auto& e) { return e.first == key; });
+      if (it == skipped.end()) {
+        skipped.push_back({key, {m.label}});
+      } else {
+        it->second.push_back(m.label);
+      }
+    }
+    // A model none of whose probes ran (a hybrid) gets no row: the note above says why.
+    if (p.robustness.empty() && !p.tokens && !p.hubness) continue;
     std::size_t c = 0;
     columns[c++].cells.push_back(m.label);
     double min_rob = 0;
@@ -70,9 +93,6 @@ std::string format_probes_table(const EvaluationResults& results) {
     columns[c++].cells.push_back(h ? report::format("%.2f", h->hubness.skewness) : "-");
     columns[c++].cells.push_back(h ? report::format("%.3f", h->hubness.antihub_share) : "-");
     columns[c++].cells.push_back(report::format("%.1f", p.seconds));
-    for (const auto& [probe, why] : p.skipped) {
-      skipped += "  " + m.label + ": " + probe + " not run: " + why + "\n";
-    }
   }
   std::string out = "\nProbes (eval --probes; seed " + std::to_string(s.seed) +
                     report::format(", rate %g", s.rate) + ", tokens and hubness on " +
@@ -84,7 +104,11 @@ std::string format_probes_table(const EvaluationResults& results) {
       "results.json);\nmin Rob@10: the lowest Robustness@10 over those families; tok/word, unk %, "
       "byte %: tokenizer\n(or word-vector vocabulary) on the sample; hub skew: skewness of the "
       "k-occurrence, antihubs: share never a neighbour.\n";
-  out += skipped;
+  for (const auto& [what, labels] : skipped) {
+    std::string names;
+    for (const auto& l : labels) names += (names.empty() ? "" : ", ") + l;
+    out += "  " + names + ": " + what + "\n";
+  }
   return out;
 }
 
