@@ -85,6 +85,10 @@ void run(const EvalOptions& o) {
         config.probes.families.push_back(parse_perturbation_family(f));
       }
     }
+    if (!(o.probe_rate > 0 && o.probe_rate <= 1)) {
+      throw InputError("--probe-rate must be in (0, 1], got " + std::to_string(o.probe_rate), "", 0,
+                       "the share of eligible query words each perturbation edits, e.g. 0.2");
+    }
     config.probes.seed = o.probe_seed;
     config.probes.rate = o.probe_rate;
     config.probes.sample = o.probe_sample;
