@@ -1,4 +1,5 @@
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -15,6 +16,7 @@
 #include "embeval/models/registry.h"
 #include "embeval/models/reranker_registry.h"
 #include "embeval/pipeline/evaluation.h"
+#include "embeval/report/probes_table.h"
 #include "embeval/report/results_table.h"
 #include "embeval/util/output_paths.h"
 
@@ -38,6 +40,12 @@ struct EvalOptions {
   ThreadsFlag threads;
   SignificanceFlags significance;
   CostFlags cost;
+  std::string probes;  // --probes [LIST]: "" with the flag alone = all
+  bool probes_given = false;
+  std::vector<std::string> probe_families;
+  std::uint64_t probe_seed = 42;
+  double probe_rate = 0.2;
+  std::size_t probe_sample = 1000;
 };
 
 void print_load_report(const LoadReport& report) {
@@ -80,6 +88,22 @@ void run(const EvalOptions& o) {
     config.cache_dir =
         o.cache_dir.empty() ? config.out_dir / "cache" : std::filesystem::path(o.cache_dir);
   }
+  if (o.probes_given) {
+    config.probes.kinds = parse_model_probes(o.probes);
+    if (!o.probe_families.empty()) {
+      config.probes.families.clear();
+      for (const auto& f : o.probe_families) {
+        config.probes.families.push_back(parse_perturbation_family(f));
+      }
+    }
+    if (!(o.probe_rate > 0 && o.probe_rate <= 1)) {
+      throw InputError("--probe-rate must be in (0, 1], got " + std::to_string(o.probe_rate), "", 0,
+                       "the share of eligible query words each perturbation edits, e.g. 0.2");
+    }
+    config.probes.seed = o.probe_seed;
+    config.probes.rate = o.probe_rate;
+    config.probes.sample = o.probe_sample;
+  }
   // Everything that can fail without the dataset fails now, before the corpus is loaded: a typo
   // in a spec (no model is loaded), a label that cannot name a file, an unwritable --out.
   (void)plan_evaluation(config);
@@ -109,6 +133,7 @@ void run(const EvalOptions& o) {
   if (results.models.size() > 1) {
     std::printf("%s", format_recommendation_line(recommend(results, {})).c_str());
   }
+  std::printf("%s", format_probes_table(results).c_str());
   std::printf("results: %s  runs: %s\n", (config.out_dir / "results.json").c_str(),
               (config.out_dir / "runs").c_str());
 }
@@ -165,7 +190,28 @@ void add_eval_command(CLI::App& app) {
   options->cost.add_to(cmd);
   cmd->add_flag("--reject-invalid-utf8", options->reject_invalid_utf8,
                 "Fail on invalid UTF-8 instead of replacing it with U+FFFD (counted)");
-  cmd->callback([options] { run(*options); });
+  cmd->add_option("--probes", options->probes,
+                  "Also run the cheap probes on each model, next to its run: robustness (the "
+                  "eval queries perturbed), tokens (tokenizer factors), hubness (k-NN graph of a "
+                  "document sample); a comma-separated LIST, or all when given alone "
+                  "(docs/probes.md, eval --probes)")
+      ->expected(0, 1);
+  cmd->add_option("--probe-family", options->probe_families,
+                  "Perturbation family for --probes robustness, repeatable (default typo, "
+                  "casing, swap): typo casing punctuation determiner swap synonym unicode "
+                  "whitespace");
+  cmd->add_option("--probe-seed", options->probe_seed, "Seed of the probes' perturbations")
+      ->capture_default_str();
+  cmd->add_option("--probe-rate", options->probe_rate,
+                  "Share of eligible query words each perturbation edits")
+      ->capture_default_str();
+  cmd->add_option("--probe-sample", options->probe_sample,
+                  "Documents sampled for the tokens and hubness probes")
+      ->capture_default_str();
+  cmd->callback([options, cmd] {
+    options->probes_given = cmd->count("--probes") > 0;
+    run(*options);
+  });
 }
 
 }  // namespace embeval::cli

@@ -356,6 +356,11 @@ ModelResult evaluate_model(const Dataset& dataset, const std::vector<std::string
   if (query_time > 0) result.timings.queries_per_s = n_queries / query_time;
   result.peak_rss_bytes = peak_rss_bytes();
   result.vocabulary = vocabulary_coverage_of(*encoder);  // after every text was encoded
+  if (!config.probes.kinds.empty()) {
+    // On the encoder and index just used: nothing is loaded, fitted or indexed again.
+    result.probes =
+        run_model_probes(*encoder, spec, dataset, config.probes, index.get(), config.threads);
+  }
   return result;
 }
 
@@ -1012,6 +1017,11 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
     std::optional<ModelResult> saved;
     // A hybrid is always fused again: it is cheap, and its components may have been recomputed.
     if (config.resume && !model.hybrid) saved = reusable_result(config.out_dir, model, key, why);
+    if (saved && !config.probes.kinds.empty() &&
+        !(saved->probes && saved->probes->settings == config.probes)) {
+      saved.reset();
+      why = "--probes asks for probes its saved result lacks";
+    }
     if (saved) {
       std::fprintf(stderr,
                    "%s: reusing saved result models/%s.json (use --no-resume to recompute)\n",
@@ -1045,6 +1055,25 @@ EvaluationResults run_evaluation(const Dataset& dataset, const fs::path& dataset
       f.path = records::portable_path(f.path, config.out_dir);
     }
     r.environment = results.written_by;
+    if (!config.probes.kinds.empty()) {
+      if (!r.probes) {  // a hybrid: no encoder of its own
+        ModelProbes skipped;
+        skipped.settings = config.probes;
+        skipped.model = r.spec;
+        for (const auto kind : config.probes.kinds) {
+          skipped.skipped.emplace_back(model_probe_name(kind),
+                                       "a hybrid fuses its components' runs: see their probes");
+        }
+        r.probes = std::move(skipped);
+      }
+      r.probes->dataset_name = results.dataset_name;
+      r.probes->split = config.split;
+      r.probes->dataset_fingerprint = results.dataset_fingerprint;
+      r.probes->dataset_files.clear();
+      for (const auto& f : results.dataset_files) {
+        r.probes->dataset_files.emplace_back(f.path, f.fingerprint);
+      }
+    }
     records::write_record(config.out_dir, r, key);
     current.push_back(std::move(r));
     write_results_json(results_path, assemble(results, current, earlier));

@@ -6,6 +6,7 @@
 
 #include "embeval/core/error.h"
 #include "embeval/util/atomic_file.h"
+#include "probes_json.h"
 
 namespace embeval {
 
@@ -475,6 +476,8 @@ json to_json(const ModelResult& m) {
   if (m.api_cost) j["api_cost"] = api_cost_to_json(*m.api_cost);
   if (m.rerank) j["rerank"] = rerank_to_json(*m.rerank);
   if (m.cost) j["cost"] = cost_to_json(*m.cost);
+  // Likewise only eval --probes adds a "probes" object.
+  if (m.probes) j["probes"] = records::probes_to_json(*m.probes);
   return j;
 }
 
@@ -504,6 +507,9 @@ ModelResult model_result_from_json(const json& j, const std::string& source,
     m.api_cost = api_cost_from_json(j);
     m.rerank = rerank_from_json(j);
     m.cost = cost_from_json(j);
+    if (j.contains("probes") && !j.at("probes").is_null()) {
+      m.probes = records::probes_from_json(j.at("probes"));
+    }
     return m;
   } catch (const json::exception& e) {
     throw InputError(std::string("not a valid embeval model result: ") + e.what(), source, 0,

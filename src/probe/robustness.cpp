@@ -206,20 +206,27 @@ RobustnessReport probe_robustness(Encoder& encoder, const Dataset& dataset,
     report.provenance.wordnet = config.wordnet_folder.string();
   }
 
-  // Corpus: fitted, encoded and indexed once, by the exact index `eval` uses.
-  std::vector<std::string> doc_texts;
-  doc_texts.reserve(dataset.corpus.size());
-  for (const auto& d : dataset.corpus) doc_texts.push_back(document_text(d));
+  // Corpus: fitted, encoded and indexed once, by the exact index `eval` uses (or already).
   const int threads = static_cast<int>(resolve_thread_count(config.threads));
-  std::unique_ptr<Index> index;
-  (void)encode_corpus(
-      encoder, doc_texts, config.encode_batch, "corpus", [&](EmbeddingBatch&& batch) {
-        if (!index) {
-          index = make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct, threads);
-        }
-        index->add(batch);
-      });
+  std::unique_ptr<Index> own_index;
+  const Index* index = config.corpus_index;
+  if (index == nullptr) {
+    std::vector<std::string> doc_texts;
+    doc_texts.reserve(dataset.corpus.size());
+    for (const auto& d : dataset.corpus) doc_texts.push_back(document_text(d));
+    (void)encode_corpus(
+        encoder, doc_texts, config.encode_batch, "corpus", [&](EmbeddingBatch&& batch) {
+          if (!own_index) {
+            own_index =
+                make_ann_index(index_spec_for(batch).to_string(), Metric::kInnerProduct, threads);
+          }
+          own_index->add(batch);
+        });
+    index = own_index.get();
+  }
   EMBEVAL_CHECK(index != nullptr, "robustness: no index after a non-empty corpus");
+  EMBEVAL_CHECK(index->size() == dataset.corpus.size(),
+                "robustness: the corpus index holds every document");
   const std::size_t depth = std::min(kRunDepth, dataset.corpus.size());
 
   std::vector<std::string> originals;

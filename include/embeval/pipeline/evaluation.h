@@ -24,6 +24,7 @@
 #include "embeval/fusion/hybrid_spec.h"
 #include "embeval/pipeline/cost_model.h"
 #include "embeval/pipeline/model_comparisons.h"
+#include "embeval/probe/model_probes.h"
 
 namespace embeval {
 
@@ -57,6 +58,10 @@ struct EvaluationConfig {
   // After the last model: every pair of the folder's models tested (results.json "comparisons").
   SignificanceSettings significance;
   CostSettings cost;  // each model's cost (results.json "cost"), from these flags
+  // --probes: the cheap probes run on each model right after its run, on the same encoder and
+  // index (model_probes.h). Empty kinds: none. A saved result is reused only when it carries
+  // probes computed with these same settings.
+  ModelProbeSettings probes;
 };
 
 // Wall-clock seconds per stage; throughput derived from them.
@@ -180,6 +185,9 @@ struct ModelResult {
   [[nodiscard]] std::string display_name() const {
     return rerank ? rerank->first_stage_label + " -> " + rerank->reranker_label : label;
   }
+  // eval --probes: robustness, tokenizer factors, hubness, with the spec, seed and the dataset's
+  // provenance (docs/results-format.md, "probes"). Hybrids record every probe as skipped.
+  std::optional<ModelProbes> probes;
 };
 
 struct EvaluationResults {

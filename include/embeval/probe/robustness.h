@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "embeval/core/encoder.h"
+#include "embeval/core/index.h"
 #include "embeval/dataset/dataset.h"
 #include "embeval/probe/perturbation.h"
 #include "embeval/text/wordnet.h"
@@ -46,6 +47,10 @@ struct RobustnessConfig {
   std::filesystem::path dataset_dir;  // empty: no file fingerprints recorded
   std::string split = "test";
   std::filesystem::path wordnet_folder;
+  // When set, the corpus is already fitted into `encoder`, encoded and added to this index (as
+  // `eval` just did, `eval --probes`): the probe searches it instead of encoding the corpus
+  // again. It must hold every document of `dataset`, in corpus order. Not owned.
+  const Index* corpus_index = nullptr;
 };
 
 struct FamilyRobustness {
