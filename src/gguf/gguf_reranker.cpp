@@ -221,6 +221,10 @@ std::vector<float> GgufReranker::score(std::string_view query,
       batch.n_tokens = 0;
       while (next < order.size() && members.size() < n_seq_max_) {
         const std::vector<std::int32_t>& s = seqs[order[next]];
+        if (s.empty()) {  // no text and no special token: nothing to score, it keeps 0
+          ++next;
+          continue;
+        }
         if (static_cast<std::size_t>(batch.n_tokens) + s.size() > max_tokens_) break;
         const auto seq = static_cast<llama_seq_id>(members.size());
         for (std::size_t p = 0; p < s.size(); ++p) {
@@ -234,7 +238,7 @@ std::vector<float> GgufReranker::score(std::string_view query,
         members.push_back(order[next]);
         ++next;
       }
-      EMBEVAL_CHECK(!members.empty(), "rerank batch planning made no progress");
+      if (members.empty()) break;  // only empty sequences were left
       if (llama_memory_t mem = llama_get_memory(ctx_)) llama_memory_clear(mem, true);
       const int rc = use_encode ? llama_encode(ctx_, batch) : llama_decode(ctx_, batch);
       if (rc != 0) {
