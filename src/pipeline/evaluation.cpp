@@ -879,6 +879,13 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
     }
     unique.push_back(std::move(m));
   }
+  if (!config.tune_split.empty() &&
+      std::none_of(unique.begin(), unique.end(), [](const PlannedModel& m) {
+        return m.hybrid && !m.hybrid->tune_split.empty();
+      })) {
+    plan.notes.push_back("--tune-on " + config.tune_split +
+                         ": no hybrid to tune (only hybrids without weights, k or cv are tuned)");
+  }
   prepare_output_directory(config.out_dir);
 
   // Labels name files: the same model keeps its label across invocations, and a label an earlier

@@ -138,6 +138,8 @@ TEST(HybridTuneOn, FixedWeightsAndCvAreNotTuned) {
   ASSERT_EQ(plan.models.size(), 3u);
   ASSERT_TRUE(plan.models[2].hybrid.has_value());
   EXPECT_TRUE(plan.models[2].hybrid->tune_split.empty());
+  ASSERT_FALSE(plan.notes.empty());
+  EXPECT_NE(plan.notes.back().find("--tune-on dev: no hybrid to tune"), std::string::npos);
   EXPECT_THROW((void)HybridSpec::parse("hybrid:wsum(bm25,bm25)?tune=dev&cv=3"), InputError);
   EXPECT_THROW((void)HybridSpec::parse("hybrid:rrf(bm25,bm25)?tune=dev&k=10"), InputError);
   EXPECT_THROW((void)HybridSpec::parse("hybrid:wsum(bm25,bm25)?tune=../x"), InputError);
