@@ -19,12 +19,13 @@ struct RecommendFlags {
 
 void run(const RecommendFlags& f) {
   const Recommendation r = recommend_folder(f.results_dir, f.constraints);
-  std::fputs(format_recommendation(r).c_str(), stdout);
+  // --json -: the JSON alone on stdout, so it can be piped.
   if (f.json == "-") {
     std::fputs(recommendation_json(r).c_str(), stdout);
-  } else if (!f.json.empty()) {
-    write_file_atomic(f.json, recommendation_json(r));
+    return;
   }
+  std::fputs(format_recommendation(r).c_str(), stdout);
+  if (!f.json.empty()) write_file_atomic(f.json, recommendation_json(r));
 }
 
 }  // namespace
@@ -52,7 +53,8 @@ void add_recommend_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--measure", f->constraints.measure,
                   "Quality measure (default: the table's nDCG@10, ndcg_cut_10)");
-  cmd->add_option("--json", f->json, "Also write the recommendation as JSON (- : stdout)");
+  cmd->add_option("--json", f->json,
+                  "Also write the recommendation as JSON (-: only the JSON, on stdout)");
   cmd->callback([f] { run(*f); });
 }
 

@@ -122,6 +122,7 @@ Recommendation recommend(const EvaluationResults& results,
       results.comparisons.has_value() &&
       std::any_of(results.comparisons->tests.begin(), results.comparisons->tests.end(),
                   [&](const PairComparison& t) { return t.measure == r.measure; });
+  r.tested = tested;
   if (!tested) {
     r.notes.push_back(
         "no paired tests on " + r.measure +

@@ -59,7 +59,9 @@ std::string format_recommendation(const Recommendation& r) {
 std::string format_recommendation_line(const Recommendation& r) {
   if (!r.best) return "recommendation: none (" + (r.notes.empty() ? "" : r.notes[0]) + ")\n";
   std::string out = "recommendation: " + r.models[*r.best].label + " is best on " + r.measure;
-  if (r.recommended && *r.recommended != *r.best) {
+  if (!r.tested) {
+    out += " (no paired tests on it: the cheapest equivalent is not known)";
+  } else if (r.recommended && *r.recommended != *r.best) {
     out += "; " + r.models[*r.recommended].label + " is cheaper (by " + r.cheapest_by +
            ") and not significantly worse";
   } else if (r.recommended) {

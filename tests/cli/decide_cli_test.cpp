@@ -114,6 +114,10 @@ TEST_F(DecideCli, CostFlagsAndRecommend) {
   EXPECT_EQ(r.at("best"), "bm25");
   EXPECT_EQ(r.at("measure"), "ndcg_cut_10");
 
+  const Output piped = run("recommend " + path("out") + " --json -");
+  ASSERT_EQ(piped.status, 0) << piped.output();
+  EXPECT_EQ(json::parse(piped.out).at("best"), "bm25") << piped.out;  // the JSON alone
+
   const Output strict = run("recommend " + path("out") + " --min-recall-at-100 1.01");
   EXPECT_NE(strict.status, 0);
   const Output none = run("recommend " + path("out") + " --max-usd 0");

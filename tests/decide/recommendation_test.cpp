@@ -230,6 +230,9 @@ TEST_F(Recommend, WithoutCostsTheFastestWinsAndWithoutTestsOnlyTheBest) {
   EXPECT_EQ(r.models[*r.recommended].label, "A");
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("no paired tests on ndcg_cut_10"), std::string::npos);
+  EXPECT_EQ(format_recommendation_line(r),
+            "recommendation: A is best on ndcg_cut_10 (no paired tests on it: the cheapest "
+            "equivalent is not known) (embeval recommend OUT; docs/recommend.md)\n");
 }
 
 TEST_F(Recommend, JsonRecordsChoiceAndReasons) {

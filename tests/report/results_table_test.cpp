@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -91,10 +92,17 @@ TEST(ResultsTable, TimeIncludesLoadAndFitAndALegendSaysSo) {
 }
 
 // The "(low-high)" after the nDCG value in the row of `label`, or "" when there is none.
+// The row starts with the label, or with the model's letter and the label when the models were
+// tested for significance ("a bm25_b-0").
+bool starts_row(const std::string& table, std::size_t at) {
+  if (at == 0 || table[at - 1] == '\n') return true;
+  return at >= 3 && table[at - 1] == ' ' &&
+         std::isalpha(static_cast<unsigned char>(table[at - 2])) && table[at - 3] == '\n';
+}
+
 std::string printed_interval(const std::string& table, const std::string& label) {
   std::size_t row = 0;
-  while ((row = table.find(label + " ", row)) != std::string::npos && row > 0 &&
-         table[row - 1] != '\n') {
+  while ((row = table.find(label + " ", row)) != std::string::npos && !starts_row(table, row)) {
     ++row;
   }
   if (row == std::string::npos) return "";

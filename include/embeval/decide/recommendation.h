@@ -48,6 +48,7 @@ struct Recommendation {
   // How "cheapest" was ranked: "cost" (corpus total USD; models without one after those with),
   // or "query latency" when no allowed model has a cost figure.
   std::string cheapest_by;
+  bool tested = false;             // results.json has paired tests on the measure
   std::vector<std::string> notes;  // e.g. no comparisons on the measure
 };
 
