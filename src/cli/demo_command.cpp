@@ -17,9 +17,13 @@
 #include "embeval/probe/document_sample.h"
 #include "embeval/probe/tokenizer_comparison.h"
 #include "embeval/report/ann_table.h"
+#include "embeval/report/chart_library.h"
+#include "embeval/report/html_report.h"
 #include "embeval/report/probes_table.h"
+#include "embeval/report/report_gather.h"
 #include "embeval/report/results_table.h"
 #include "embeval/train/word2vec.h"
+#include "embeval/util/atomic_file.h"
 #include "embeval/util/stopwatch.h"
 #include "embeval/util/thread_count.h"
 
@@ -62,6 +66,7 @@ struct DemoOptions {
   bool no_probes = false;
   bool no_ann = false;
   bool no_tokenizers = false;
+  bool no_report = false;
 };
 
 // Where scripts/setup_wink.sh puts the vectors (its default cache), or "" when they are not there.
@@ -131,6 +136,29 @@ void print_ann_rows(const Dataset& dataset, const std::string& spec,
   const AnnResults ann = run_ann_evaluation(dataset, config);
   std::printf("\nApproximate search on %s (embeval ann; %s/ann.json):\n%s", spec.c_str(),
               out.c_str(), format_ann_report(ann).c_str());
+}
+
+// report.html beside the results: the same page `embeval report OUT/results OUT/ann` writes.
+// Without the chart libraries (scripts/setup_vega.sh not run) the demo says so and goes on.
+void write_demo_report(const std::filesystem::path& out) {
+  const std::filesystem::path library_dir = default_chart_library_dir();
+  if (!std::filesystem::exists(library_dir)) {
+    std::printf(
+        "\nreport.html not written: the chart libraries are not in %s (bash "
+        "scripts/setup_vega.sh fetches them).\n",
+        library_dir.c_str());
+    return;
+  }
+  const ChartLibrary library = load_chart_library(library_dir);
+  ReportOptions options;
+  options.folders.push_back(out / "results");
+  if (std::filesystem::exists(out / "ann")) options.folders.push_back(out / "ann");
+  options.title = "embeval demo: this machine's man pages";
+  const ReportDocument document = gather_report(options);
+  const std::filesystem::path page = out / "report.html";
+  write_file_atomic(page, render_html_report(document, library));
+  std::printf("\nReport: %s (one self-contained page, charts and tables; open it in a browser)\n",
+              page.c_str());
 }
 
 void run(const DemoOptions& o) {
@@ -222,6 +250,7 @@ void run(const DemoOptions& o) {
       "are in %s.\nTry: embeval metrics -m ndcg_cut.10 %s %s\n",
       config.out_dir.c_str(), (out / "dataset/qrels/test.tsv").c_str(),
       results.models.front().run_file.c_str());
+  if (!o.no_report) write_demo_report(out);
 }
 
 }  // namespace
@@ -248,6 +277,7 @@ void add_demo_command(CLI::App& app) {
   cmd->add_flag("--no-ann", options->no_ann, "Do not measure approximate search");
   cmd->add_flag("--no-tokenizers", options->no_tokenizers,
                 "Do not measure the tokenizers that ship with llama.cpp");
+  cmd->add_flag("--no-report", options->no_report, "Do not write report.html");
   cmd->callback([options] { run(*options); });
 }
 

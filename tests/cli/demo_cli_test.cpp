@@ -72,18 +72,27 @@ TEST_F(DemoCli, TellsTheWholeStoryWithWord2VecGloveHybridProbesAndAnn) {
   EXPECT_EQ(j.at("models").at(5).at("card").at("family"), "hybrid");
   EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "out/word2vec.bin"));
   EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "out/ann/ann.json"));
+  // The decision: every pair tested, one recommendation, the page (scripts/setup.sh fetches
+  // its chart libraries, as the report tests need).
+  EXPECT_EQ(j.at("comparisons").at("tests").size(), 4u * 15u);  // 4 measures x C(6,2) pairs
+  EXPECT_NE(r.out.find("\nrecommendation: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("report.html"), std::string::npos) << r.out;
+  const std::string page = read_file(dir_ / "out/report.html");
+  EXPECT_NE(page.find("static-glove_pooling-sif"), std::string::npos);
 }
 
 TEST_F(DemoCli, RunsTheBm25RowsAloneWhenAskedTo) {
-  const auto r = run_embeval("demo --man-dir " + shell_quote((dir_ / "man").string()) + " --out " +
-                             shell_quote((dir_ / "out").string()) +
-                             " --wink none --no-word2vec --no-probes --no-ann --no-tokenizers");
+  const auto r =
+      run_embeval("demo --man-dir " + shell_quote((dir_ / "man").string()) + " --out " +
+                  shell_quote((dir_ / "out").string()) +
+                  " --wink none --no-word2vec --no-probes --no-ann --no-tokenizers --no-report");
   ASSERT_EQ(r.status, 0) << r.output();
   EXPECT_EQ(r.out.find("static-"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("hybrid-"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("Probes (eval --probes"), std::string::npos) << r.out;
   const auto j = nlohmann::json::parse(read_file(dir_ / "out/results/results.json"));
   EXPECT_EQ(j.at("models").size(), 3u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/report.html"));
 }
 
 }  // namespace
