@@ -1,12 +1,16 @@
 #include "embeval/ann/index_registry.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 
 #include "ann/ann_support.h"
 #include "embeval/ann/faiss_index.h"
 #include "embeval/core/error.h"
+#include "embeval/index/bge_m3_indexes.h"
 #include "embeval/index/chunk_max_index.h"
 #include "embeval/index/inverted_index.h"
 #include "embeval/index/max_sim_index.h"
@@ -15,7 +19,16 @@
 namespace embeval {
 namespace {
 
-enum class Family { kExact, kFloat, kBinary, kInverted, kChunkMax, kMaxSim };
+enum class Family {
+  kExact,
+  kFloat,
+  kBinary,
+  kInverted,
+  kChunkMax,
+  kMaxSim,
+  kBgeM3Combined,
+  kMaxSimRerank
+};
 
 struct Entry {
   AnnIndexKind kind;
@@ -168,6 +181,28 @@ const std::vector<Entry>& entries() {
             "the mean over query tokens of their best match (ColBERT, bge-m3 output=colbert)",
             "", {}, IndexInput::kTokens),
        Family::kMaxSim},
+      {kind("bge_m3_combined", {},
+            "BGE-M3's combined score, exact over every document: (wd dense + ws sparse + wc "
+            "MaxSim) / (wd + ws + wc) (FlagEmbedding's compute_score; bge-m3 output=combined)",
+            "",
+            {{.key = "weights",
+              .type = ParamType::kText,
+              .fallback = "1,1,1",
+              .help = "w_dense,w_sparse,w_colbert (>= 0, positive sum)"}},
+            IndexInput::kTokens),
+       Family::kBgeM3Combined},
+      {kind("max_sim_rerank", {},
+            "ColBERT as a re-ranker: the dense top N re-scored by MaxSim (bge-m3 "
+            "output=colbert&rerank_top=N); at most N hits per query",
+            "",
+            {{.key = "top",
+              .type = ParamType::kInteger,
+              .fallback = "100",
+              .min = 1,
+              .max = 1L << 24,
+              .help = "dense candidates re-scored per query"}},
+            IndexInput::kTokens),
+       Family::kMaxSimRerank},
   };
   return kEntries;
 }
@@ -233,6 +268,7 @@ ModelSpec index_spec_for(const EmbeddingBatch& sample) {
 }
 
 ModelSpec index_spec_for(const EmbeddingBatch& sample, const ModelCard& card) {
+  if (!card.index.empty()) return canonical_index_spec(card.index);
   if (sample.multi && card.family == "multi-vector") return canonical_index_spec("max_sim");
   return index_spec_for(sample);
 }
@@ -270,6 +306,31 @@ std::unique_ptr<Index> make_ann_index(std::string_view spec, Metric metric, int 
                        "late-interaction token vectors are normalised: inner product is cosine");
     }
     return std::make_unique<MaxSimIndex>(threads);
+  }
+  if (family == Family::kBgeM3Combined || family == Family::kMaxSimRerank) {
+    if (metric != Metric::kInnerProduct) {
+      throw InputError("index '" + canonical.to_string() + "' scores by inner product only");
+    }
+    if (family == Family::kMaxSimRerank) {
+      return std::make_unique<MaxSimRerankIndex>(
+          static_cast<std::size_t>(ann::param(canonical, "top")), threads);
+    }
+    std::array<double, 3> w{};
+    const std::string& text = canonical.params.at("weights");
+    std::size_t n = 0;
+    const char* p = text.c_str();
+    for (; n < 3 && *p != 0; ++n) {
+      char* end = nullptr;
+      w[n] = std::strtod(p, &end);
+      if (end == p || !std::isfinite(w[n]) || w[n] < 0) break;
+      p = *end == ',' ? end + 1 : end;
+      if (*end != ',' && *end != 0) break;
+    }
+    if (n != 3 || *p != 0 || w[0] + w[1] + w[2] <= 0) {
+      throw InputError("bge_m3_combined: weights='" + text + "' is not three numbers >= 0", {}, 0,
+                       "weights=w_dense,w_sparse,w_colbert, e.g. 1,1,1");
+    }
+    return std::make_unique<CombinedScoreIndex>(w, threads);
   }
   return std::make_unique<FaissIndex>(std::move(canonical), metric, threads);
 }

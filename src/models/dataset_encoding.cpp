@@ -10,6 +10,9 @@
 #include "embeval/models/registry.h"
 #include "embeval/util/progress.h"
 #include "embeval/util/stopwatch.h"
+#ifdef EMBEVAL_HAVE_LLAMA
+#include "embeval/gguf/gguf_bge_m3_encoder.h"
+#endif
 
 namespace embeval {
 namespace {
@@ -23,6 +26,12 @@ std::vector<std::string_view> as_views(const std::vector<std::string>& texts) {
 std::unique_ptr<Encoder> open_encoder(const ModelSpec& spec, const std::filesystem::path& cache_dir,
                                       std::size_t batch, const EncoderOptions& options) {
   std::unique_ptr<Encoder> encoder = make_encoder(spec, options);
+#ifdef EMBEVAL_HAVE_LLAMA
+  // bge-m3 caches its three outputs itself, per text, so all of them share one pass.
+  if (auto* m3 = dynamic_cast<GgufBgeM3Encoder*>(encoder.get()); m3 && !cache_dir.empty()) {
+    m3->use_cache(cache_dir);
+  }
+#endif
   if (cache_dir.empty() || !encoder_kind(spec).cache_embeddings) return encoder;
   if (dynamic_cast<CorpusFittedEncoder*>(encoder.get()) != nullptr) return encoder;
   std::string key = spec.scheme;

@@ -76,7 +76,8 @@ const std::vector<Entry>& entries() {
        [](const ModelSpec&) { return false; }},
       {{"bge-m3", "BGE-M3's dense, sparse or multi-vector (ColBERT) output from its GGUF and heads",
         &bge_m3_param_schema(),
-        // The cache stores dense and multi-vector rows only; sparse output would not fit.
+        // It caches all three outputs itself, per text (encoders/bge_m3_output_cache.h), so
+        // every output of one model shares one pass; the block cache would hold one output.
         /*cache_embeddings=*/false},
        [](const ModelSpec& spec, const EncoderOptions& options) -> std::unique_ptr<Encoder> {
          return std::make_unique<GgufBgeM3Encoder>(spec, static_cast<int>(options.threads));
@@ -118,6 +119,13 @@ std::unique_ptr<Encoder> make_encoder(const ModelSpec& spec, const EncoderOption
 }
 
 std::string check_model_spec(const ModelSpec& spec) { return entry_for(spec).check(spec); }
+
+std::vector<std::string> expand_model_spec(const ModelSpec& spec) {
+#ifdef EMBEVAL_HAVE_LLAMA
+  if (spec.scheme == "bge-m3") return expand_bge_m3_spec(spec);
+#endif
+  return {spec.to_string()};
+}
 
 const EncoderKind& encoder_kind(const ModelSpec& spec) { return entry_for(spec).kind; }
 

@@ -826,7 +826,18 @@ EvaluationPlan plan_evaluation(const EvaluationConfig& config) {
     }
     unique.push_back(std::move(m));
   };
+  // bge-m3's output=all stands for four models (its outputs and their combined score).
+  std::vector<std::string> specs;
   for (const auto& text : config.model_specs) {
+    if (is_hybrid_spec(text)) {
+      specs.push_back(text);
+      continue;
+    }
+    for (std::string& one : expand_model_spec(ModelSpec::parse(text))) {
+      specs.push_back(std::move(one));
+    }
+  }
+  for (const auto& text : specs) {
     PlannedModel m;
     if (is_hybrid_spec(text)) {
       // Components first, as models of their own (their runs are what the hybrid fuses).

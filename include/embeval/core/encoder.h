@@ -27,6 +27,9 @@ struct ModelCard {
   std::size_t vocabulary_size = 0;
   std::string training_data;  // from the model card when known; "" otherwise
   std::optional<std::size_t> parameters;
+  // The index spec (ann/index_registry.h) the model's output needs when the kind of output alone
+  // does not say it (bge-m3's combined score, ColBERT re-ranking the dense top N); "" otherwise.
+  std::string index;
 };
 
 class Encoder {

@@ -64,4 +64,8 @@ inline std::unique_ptr<Encoder> make_encoder(std::string_view spec,
 // Throws InputError like make_encoder().
 [[nodiscard]] std::string check_model_spec(const ModelSpec& spec);
 
+// The models one spec stands for, in order: itself, except `bge-m3:...?output=all`, which is
+// its dense, sparse, colbert and combined outputs (one forward pass, shared through the cache).
+[[nodiscard]] std::vector<std::string> expand_model_spec(const ModelSpec& spec);
+
 }  // namespace embeval
