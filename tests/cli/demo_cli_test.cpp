@@ -54,8 +54,8 @@ TEST_F(DemoCli, TellsTheWholeStoryWithWord2VecGloveHybridProbesAndAnn) {
   ASSERT_EQ(r.status, 0) << r.output();
   EXPECT_NE(r.out.find("word2vec trained on the corpus"), std::string::npos) << r.out;
   for (const char* row :
-       {"\nbm25 ", "\nstatic-word2vec_pooling-sif ", "\nstatic-glove_pooling-sif ",
-        "\nhybrid-wsum_bm25_static-glove_pooling-sif_cv-5_norm-minmax "}) {
+       {"\na bm25 ", "\nd static-word2vec_pooling-sif ", "\ne static-glove_pooling-sif ",
+        "\nf hybrid-wsum_bm25_static-glove_pooling-sif_cv-5_norm-minmax "}) {  // with their letters
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   }
   EXPECT_NE(r.out.find("Probes (eval --probes"), std::string::npos) << r.out;
