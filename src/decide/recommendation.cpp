@@ -1,6 +1,7 @@
 #include "embeval/decide/recommendation.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <tuple>
 
@@ -37,6 +38,17 @@ std::string usd_text(double v) {
   return v != 0 && v < 0.01 ? format("$%.2g", v) : format("$%.2f", v);
 }
 
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 std::string recall_measure(const EvaluationResults& results) {
   const std::size_t k = results.config.k > 0 ? results.config.k : 100;
   return "recall_" + std::to_string(std::min<std::size_t>(100, k));
@@ -64,6 +76,21 @@ void check_constraints(ModelVerdict& v, const RecommendConstraints& c, const std
       fail("cost " + usd_text(*v.usd) + format(" > --max-usd %g", *c.max_usd));
     }
   }
+  if (!c.languages.empty()) {
+    if (v.languages.empty()) {
+      fail("languages unknown: state its card's with --model-languages " + v.label + "=LANGS");
+    } else {
+      std::string missing;
+      for (const std::string& want : c.languages) {
+        const bool covered =
+            std::any_of(v.languages.begin(), v.languages.end(),
+                        [&](const std::string& l) { return lower(l) == lower(want); });
+        if (!covered) missing += (missing.empty() ? "" : ", ") + want;
+      }
+      if (!missing.empty())
+        fail("does not cover " + missing + " (its card: " + joined(v.languages) + ")");
+    }
+  }
   if (c.min_recall_at_100) {
     if (!v.recall_at_100) {
       fail(recall + " not measured");
@@ -84,6 +111,15 @@ Recommendation recommend(const EvaluationResults& results,
                   ? headline_measure(results.config.k > 0 ? results.config.k : 100)
                   : output_name(constraints.measure);
   const std::string recall = recall_measure(results);
+  for (const auto& [label, languages] : constraints.model_languages) {
+    const bool known = std::any_of(results.models.begin(), results.models.end(),
+                                   [&](const ModelResult& m) { return m.label == label; });
+    if (!known) {
+      throw InputError(
+          "--model-languages names '" + label + "', which is not a model of these results", {}, 0,
+          "use a label from eval's table (results.json \"label\")");
+    }
+  }
   bool measured = false;
   for (const ModelResult& m : results.models) {
     ModelVerdict v;
@@ -95,6 +131,10 @@ Recommendation recommend(const EvaluationResults& results,
     v.index_gib = static_cast<double>(m.index_bytes) / kGiB;
     if (m.cost) v.usd = m.cost->corpus.total_usd;
     v.recall_at_100 = mean_of(m, recall);
+    if (const auto it = constraints.model_languages.find(m.label);
+        it != constraints.model_languages.end()) {
+      v.languages = it->second;
+    }
     check_constraints(v, constraints, recall);
     if (!q) {
       v.meets_constraints = false;

@@ -29,6 +29,11 @@ std::string constraints_text(const RecommendConstraints& c) {
   if (c.max_index_gib) add(format("index <= %g GiB", *c.max_index_gib));
   if (c.max_usd) add(format("cost <= $%g", *c.max_usd));
   if (c.min_recall_at_100) add(format("recall@100 >= %g", *c.min_recall_at_100));
+  if (!c.languages.empty()) {
+    std::string langs;
+    for (const std::string& l : c.languages) langs += (langs.empty() ? "" : ",") + l;
+    add("languages " + langs);
+  }
   return out.empty() ? "none" : out;
 }
 
@@ -77,6 +82,7 @@ std::string recommendation_json(const Recommendation& r) {
   c["max_index_gib"] = optional_number(r.constraints.max_index_gib);
   c["max_usd"] = optional_number(r.constraints.max_usd);
   c["min_recall_at_100"] = optional_number(r.constraints.min_recall_at_100);
+  c["languages"] = r.constraints.languages;
   j["constraints"] = std::move(c);
   j["measure"] = r.measure;
   j["cheapest_by"] = r.cheapest_by;
@@ -93,6 +99,7 @@ std::string recommendation_json(const Recommendation& r) {
     m["index_gib"] = v.index_gib;
     m["usd"] = optional_number(v.usd);
     m["recall_at_100"] = optional_number(v.recall_at_100);
+    m["languages"] = v.languages;
     m["meets_constraints"] = v.meets_constraints;
     m["reasons"] = v.reasons;
     models.push_back(std::move(m));

@@ -248,6 +248,31 @@ TEST_F(Recommend, JsonRecordsChoiceAndReasons) {
   EXPECT_EQ(j.at("models").at(0).at("reasons").at(0), "query latency 10 ms > --max-query-ms 5");
 }
 
+TEST_F(Recommend, LanguagesExcludeModelsWhoseCardLacksOneOrStatesNone) {
+  RecommendConstraints c;
+  c.languages = {"de", "JA"};
+  c.model_languages["A"] = {"en", "de", "ja"};  // covers both (case-blind)
+  c.model_languages["B"] = {"en", "de"};        // lacks ja
+  c.model_languages["D"] = {"EN", "De", "Ja"};  // covers both; C states nothing
+  const Recommendation r = run(four_models(), c);
+  ASSERT_TRUE(r.best && r.recommended);
+  EXPECT_EQ(r.models[*r.best].label, "A");
+  EXPECT_EQ(r.models[*r.recommended].label, "D");  // $0.80, not significantly worse than A
+  EXPECT_EQ(verdict(r, "B").reasons,
+            std::vector<std::string>{"does not cover JA (its card: en, de)"});
+  EXPECT_EQ(verdict(r, "C").reasons,
+            std::vector<std::string>{
+                "languages unknown: state its card's with --model-languages C=LANGS"});
+  EXPECT_FALSE(verdict(r, "C").meets_constraints);
+  const json j = json::parse(recommendation_json(r));
+  EXPECT_EQ(j.at("constraints").at("languages"), json({"de", "JA"}));
+  EXPECT_EQ(j.at("models").at(1).at("languages"), json({"en", "de"}));
+  EXPECT_EQ(j.at("models").at(2).at("languages"), json::array());
+
+  c.model_languages["E"] = {"en"};  // no such model
+  EXPECT_THROW(run(four_models(), c), InputError);
+}
+
 TEST_F(Recommend, UnknownMeasureAndMissingFileAreInputErrors) {
   RecommendConstraints c;
   c.measure = "P.5";

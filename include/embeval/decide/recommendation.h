@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,13 @@ struct RecommendConstraints {
   std::optional<double> max_usd;            // cost.corpus.total_usd (encode the corpus + a month)
   std::optional<double> min_recall_at_100;  // mean recall_100 (recall_k when k < 100)
   std::string measure;  // trec_eval name ("ndcg_cut_10" or "ndcg_cut.10"); "": the headline
+  // Languages every recommended model must cover (--languages de,ja), compared case-blind with
+  // what each model's card declares. A model whose languages nobody stated is excluded too: an
+  // unknown is not a yes.
+  std::vector<std::string> languages;
+  // label -> the languages its model card declares (--model-languages LABEL=en,de). results.json
+  // has no language field: encoders cannot tell, so the user states it from the card.
+  std::map<std::string, std::vector<std::string>> model_languages;
 };
 
 struct ModelVerdict {
@@ -33,6 +41,8 @@ struct ModelVerdict {
   double index_gib = 0;
   std::optional<double> usd;  // cost.corpus.total_usd
   std::optional<double> recall_at_100;
+  std::vector<std::string>
+      languages;  // as RecommendConstraints::model_languages states; [] unknown
   bool meets_constraints = true;
   // Why it is not the recommendation: failed constraints, or how it compares with the best.
   // Empty for the recommended model.
@@ -52,7 +62,7 @@ struct Recommendation {
   std::vector<std::string> notes;  // e.g. no comparisons on the measure
 };
 
-// InputError: a measure no model reports.
+// InputError: a measure no model reports; --model-languages naming a label not in the results.
 [[nodiscard]] Recommendation recommend(const EvaluationResults& results,
                                        const RecommendConstraints& constraints);
 
@@ -64,9 +74,10 @@ struct Recommendation {
 [[nodiscard]] std::string format_recommendation(const Recommendation& r);
 // The one line under eval's table.
 [[nodiscard]] std::string format_recommendation_line(const Recommendation& r);
-// {"constraints": {"max_query_ms", ... null when not set}, "measure", "cheapest_by", "best",
-// "recommended", "notes", "models": [{"label", "quality",
-//  "query_ms", "index_gib", "usd", "recall_at_100", "meets_constraints", "reasons"}]}
+// {"constraints": {"max_query_ms", ... null when not set, "languages": [...]}, "measure",
+// "cheapest_by", "best", "recommended", "notes", "models": [{"label", "quality",
+//  "query_ms", "index_gib", "usd", "recall_at_100", "languages", "meets_constraints",
+//  "reasons"}]}
 [[nodiscard]] std::string recommendation_json(const Recommendation& r);
 
 }  // namespace embeval
