@@ -12,7 +12,7 @@ h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;margin-top:2em}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:13px}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-caption{text-align:left;font-weight:600;padding:.3em 0}
+caption{text-align:left;font-weight:600;padding:.3em 0}summary{font-weight:600;cursor:pointer}
 .charts{display:flex;flex-wrap:wrap;gap:1.5em}.chart{min-width:300px;min-height:200px}
 .note{color:#8a4b00}.sources{color:#555;font-size:12px}nav a{margin-right:1em})";
 
@@ -47,6 +47,10 @@ bool looks_numeric(const std::string& cell) {
 }
 
 void append_table(std::string& out, const ReportTable& table) {
+  if (table.collapsed) {
+    out += "<details><summary>" + escape_html(table.caption) + " (" +
+           std::to_string(table.rows.size()) + " rows)</summary>";
+  }
   out += "<table>";
   if (!table.caption.empty()) out += "<caption>" + escape_html(table.caption) + "</caption>";
   out += "<thead><tr>";
@@ -61,6 +65,7 @@ void append_table(std::string& out, const ReportTable& table) {
     out += "</tr>\n";
   }
   out += "</tbody></table>\n";
+  if (table.collapsed) out += "</details>\n";
 }
 
 }  // namespace

@@ -249,7 +249,10 @@ ReportSection summary_section(const ReportInputs& in) {
     table.rows.push_back(std::move(row));
   }
   s.tables.push_back(std::move(table));
-  if (any_tests) s.tables.push_back(std::move(tests));
+  if (any_tests) {
+    tests.collapsed = tests.rows.size() > 10;  // every pair x measure: reference, not headline
+    s.tables.push_back(std::move(tests));
+  }
   return s;
 }
 

@@ -119,6 +119,24 @@ TEST(HtmlReport, HostileTitlesCellsAndChartDataStayInert) {
   EXPECT_EQ(charts[0]["spec"]["title"], kHostile[0]);
 }
 
+TEST(HtmlReport, ACollapsedTableIsFoldedUnderItsEscapedCaptionWithItsRowCount) {
+  ReportDocument doc;
+  ReportSection s{"summary", "Summary", "", {}, {}};
+  ReportTable folded{"<script>alert(1)</script>", {"a"}, {{"1"}, {"2"}, {"3"}}};
+  folded.collapsed = true;
+  s.tables.push_back(folded);
+  s.tables.push_back({"open", {"b"}, {{"4"}}});
+  doc.sections.push_back(s);
+  const std::string html = render_html_report(doc, fake_library());
+  expect_inert(html);
+  EXPECT_EQ(count(html, "<details>"), 1u);
+  EXPECT_NE(html.find("<details><summary>&lt;script&gt;alert(1)&lt;/script&gt; (3 rows)</summary>"
+                      "<table><caption>&lt;script&gt;"),
+            std::string::npos)
+      << html;
+  EXPECT_LT(html.find("</details>"), html.find("<caption>open</caption>"));
+}
+
 TEST(MarkdownReport, CellsCannotBreakTheTableOrCarryMarkup) {
   EXPECT_EQ(escape_markdown_cell("a|b\\c\nd"), "a\\|b\\\\c d");
   EXPECT_EQ(escape_markdown_cell("<script>alert(1)</script>"),

@@ -15,6 +15,9 @@ struct ReportTable {
   std::string caption;
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;  // each row has columns.size() cells
+  // Long reference tables (every pairwise test) start folded in the HTML page, so the charts
+  // stay near the top; the Markdown shows every table in full.
+  bool collapsed = false;
 };
 
 struct ReportChart {
