@@ -173,11 +173,11 @@ std::string format_ann_report(const AnnResults& r) {
   }
   if (r.hybrid) {
     const HybridAnnSummary& h = *r.hybrid;
-    out += "\nhybrid " + h.spec + " (dense component " + h.components[h.dense_component] +
-           " through each index above, the others searched exactly): nDCG@10 " +
+    out += "\nhybrid " + h.spec + "\ncomponent " + std::to_string(h.dense_component + 1) +
+           " (dense) through each index above, the others searched exactly; fused from exact "
+           "search nDCG@10 " +
            format("%.4f", h.exact_ndcg_at_10) +
-           " fused from exact search; dnDCG@10 against it, R@10 of the fused top 10 against "
-           "the exact-fused top 10\n";
+           "; dnDCG@10 against it; R@10: fused top 10 against the exact-fused top 10\n\n";
     std::vector<Column> cols = {left_aligned("index"), left_aligned("param"),
                                 right_aligned("nDCG@10"), right_aligned("dnDCG@10"),
                                 right_aligned("R@10")};
