@@ -614,7 +614,8 @@ AnnResults run_hybrid(const Dataset& dataset, const AnnConfig& config) {
   std::vector<TrecRun> runs(spec.components.size());
   for (std::size_t i = 0; i < spec.components.size(); ++i) {
     if (i != dense) {
-      runs[i] = exact_component_run(dataset, config, *encoders[i], "component" + std::to_string(i));
+      runs[i] = exact_component_run(dataset, config, *encoders[i],
+                                    spec_label(ModelSpec::parse(spec.components[i])));
     }
   }
   std::vector<const TrecRun*> pointers;
