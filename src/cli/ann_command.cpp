@@ -12,6 +12,7 @@
 #include "cli/threads_flag.h"
 #include "embeval/ann/index_registry.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/fusion/hybrid_spec.h"
 #include "embeval/models/registry.h"
 #include "embeval/pipeline/ann_evaluation.h"
 #include "embeval/report/ann_table.h"
@@ -64,8 +65,15 @@ void run(const AnnArgs& a) {
   config.out_dir = a.out;
   config.skip_truncation = a.no_truncation;
   // Bad specs fail before the corpus is read.
-  refuse_hybrid_in_ann(config.model_spec);
-  (void)check_model_spec(ModelSpec::parse(config.model_spec));
+  // A hybrid's components are checked here; whether ann can measure it (refuse_hybrid_in_ann)
+  // needs their model cards, read before any encoding.
+  if (is_hybrid_spec(config.model_spec)) {
+    for (const auto& c : HybridSpec::parse(config.model_spec).components) {
+      (void)check_model_spec(ModelSpec::parse(c));
+    }
+  } else {
+    (void)check_model_spec(ModelSpec::parse(config.model_spec));
+  }
   prepare_output_directory(config.out_dir);  // a read-only or non-folder --out fails now
   if (!a.no_cache && !a.cache_dir.empty()) prepare_output_directory(a.cache_dir);
   if (!a.no_cache) {

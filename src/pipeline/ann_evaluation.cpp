@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <span>
+#include <string_view>
 
 #include "embeval/ann/faiss_index.h"
 #include "embeval/ann/index_registry.h"
 #include "embeval/ann/recall.h"
 #include "embeval/core/error.h"
 #include "embeval/eval/metrics.h"
+#include "embeval/fusion/fuse_runs.h"
 #include "embeval/fusion/hybrid_spec.h"
 #include "embeval/index/exact_index.h"
 #include "embeval/models/dataset_encoding.h"
@@ -114,7 +119,9 @@ class Scorer {
     measures_ = parse_measures(names);
   }
   double ndcg_at_10(const SearchResults& hits) const {
-    const TrecRun run = run_from_results(dataset_, hits, hits.k, false, "ann");
+    return ndcg_at_10(run_from_results(dataset_, hits, hits.k, false, "ann"));
+  }
+  double ndcg_at_10(const TrecRun& run) const {
     EvalOptions options;
     options.complete = true;
     return evaluate(dataset_.qrels, run, measures_, options).mean.at(0);
@@ -143,9 +150,11 @@ void fill_quality(const DenseContext& c, const SearchResults& hits, AnnPoint& p)
   p.ndcg_at_10_delta = p.ndcg_at_10 - c.exact_ndcg;
 }
 
-// Builds one configuration and measures it at each search-parameter value.
+// Builds one configuration and measures it at each search-parameter value. Each point's batch
+// results are appended to `kept` when given (a hybrid fuses them).
 std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSpec& canonical,
-                                            const std::string& label, bool sweep) {
+                                            const std::string& label, bool sweep,
+                                            std::vector<SearchResults>* kept = nullptr) {
   std::unique_ptr<Index> index =
       make_ann_index(canonical.to_string(), c.config.metric, c.config.threads);
   EmbeddingBatch batch;
@@ -192,6 +201,7 @@ std::vector<AnnPoint> measure_configuration(const DenseContext& c, const ModelSp
     p.cost = measure(*index, c.queries, c.queries.dense->rows, c.singles, &hits);
     fill_quality(c, hits, p);
     points.push_back(std::move(p));
+    if (kept != nullptr) kept->push_back(std::move(hits));
   }
   return points;
 }
@@ -202,7 +212,7 @@ std::string ann_label(const ModelSpec& canonical) { return canonical.scheme; }
 
 void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatrix& docs,
                const EmbeddingBatch& queries, const std::vector<ModelSpec>& specs,
-               AnnResults& results) {
+               AnnResults& results, std::vector<SearchResults>* kept) {
   const std::size_t n = docs.rows;
   const std::size_t latency_count = std::min(config.latency_queries, queries.dense->rows);
   const std::vector<EmbeddingBatch> singles = single_queries(queries, latency_count);
@@ -234,6 +244,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   // Exact search is a configuration like any other: often the fastest and smallest with recall 1
   // on a small corpus, so it heads the table and competes in the sweep.
   results.points.push_back(exact_point);
+  if (kept != nullptr) kept->push_back(exact);
 
   std::size_t work = specs.size() + (config.precision ? 5 : 0);
   std::vector<std::size_t> dims =
@@ -243,7 +254,7 @@ void run_dense(const Dataset& dataset, const AnnConfig& config, const DenseMatri
   Progress progress("ann " + dataset.name, work, "configurations");
 
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    for (auto& p : measure_configuration(c, specs[i], ann_label(specs[i]), config.sweep)) {
+    for (auto& p : measure_configuration(c, specs[i], ann_label(specs[i]), config.sweep, kept)) {
       results.points.push_back(std::move(p));
     }
     progress.add();
@@ -418,18 +429,48 @@ SweepSummary summarise_sweep(std::vector<AnnPoint>& points, double recall_target
   return s;
 }
 
-void refuse_hybrid_in_ann(const std::string& model_spec) {
-  if (!is_hybrid_spec(model_spec)) return;
-  throw InputError(
-      "ann measures one model's vectors in one index (exact vs ANN, truncation, precision); '" +
-          model_spec + "' fuses several models' runs, each searched in an index of its own",
-      {}, 0,
-      "run ann on each component (--model bm25, --model gguf:m.gguf, ...) to choose its index, "
-      "and evaluate the hybrid with embeval eval (docs/fusion.md)");
+std::size_t refuse_hybrid_in_ann(const HybridSpec& spec,
+                                 const std::vector<std::string>& component_families) {
+  const std::string name = "'" + spec.to_string() + "'";
+  if (spec.cv_folds != 0 || !spec.tune_split.empty()) {
+    throw InputError(
+        "ann fuses a hybrid with fixed settings; " + name + " tunes its " +
+            (spec.fusion.method == FusionMethod::rrf ? "weights and k" : "weights") + " (" +
+            (spec.cv_folds != 0 ? "cv=" : "tune=") + ")",
+        {}, 0,
+        "give fixed weights= (and k= for rrf), e.g. the ones embeval eval chose (results.json, "
+        "the model's hybrid.folds), and drop cv= / tune=");
+  }
+  EMBEVAL_CHECK(component_families.size() == spec.components.size(),
+                "one card family per hybrid component");
+  std::vector<std::size_t> dense;
+  for (std::size_t i = 0; i < component_families.size(); ++i) {
+    if (component_families[i] == "dense") {
+      dense.push_back(i);
+    } else if (component_families[i] != "sparse") {
+      throw InputError("ann cannot measure " + name + ": component '" + spec.components[i] +
+                           "' is a " + component_families[i] +
+                           " model, neither one dense vector per text nor sparse weights",
+                       {}, 0, "evaluate this hybrid with embeval eval (docs/fusion.md)");
+    }
+  }
+  if (dense.size() != 1) {
+    throw InputError(
+        "ann measures how one dense model's index changes a hybrid; " + name + " has " +
+            std::to_string(dense.size()) + " dense components" +
+            (dense.empty() ? " (sparse components are searched exactly, no ANN index to vary)"
+                           : " (which one's index would a row change?)"),
+        {}, 0,
+        "use a hybrid with exactly one dense component, or run ann on each dense component "
+        "(--model gguf:m.gguf) and evaluate the hybrid with embeval eval (docs/fusion.md)");
+  }
+  return dense.front();
 }
 
-AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
-  refuse_hybrid_in_ann(config.model_spec);
+namespace {
+
+AnnResults run_single_model(const Dataset& dataset, const AnnConfig& config,
+                            std::vector<SearchResults>* kept) {
   // Every spec is checked before the (possibly long) encoding.
   std::unique_ptr<Encoder> encoder =
       open_encoder(ModelSpec::parse(config.model_spec), config.cache_dir, config.encode_batch,
@@ -491,7 +532,7 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
       specs = specs_for_data(config, requested, docs.dense->cols, dataset.corpus.size(), notes);
     }
     results.notes = std::move(notes);
-    run_dense(dataset, config, *docs.dense, queries, specs, results);
+    run_dense(dataset, config, *docs.dense, queries, specs, results, kept);
   } else if (!requested.empty() && !config.index_specs_are_default) {
     throw InputError("model '" + results.model_spec +
                          "' produces sparse embeddings only: dense ANN indexes do not apply",
@@ -501,6 +542,125 @@ AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
 
   if (!config.out_dir.empty()) write_ann_json(config.out_dir / "ann.json", results);
   return results;
+}
+
+// A sparse component's run, searched as eval searches it: the registry's exact index for what the
+// encoder produces, kDepth documents per query.
+TrecRun exact_component_run(const Dataset& dataset, const AnnConfig& config, Encoder& encoder,
+                            const std::string& label) {
+  std::unique_ptr<Index> index;
+  const ModelCard card = encoder.card();
+  (void)encode_corpus(encoder, document_texts(dataset.corpus), config.encode_batch, label,
+                      [&](EmbeddingBatch&& batch) {
+                        if (!index) {
+                          index = make_ann_index(index_spec_for(batch, card).to_string(),
+                                                 Metric::kInnerProduct, config.threads);
+                        }
+                        index->add(batch);
+                      });
+  EMBEVAL_CHECK(index != nullptr, "the corpus has documents (checked before)");
+  const EmbeddingBatch queries = encode_queries(encoder, dataset, nullptr);
+  const std::size_t depth = std::min(kDepth, dataset.corpus.size());
+  return run_from_results(dataset, index->search(queries, depth), depth, false, label);
+}
+
+// Mean over queries with an exact-fused list of |first 10 of `fused` and of `exact`| / the
+// exact list's first-10 size.
+double fused_recall_at_10(const FusedRun& exact, const FusedRun& fused) {
+  std::map<std::string_view, std::span<const FusedEntry>> by_query;
+  for (std::size_t q = 0; q < fused.query_ids.size(); ++q) {
+    by_query.emplace(fused.query_ids[q], fused.query(q));
+  }
+  double sum = 0;
+  std::size_t counted = 0;
+  for (std::size_t q = 0; q < exact.query_ids.size(); ++q) {
+    const std::span<const FusedEntry> e =
+        exact.query(q).first(std::min<std::size_t>(10, exact.query(q).size()));
+    if (e.empty()) continue;
+    std::set<std::string_view> wanted;
+    for (const FusedEntry& entry : e) wanted.insert(entry.docno);
+    std::size_t found = 0;
+    if (const auto it = by_query.find(exact.query_ids[q]); it != by_query.end()) {
+      const std::span<const FusedEntry> f =
+          it->second.first(std::min<std::size_t>(10, it->second.size()));
+      for (const FusedEntry& entry : f) found += wanted.count(entry.docno);
+    }
+    sum += static_cast<double>(found) / static_cast<double>(e.size());
+    ++counted;
+  }
+  return counted == 0 ? 0.0 : sum / static_cast<double>(counted);
+}
+
+AnnResults run_hybrid(const Dataset& dataset, const AnnConfig& config) {
+  const HybridSpec spec = HybridSpec::parse(config.model_spec);
+  std::vector<std::unique_ptr<Encoder>> encoders;
+  std::vector<std::string> families;
+  for (const std::string& component : spec.components) {
+    encoders.push_back(open_encoder(ModelSpec::parse(component), config.cache_dir,
+                                    config.encode_batch,
+                                    EncoderOptions{static_cast<std::size_t>(config.threads)}));
+    families.push_back(encoders.back()->card().family);
+  }
+  const std::size_t dense = refuse_hybrid_in_ann(spec, families);
+  encoders[dense].reset();  // run_single_model opens it again
+
+  AnnConfig dense_config = config;
+  dense_config.model_spec = spec.components[dense];
+  dense_config.out_dir.clear();
+  std::vector<SearchResults> kept;
+  AnnResults results = run_single_model(dataset, dense_config, &kept);
+  EMBEVAL_CHECK(kept.size() == results.points.size(), "one kept search per index row");
+
+  std::vector<TrecRun> runs(spec.components.size());
+  for (std::size_t i = 0; i < spec.components.size(); ++i) {
+    if (i != dense) {
+      runs[i] = exact_component_run(dataset, config, *encoders[i],
+                                    spec_label(ModelSpec::parse(spec.components[i])));
+    }
+  }
+  std::vector<const TrecRun*> pointers;
+  for (const TrecRun& run : runs) pointers.push_back(&run);
+  FusionOptions options = spec.fusion;
+  options.top = kDepth;  // eval's run depth (k = 100)
+  const Scorer scorer(dataset);
+  const auto fuse_with = [&](const SearchResults& hits) {
+    runs[dense] = run_from_results(dataset, hits, kDepth, false, "dense");
+    return fuse_runs(pointers, options);
+  };
+
+  HybridAnnSummary h;
+  h.spec = spec.to_string();
+  h.components = spec.components;
+  h.dense_component = dense;
+  // fuse_runs' entries point into the runs: keep the exact-fused run's dense run alive.
+  const TrecRun exact_dense = run_from_results(dataset, kept.front(), kDepth, false, "dense");
+  std::vector<const TrecRun*> exact_pointers = pointers;
+  exact_pointers[dense] = &exact_dense;
+  const FusedRun exact_fused = fuse_runs(exact_pointers, options);
+  h.exact_ndcg_at_10 = scorer.ndcg_at_10(to_trec_run(exact_fused, "hybrid"));
+  for (std::size_t p = 0; p < results.points.size(); ++p) {
+    const AnnPoint& point = results.points[p];
+    HybridAnnPoint row;
+    row.label = point.label;
+    row.index_spec = point.index_spec;
+    row.search_parameter = point.search_parameter;
+    row.search_value = point.search_value;
+    const FusedRun fused = fuse_with(kept[p]);
+    row.ndcg_at_10 = scorer.ndcg_at_10(to_trec_run(fused, "hybrid"));
+    row.ndcg_at_10_delta = row.ndcg_at_10 - h.exact_ndcg_at_10;
+    row.recall_at_10 = fused_recall_at_10(exact_fused, fused);
+    h.points.push_back(std::move(row));
+  }
+  results.hybrid = std::move(h);
+  if (!config.out_dir.empty()) write_ann_json(config.out_dir / "ann.json", results);
+  return results;
+}
+
+}  // namespace
+
+AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config) {
+  if (is_hybrid_spec(config.model_spec)) return run_hybrid(dataset, config);
+  return run_single_model(dataset, config, nullptr);
 }
 
 }  // namespace embeval

@@ -98,6 +98,28 @@ json to_json(const AnnResults& r) {
   } else {
     j["sparse"] = nullptr;
   }
+  if (r.hybrid) {
+    const HybridAnnSummary& h = *r.hybrid;
+    json rows = json::array();
+    for (const HybridAnnPoint& p : h.points) {
+      json row = {{"label", p.label},
+                  {"index_spec", p.index_spec},
+                  {"ndcg_at_10", p.ndcg_at_10},
+                  {"ndcg_at_10_delta", p.ndcg_at_10_delta},
+                  {"recall_at_10", p.recall_at_10}};
+      row["search_parameter"] =
+          p.search_parameter.empty() ? json(nullptr) : json(p.search_parameter);
+      row["search_value"] = p.search_parameter.empty() ? json(nullptr) : json(p.search_value);
+      rows.push_back(row);
+    }
+    j["hybrid"] = {{"spec", h.spec},
+                   {"components", h.components},
+                   {"dense_component", h.dense_component},
+                   {"exact_ndcg_at_10", h.exact_ndcg_at_10},
+                   {"points", rows}};
+  } else {
+    j["hybrid"] = nullptr;
+  }
   return j;
 }
 

@@ -171,6 +171,27 @@ std::string format_ann_report(const AnnResults& r) {
     out += "\n";
     out += sparse_section(*r.sparse);
   }
+  if (r.hybrid) {
+    const HybridAnnSummary& h = *r.hybrid;
+    out += "\nhybrid " + h.spec + "\ncomponent " + std::to_string(h.dense_component + 1) +
+           " (dense) through each index above, the others searched exactly; fused from exact "
+           "search nDCG@10 " +
+           format("%.4f", h.exact_ndcg_at_10) +
+           "; dnDCG@10 against it; R@10: fused top 10 against the exact-fused top 10\n\n";
+    std::vector<Column> cols = {left_aligned("index"), left_aligned("param"),
+                                right_aligned("nDCG@10"), right_aligned("dnDCG@10"),
+                                right_aligned("R@10")};
+    for (const HybridAnnPoint& p : h.points) {
+      cols[0].cells.push_back(p.label);
+      cols[1].cells.push_back(p.search_parameter.empty()
+                                  ? std::string("-")
+                                  : p.search_parameter + "=" + std::to_string(p.search_value));
+      cols[2].cells.push_back(format("%.4f", p.ndcg_at_10));
+      cols[3].cells.push_back(signed4(p.ndcg_at_10_delta));
+      cols[4].cells.push_back(format("%.4f", p.recall_at_10));
+    }
+    out += report::render_table(cols);
+  }
   for (const auto& note : r.notes) out += "note: " + note + "\n";
   return out;
 }

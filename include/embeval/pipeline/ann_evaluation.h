@@ -2,7 +2,10 @@
 // dataset -> encoder -> document/query embeddings -> exact oracle + each ANN configuration ->
 // recall against exact, nDCG@10 against the qrels (trec_eval semantics), speed, bytes;
 // Matryoshka-style truncation and storage precision; posting statistics for sparse models.
-// The CLI's `ann` is a thin wrapper; docs/ann.md defines every number.
+// A hybrid (hybrid:METHOD(...)) with exactly one dense component is measured too: the dense
+// component goes through the index configurations, and each configuration's run of it is fused
+// with the other components' exact runs (AnnResults::hybrid). The CLI's `ann` is a thin wrapper;
+// docs/ann.md defines every number.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +17,7 @@
 #include "embeval/core/encoder.h"
 #include "embeval/core/metric.h"
 #include "embeval/dataset/dataset.h"
+#include "embeval/fusion/hybrid_spec.h"
 #include "embeval/index/inverted_index.h"
 #include "embeval/index/truncated_exact_index.h"  // truncate_and_normalise
 
@@ -91,6 +95,26 @@ struct SparseSummary {
   double ndcg_at_10 = 0;
 };
 
+// The hybrid fused with one index configuration's run of its dense component (the other
+// components searched exactly, as eval searches them).
+struct HybridAnnPoint {
+  std::string label;  // the AnnPoint's label ("exact", "hnsw", ...)
+  std::string index_spec;
+  std::string search_parameter;  // "efSearch" | "nprobe" | ""
+  std::size_t search_value = 0;
+  double ndcg_at_10 = 0;        // trec_eval ndcg_cut_10 of the fused run, complete mode
+  double ndcg_at_10_delta = 0;  // minus the exact-fused run's (the hybrid eval measures)
+  double recall_at_10 = 0;      // fused top 10 against the exact-fused top 10, mean over queries
+};
+
+struct HybridAnnSummary {
+  std::string spec;                     // canonical hybrid spec
+  std::vector<std::string> components;  // as written in the spec, in order
+  std::size_t dense_component = 0;      // index into components
+  double exact_ndcg_at_10 = 0;          // the hybrid fused from exact dense search
+  std::vector<HybridAnnPoint> points;   // one per AnnResults::points, in the same order
+};
+
 struct AnnResults {
   std::string dataset_name;
   std::string dataset_fingerprint;
@@ -111,6 +135,9 @@ struct AnnResults {
   std::vector<AnnPoint> precision;
   std::optional<SweepSummary> sweep;
   std::optional<SparseSummary> sparse;
+  // For a hybrid spec: the fused rows. model_spec, points, truncation and precision are then
+  // the dense component's.
+  std::optional<HybridAnnSummary> hybrid;
   std::vector<std::string> notes;  // rows skipped and why
 };
 
@@ -125,10 +152,13 @@ struct AnnResults {
 // sparse output.
 [[nodiscard]] AnnResults run_ann_evaluation(const Dataset& dataset, const AnnConfig& config);
 
-// Throws InputError for a spec `ann` cannot measure: a hybrid (hybrid:METHOD(...)), which is a
-// fusion of several models' runs, each searched in its own index, not one model's vectors in one
-// index (docs/fusion.md, "Hybrid models and ann"). run_ann_evaluation() calls it first.
-void refuse_hybrid_in_ann(const std::string& model_spec);
+// The one check of a hybrid `ann` can measure (docs/fusion.md, "Hybrid models and ann"):
+// InputError for a hybrid tuned by cv= or tune= (ann fuses with fixed settings), or one whose
+// components' card families (ModelCard::family, in spec order) hold no dense model or more than
+// one (ann varies one dense model's index), or a component that is neither dense nor sparse.
+// Returns the dense component's index. run_ann_evaluation() calls it before any encoding.
+[[nodiscard]] std::size_t refuse_hybrid_in_ann(const HybridSpec& spec,
+                                               const std::vector<std::string>& component_families);
 
 // Pareto frontier of (recall@10 up, QPS up) over `points`, and the cheapest points meeting
 // `recall_target` (AnnPoint::pareto is set on frontier points).
