@@ -180,7 +180,8 @@ void BgeM3OutputCache::load(const std::filesystem::path& file) {
               get_floats(bytes, pos, dense_dim, out.dense);
     std::vector<std::uint32_t> ids(n);
     if (ok) {
-      std::memcpy(ids.data(), bytes.data() + pos, 4ull * n);
+      if (n > 0)
+        std::memcpy(ids.data(), bytes.data() + pos, 4ull * n);  // empty: data() may be null
       pos += 4ull * n;
       ok = get_floats(bytes, pos, n, weights);
     }
