@@ -1,7 +1,5 @@
 #include "embeval/encoders/bge_m3_output_cache.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -15,6 +13,7 @@
 #include <optional>
 
 #include "embeval/util/atomic_file.h"
+#include "embeval/util/cache_file.h"
 
 namespace embeval {
 namespace {
@@ -61,37 +60,6 @@ bool get_floats(const std::string& in, std::size_t& pos, std::size_t n, std::vec
   return true;
 }
 
-// A regular file of at most max_bytes, read without following a link or blocking on a FIFO.
-std::optional<std::string> read_file(const std::filesystem::path& file, std::uint64_t max_bytes,
-                                     std::string& bytes) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    return errno == ELOOP ? std::string("a symbolic link, not a cache file")
-                          : std::string("cannot open: ") + std::strerror(errno);
-  }
-  struct stat st {};
-  std::optional<std::string> why;
-  if (::fstat(fd, &st) != 0) {
-    why = std::string("cannot stat: ") + std::strerror(errno);
-  } else if (!S_ISREG(st.st_mode)) {
-    why = "not a regular file";
-  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    why = "larger than any segment embeval writes";
-  } else {
-    bytes.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (got != bytes.size()) why = "shorter than its size (changed while read?)";
-  }
-  ::close(fd);
-  return why;
-}
-
 }  // namespace
 
 BgeM3OutputCache::Key BgeM3OutputCache::key_of(std::string_view text) {
@@ -132,7 +100,7 @@ void BgeM3OutputCache::corrupt(const std::filesystem::path& file, const std::str
 
 void BgeM3OutputCache::load(const std::filesystem::path& file) {
   std::string bytes;
-  if (auto why = read_file(file, kMaxSegmentBytes, bytes)) return corrupt(file, *why);
+  if (auto why = read_cache_file(file, kMaxSegmentBytes, bytes)) return corrupt(file, *why);
   std::size_t pos = 0;
   std::uint32_t version = 0, key_len = 0;
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
