@@ -36,6 +36,16 @@ std::string hex64(std::uint64_t v) {
   return s;
 }
 
+// Every copy of a variable-length array goes through these two: an empty vector's data() may
+// be null, and memcpy (or append) from null is undefined even for zero bytes.
+void copy_out(void* to, const char* from, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(to, from, bytes);
+}
+
+void append_array(std::string& out, const void* from, std::size_t bytes) {
+  if (bytes > 0) out.append(static_cast<const char*>(from), bytes);
+}
+
 template <typename T>
 void put(std::string& out, T v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -52,7 +62,7 @@ bool get(const std::string& in, std::size_t& pos, T& v) {
 bool get_floats(const std::string& in, std::size_t& pos, std::size_t n, std::vector<float>& out) {
   if ((in.size() - pos) / sizeof(float) < n) return false;
   out.resize(n);
-  std::memcpy(out.data(), in.data() + pos, n * sizeof(float));
+  copy_out(out.data(), in.data() + pos, n * sizeof(float));
   pos += n * sizeof(float);
   for (float v : out) {
     if (!std::isfinite(v)) return false;
@@ -148,8 +158,7 @@ void BgeM3OutputCache::load(const std::filesystem::path& file) {
               get_floats(bytes, pos, dense_dim, out.dense);
     std::vector<std::uint32_t> ids(n);
     if (ok) {
-      if (n > 0)
-        std::memcpy(ids.data(), bytes.data() + pos, 4ull * n);  // empty: data() may be null
+      if (n > 0) copy_out(ids.data(), bytes.data() + pos, 4ull * n);
       pos += 4ull * n;
       ok = get_floats(bytes, pos, n, weights);
     }
@@ -193,11 +202,10 @@ void BgeM3OutputCache::add(std::string_view text, BgeM3Output output) {
     put(pending_, static_cast<std::uint32_t>(output.sparse.size()));
     put(pending_, static_cast<std::uint32_t>(output.multi.rows));
     put(pending_, static_cast<std::uint32_t>(output.multi.cols));
-    pending_.append(reinterpret_cast<const char*>(output.dense.data()), output.dense.size() * 4);
+    append_array(pending_, output.dense.data(), output.dense.size() * 4);
     for (const auto& [id, w] : output.sparse) put(pending_, id);
     for (const auto& [id, w] : output.sparse) put(pending_, w);
-    pending_.append(reinterpret_cast<const char*>(output.multi.data.data()),
-                    output.multi.data.size() * 4);
+    append_array(pending_, output.multi.data.data(), output.multi.data.size() * 4);
     put(pending_, fnv1a(pending_.data() + begin, pending_.size() - begin));
     ++pending_count_;
   }

@@ -211,7 +211,9 @@ void EmbeddingCache::load_segment(const std::filesystem::path& file) {
       }
     }
     std::vector<float> values(static_cast<std::size_t>(rows) * dim);
-    std::memcpy(values.data(), bytes.data() + pos, values.size() * sizeof(float));
+    // rows or dim 0 (a hostile file): data() may be null, and memcpy from null is undefined.
+    if (!values.empty())
+      std::memcpy(values.data(), bytes.data() + pos, values.size() * sizeof(float));
     pos += values.size() * sizeof(float);
     std::uint32_t checksum = 0;
     get(bytes, pos, checksum);
